@@ -1,0 +1,920 @@
+//! The preflight: every reason a move, revert or retarget could fail or hurt,
+//! as typed problems (blocking or warning), each with one plain sentence.
+//! Facts are gathered from the disk first; the rules over them are pure.
+
+use std::fs::{self, OpenOptions};
+use std::io;
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Result};
+use crate::file_id;
+use crate::inventory;
+use crate::link::FolderLink;
+use crate::locations::{self, LocationState};
+use crate::progress::{Cancel, ProgressSink};
+use crate::scan::{self, ScanTotals};
+use crate::units::format_bytes;
+use crate::volume::{self, VolumeInfo};
+
+/// FAT file systems cannot hold a file this large or larger (4 GiB).
+pub const FAT_FILE_LIMIT: u64 = 4 * 1024 * 1024 * 1024;
+
+/// Free space required beyond the backups' size: 5 %, at least 100 MB.
+#[must_use]
+pub fn space_margin(bytes: u64) -> u64 {
+    (bytes / 20).max(100_000_000)
+}
+
+/// How bad a problem is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    /// The operation cannot go ahead.
+    Blocking,
+    /// The user must know, and accept, before going ahead.
+    Warning,
+}
+
+/// One reason the operation could fail or hurt.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(tag = "code", rename_all = "snake_case")]
+pub enum Problem {
+    /// There is no backup folder at the source.
+    SourceMissing {
+        /// The backup folder.
+        source: PathBuf,
+    },
+    /// The source is already a link (moved before, or by another tool).
+    SourceIsLink {
+        /// The backup folder.
+        source: PathBuf,
+        /// Where it points.
+        target: PathBuf,
+    },
+    /// The source is not a link made by Backup Relocator (revert, retarget).
+    SourceNotRelocated {
+        /// The backup folder.
+        source: PathBuf,
+    },
+    /// The source's link points to a folder that is not there (drive unplugged).
+    TargetMissing {
+        /// Where the link points.
+        target: PathBuf,
+    },
+    /// An earlier operation on this folder was interrupted and must be recovered first.
+    InterruptedOperation {
+        /// The journal recording it.
+        journal: PathBuf,
+    },
+    /// The backup folder cannot be read.
+    SourceUnreadable {
+        /// The folder.
+        path: PathBuf,
+        /// macOS denied it for lack of Full Disk Access.
+        full_disk_access: bool,
+    },
+    /// Some files or folders inside the backups cannot be read.
+    UnreadableItems {
+        /// How many.
+        count: usize,
+        /// The first one, with its cause.
+        first: String,
+    },
+    /// The chosen destination does not exist.
+    DestinationMissing {
+        /// The destination folder.
+        destination: PathBuf,
+    },
+    /// The destination is a file, not a folder.
+    DestinationNotAFolder {
+        /// The destination.
+        destination: PathBuf,
+    },
+    /// Nothing can be written at the destination.
+    DestinationNotWritable {
+        /// The destination.
+        destination: PathBuf,
+        /// Why, in plain words.
+        cause: String,
+    },
+    /// The destination is the backup folder itself.
+    SameFolder {
+        /// The destination.
+        destination: PathBuf,
+    },
+    /// The destination is inside the backup folder.
+    DestinationInsideSource {
+        /// The destination.
+        destination: PathBuf,
+    },
+    /// The backup folder is inside the destination.
+    SourceInsideDestination {
+        /// The destination.
+        destination: PathBuf,
+    },
+    /// `<destination>/Backup` already exists.
+    BackupAlreadyThere {
+        /// The existing folder.
+        path: PathBuf,
+    },
+    /// Not enough free space.
+    NotEnoughSpace {
+        /// Bytes needed, margin included.
+        needed: u64,
+        /// Bytes free.
+        free: u64,
+        /// The drive, for people.
+        drive: String,
+    },
+    /// A file is too large for a FAT drive.
+    FileTooLargeForFat {
+        /// The file.
+        path: PathBuf,
+        /// Its size.
+        size: u64,
+    },
+    /// The drive's format cannot hold the links inside the backups.
+    CannotHoldLinks {
+        /// The file system.
+        file_system: String,
+    },
+    /// The drive is read-only (for example NTFS on a Mac).
+    ReadOnlyDestination {
+        /// The drive.
+        drive: String,
+        /// Its file system.
+        file_system: String,
+    },
+    /// The destination is on the same drive as the backups: nothing would be freed.
+    SameDrive {
+        /// The drive.
+        drive: String,
+    },
+    /// The backup folder is a non-empty real folder (adopt needs it absent or empty).
+    SourceNotEmpty {
+        /// The backup folder.
+        source: PathBuf,
+    },
+    /// The folder to adopt was not placed by Backup Relocator.
+    NotOurCopy {
+        /// The folder.
+        path: PathBuf,
+    },
+    /// The drive is removable: it must be connected for every backup.
+    RemovableDestination {
+        /// The drive.
+        drive: String,
+    },
+    /// The drive is a network share: it must be reachable for every backup.
+    NetworkDestination {
+        /// The drive.
+        drive: String,
+    },
+    /// iTunes, Apple Devices or their helpers are running.
+    SyncAppsRunning {
+        /// Which ones.
+        names: Vec<String>,
+    },
+    /// A device backup is being made or did not finish.
+    BackupInProgress {
+        /// Which devices.
+        devices: Vec<String>,
+    },
+}
+
+impl Problem {
+    /// Whether it blocks the operation or is a warning.
+    #[must_use]
+    pub fn severity(&self) -> Severity {
+        match self {
+            Problem::RemovableDestination { .. }
+            | Problem::NetworkDestination { .. }
+            | Problem::SameDrive { .. } => Severity::Warning,
+            _ => Severity::Blocking,
+        }
+    }
+
+    /// Whether it blocks the operation.
+    #[must_use]
+    pub fn is_blocking(&self) -> bool {
+        self.severity() == Severity::Blocking
+    }
+
+    /// One plain sentence for a user.
+    #[must_use]
+    pub fn message(&self) -> String {
+        match self {
+            Problem::SourceMissing { source } => {
+                format!("There is no backup folder at {}.", source.display())
+            }
+            Problem::SourceIsLink { source, target } => format!(
+                "{} is already a link to {}; use \"Move back\" or \"Move to another drive\" instead.",
+                source.display(),
+                target.display()
+            ),
+            Problem::SourceNotRelocated { source } => format!(
+                "{} was not moved by Backup Relocator, so there is nothing to move back.",
+                source.display()
+            ),
+            Problem::TargetMissing { target } => format!(
+                "The backups' drive is not available ({} is missing): connect the drive and try again.",
+                target.display()
+            ),
+            Problem::InterruptedOperation { .. } => "An earlier move of these backups was interrupted: recover it first (the app does this when it starts).".to_owned(),
+            Problem::SourceUnreadable { path, full_disk_access: true } => format!(
+                "macOS does not let Backup Relocator read {}: open System Settings › Privacy & Security › Full Disk Access, turn on Backup Relocator, then open it again.",
+                path.display()
+            ),
+            Problem::SourceUnreadable { path, full_disk_access: false } => format!(
+                "The backup folder {} cannot be read: you may not have permission.",
+                path.display()
+            ),
+            Problem::UnreadableItems { count, first } => format!(
+                "{count} item(s) inside the backups cannot be read, for example {first}."
+            ),
+            Problem::DestinationMissing { destination } => {
+                format!("The destination {} does not exist.", destination.display())
+            }
+            Problem::DestinationNotAFolder { destination } => {
+                format!("The destination {} is not a folder.", destination.display())
+            }
+            Problem::DestinationNotWritable { destination, cause } => format!(
+                "Backup Relocator cannot write to {} ({cause}).",
+                destination.display()
+            ),
+            Problem::SameFolder { destination } => format!(
+                "{} is the backup folder itself: choose a folder on another drive.",
+                destination.display()
+            ),
+            Problem::DestinationInsideSource { destination } => format!(
+                "{} is inside the backup folder: choose a folder outside it.",
+                destination.display()
+            ),
+            Problem::SourceInsideDestination { destination } => format!(
+                "The backup folder is inside {}: choose a folder on another drive.",
+                destination.display()
+            ),
+            Problem::BackupAlreadyThere { path } => format!(
+                "There is already a folder named Backup at {}: choose another folder, or rename that one.",
+                path.display()
+            ),
+            Problem::NotEnoughSpace { needed, free, drive } => format!(
+                "{drive} does not have enough free space: the backups need {}, and {} is free.",
+                format_bytes(*needed),
+                format_bytes(*free)
+            ),
+            Problem::FileTooLargeForFat { path, size } => format!(
+                "{} is {}, too large for this drive's FAT format (4 GB at most): use a drive formatted as APFS, exFAT or NTFS.",
+                path.display(),
+                format_bytes(*size)
+            ),
+            Problem::CannotHoldLinks { file_system } => format!(
+                "The backups contain linked files, which a {file_system} drive cannot hold: use a drive formatted as APFS, Mac OS Extended or NTFS."
+            ),
+            Problem::ReadOnlyDestination { drive, file_system } => format!(
+                "{drive} is read-only on this computer ({file_system}): choose another drive, or reformat it."
+            ),
+            Problem::SameDrive { drive } => format!(
+                "The destination is on the same drive as the backups ({drive}): moving them there frees no space."
+            ),
+            Problem::SourceNotEmpty { source } => format!(
+                "{} already holds backups: move them away or delete them first.",
+                source.display()
+            ),
+            Problem::NotOurCopy { path } => format!(
+                "{} is not a backup folder placed by Backup Relocator.",
+                path.display()
+            ),
+            Problem::RemovableDestination { drive } => format!(
+                "{drive} is a removable drive: it must be connected whenever your iPhone or iPad backs up."
+            ),
+            Problem::NetworkDestination { drive } => format!(
+                "{drive} is a network drive: it must be reachable whenever your iPhone or iPad backs up."
+            ),
+            Problem::SyncAppsRunning { names } => format!(
+                "Please quit {} first: it could write a backup while we move it.",
+                names.join(", ")
+            ),
+            Problem::BackupInProgress { devices } => format!(
+                "A backup is being made (or did not finish) for {}: wait for it to finish, then try again.",
+                devices.join(", ")
+            ),
+        }
+    }
+
+    /// A stable identifier, as the JSON output spells it.
+    #[must_use]
+    pub fn code(&self) -> String {
+        serde_json::to_value(self)
+            .ok()
+            .and_then(|v| v.get("code").and_then(|c| c.as_str()).map(str::to_owned))
+            .unwrap_or_default()
+    }
+}
+
+/// How the destination relates to the source on disk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Relation {
+    /// Unrelated folders.
+    Apart,
+    /// The very same folder.
+    Same,
+    /// The destination is inside the source.
+    DestinationInside,
+    /// The source is inside the destination.
+    SourceInside,
+}
+
+/// Where `destination` lies relative to `source`, comparing files on disk
+/// (device and inode where the OS has them, canonical paths otherwise).
+pub fn relation(source: &Path, destination: &Path) -> Result<Relation> {
+    let src = fs::canonicalize(source).map_err(|e| Error::io(source, e))?;
+    let dst = fs::canonicalize(destination).map_err(|e| Error::io(destination, e))?;
+    let same = |a: &Path, b: &Path| -> bool {
+        match (fs::metadata(a), fs::metadata(b)) {
+            (Ok(ma), Ok(mb)) if cfg!(unix) => file_id::same_file(&ma, &mb),
+            _ => crate::link::same_link_target(a, b),
+        }
+    };
+    if same(&src, &dst) {
+        return Ok(Relation::Same);
+    }
+    if dst.ancestors().skip(1).any(|a| same(a, &src)) {
+        return Ok(Relation::DestinationInside);
+    }
+    if src.ancestors().skip(1).any(|a| same(a, &dst)) {
+        return Ok(Relation::SourceInside);
+    }
+    Ok(Relation::Apart)
+}
+
+/// Facts about a planned copy of the backups into a destination folder.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DestinationFacts {
+    /// The destination folder the user chose.
+    pub destination: PathBuf,
+    /// `Ok(true)` folder, `Ok(false)` something else, `Err` missing/unreachable.
+    pub is_folder: Option<bool>,
+    /// Why a probe file could not be written, if it could not.
+    pub not_writable: Option<String>,
+    /// How it relates to the backups.
+    pub relation: Option<Relation>,
+    /// `<destination>/Backup` exists.
+    pub backup_exists: bool,
+    /// Its volume.
+    pub volume: Option<VolumeInfo>,
+    /// On the same volume as the backups: a rename, no copy.
+    pub same_volume: bool,
+}
+
+/// Facts about the backups being moved.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SourceFacts {
+    /// Total bytes (hard links once).
+    pub bytes: u64,
+    /// Total files.
+    pub files: u64,
+    /// The largest file and its size.
+    pub largest_file: Option<(PathBuf, u64)>,
+    /// The backups contain symbolic or hard links.
+    pub has_links: bool,
+    /// Unreadable entries: count and first.
+    pub unreadable: Option<(usize, String)>,
+    /// Devices whose backup is in progress.
+    pub in_progress: Vec<String>,
+}
+
+impl SourceFacts {
+    /// Summarises a scan.
+    #[must_use]
+    pub fn from_scan(totals: &ScanTotals, in_progress: Vec<String>) -> Self {
+        Self {
+            bytes: totals.bytes,
+            files: totals.files,
+            largest_file: totals.largest_file.clone(),
+            has_links: totals.links > 0 || totals.extra_hard_links > 0,
+            unreadable: totals
+                .errors
+                .first()
+                .map(|e| (totals.errors.len(), e.to_string())),
+            in_progress,
+        }
+    }
+}
+
+/// The problems of copying backups described by `source` into `dest`.
+#[must_use]
+pub fn evaluate_destination(source: &SourceFacts, dest: &DestinationFacts) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    let destination = dest.destination.clone();
+    match dest.is_folder {
+        None => {
+            problems.push(Problem::DestinationMissing { destination });
+            return problems;
+        }
+        Some(false) => {
+            problems.push(Problem::DestinationNotAFolder { destination });
+            return problems;
+        }
+        Some(true) => {}
+    }
+    match dest.relation {
+        Some(Relation::Same) => problems.push(Problem::SameFolder {
+            destination: destination.clone(),
+        }),
+        Some(Relation::DestinationInside) => problems.push(Problem::DestinationInsideSource {
+            destination: destination.clone(),
+        }),
+        Some(Relation::SourceInside) => problems.push(Problem::SourceInsideDestination {
+            destination: destination.clone(),
+        }),
+        Some(Relation::Apart) | None => {}
+    }
+    if dest.backup_exists {
+        problems.push(Problem::BackupAlreadyThere {
+            path: destination.join("Backup"),
+        });
+    }
+    if let Some(cause) = &dest.not_writable {
+        problems.push(Problem::DestinationNotWritable {
+            destination: destination.clone(),
+            cause: cause.clone(),
+        });
+    }
+    if let Some(v) = &dest.volume {
+        let drive = v.display_name();
+        if v.read_only {
+            problems.push(Problem::ReadOnlyDestination {
+                drive: drive.clone(),
+                file_system: v.file_system.clone(),
+            });
+        }
+        let needed = source.bytes + space_margin(source.bytes);
+        if !dest.same_volume && needed > v.free_bytes {
+            problems.push(Problem::NotEnoughSpace {
+                needed,
+                free: v.free_bytes,
+                drive: drive.clone(),
+            });
+        }
+        if v.is_fat()
+            && let Some((path, size)) = &source.largest_file
+            && *size >= FAT_FILE_LIMIT
+        {
+            problems.push(Problem::FileTooLargeForFat {
+                path: path.clone(),
+                size: *size,
+            });
+        }
+        if source.has_links && !volume::can_hold_links(&v.file_system) {
+            problems.push(Problem::CannotHoldLinks {
+                file_system: v.file_system.clone(),
+            });
+        }
+        if dest.same_volume {
+            problems.push(Problem::SameDrive { drive });
+        } else if v.network {
+            problems.push(Problem::NetworkDestination { drive });
+        } else if v.removable {
+            problems.push(Problem::RemovableDestination { drive });
+        }
+    }
+    problems
+}
+
+/// The problems of the backups themselves and of what is running.
+#[must_use]
+pub fn evaluate_source(source: &SourceFacts, running: &[String]) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    if let Some((count, first)) = &source.unreadable {
+        problems.push(Problem::UnreadableItems {
+            count: *count,
+            first: first.clone(),
+        });
+    }
+    if !running.is_empty() {
+        problems.push(Problem::SyncAppsRunning {
+            names: running.to_vec(),
+        });
+    }
+    if !source.in_progress.is_empty() {
+        problems.push(Problem::BackupInProgress {
+            devices: source.in_progress.clone(),
+        });
+    }
+    problems
+}
+
+/// The result of a preflight: what was found, and the problems.
+#[derive(Debug, Default)]
+pub struct Preflight {
+    /// The backups' figures.
+    pub source: SourceFacts,
+    /// The destination's facts (move, retarget).
+    pub destination: Option<DestinationFacts>,
+    /// Every problem found, blocking first.
+    pub problems: Vec<Problem>,
+}
+
+impl Preflight {
+    /// Whether anything blocks the operation.
+    #[must_use]
+    pub fn is_blocked(&self) -> bool {
+        self.problems.iter().any(Problem::is_blocking)
+    }
+
+    /// `Err(Error::Refused)` when something blocks.
+    pub fn into_result(self) -> Result<Self> {
+        if self.is_blocked() {
+            Err(Error::Refused(self.problems))
+        } else {
+            Ok(self)
+        }
+    }
+
+    fn sort(&mut self) {
+        self.problems
+            .sort_by_key(|p| p.severity() != Severity::Blocking);
+    }
+}
+
+/// Reads the destination's facts from disk.
+#[must_use]
+pub fn gather_destination(backups: &Path, destination: &Path) -> DestinationFacts {
+    let mut facts = DestinationFacts {
+        destination: destination.to_owned(),
+        ..DestinationFacts::default()
+    };
+    match fs::metadata(destination) {
+        Ok(m) if m.is_dir() => facts.is_folder = Some(true),
+        Ok(_) => {
+            facts.is_folder = Some(false);
+            return facts;
+        }
+        Err(_) => return facts,
+    }
+    facts.relation = relation(backups, destination).ok();
+    facts.backup_exists = fs::symlink_metadata(destination.join("Backup")).is_ok();
+    facts.not_writable = probe_writable(destination).err();
+    facts.volume = volume::volume_of(destination).ok();
+    facts.same_volume = volume::same_volume(backups, destination).unwrap_or(false);
+    facts
+}
+
+/// Writes and removes a small probe file; the error in plain words if that fails.
+fn probe_writable(destination: &Path) -> std::result::Result<(), String> {
+    let probe = destination.join(format!(
+        ".backup-relocator-probe-{}",
+        crate::journal::new_id()
+    ));
+    match OpenOptions::new().write(true).create_new(true).open(&probe) {
+        Ok(f) => {
+            drop(f);
+            let _ = fs::remove_file(&probe);
+            Ok(())
+        }
+        Err(e) => Err(crate::error::plain_io(&e)),
+    }
+}
+
+/// Reads the backups' facts: sizes (with progress), unreadable items, and
+/// devices with a backup in progress.
+pub fn gather_source(
+    backups: &Path,
+    progress: &dyn ProgressSink,
+    cancel: &Cancel,
+) -> Result<std::result::Result<SourceFacts, Problem>> {
+    if let Err(e) = fs::read_dir(backups) {
+        return Ok(Err(unreadable(backups, &e)));
+    }
+    let totals = scan::scan(backups, progress, cancel)?;
+    let in_progress = inventory::inventory(backups, false, cancel)?
+        .into_iter()
+        .filter(|d| d.in_progress && d.kind == inventory::EntryKind::Device)
+        .map(|d| d.name.unwrap_or(d.udid))
+        .collect();
+    Ok(Ok(SourceFacts::from_scan(&totals, in_progress)))
+}
+
+fn unreadable(path: &Path, e: &io::Error) -> Problem {
+    if e.kind() == io::ErrorKind::NotFound {
+        return Problem::SourceMissing {
+            source: path.to_owned(),
+        };
+    }
+    Problem::SourceUnreadable {
+        path: path.to_owned(),
+        full_disk_access: cfg!(target_os = "macos") && e.raw_os_error() == Some(1),
+    }
+}
+
+/// The preflight for moving the backup folder `source` into the folder `destination`.
+pub fn check_move(
+    source: &Path,
+    destination: &Path,
+    links: &dyn FolderLink,
+    running: &[String],
+    progress: &dyn ProgressSink,
+    cancel: &Cancel,
+) -> Result<Preflight> {
+    let mut pre = Preflight::default();
+    match locations::inspect(source, links)? {
+        LocationState::Local => {}
+        LocationState::Absent => {
+            pre.problems.push(Problem::SourceMissing {
+                source: source.to_owned(),
+            });
+            return Ok(pre);
+        }
+        LocationState::Interrupted { journal } => {
+            pre.problems.push(Problem::InterruptedOperation { journal });
+            return Ok(pre);
+        }
+        state => {
+            let target = state
+                .target()
+                .map_or_else(|| source.to_owned(), Path::to_owned);
+            pre.problems.push(Problem::SourceIsLink {
+                source: source.to_owned(),
+                target,
+            });
+            return Ok(pre);
+        }
+    }
+    match gather_source(source, progress, cancel)? {
+        Ok(facts) => pre.source = facts,
+        Err(problem) => {
+            pre.problems.push(problem);
+            return Ok(pre);
+        }
+    }
+    pre.problems.extend(evaluate_source(&pre.source, running));
+    let dest = gather_destination(source, destination);
+    pre.problems
+        .extend(evaluate_destination(&pre.source, &dest));
+    pre.destination = Some(dest);
+    pre.sort();
+    Ok(pre)
+}
+
+/// The current target of a relocated `source`, or the problem that stops revert/retarget.
+fn relocated_target(
+    source: &Path,
+    links: &dyn FolderLink,
+) -> Result<std::result::Result<PathBuf, Problem>> {
+    Ok(match locations::inspect(source, links)? {
+        LocationState::Relocated { target } => Ok(target),
+        LocationState::Dangling { target } => Err(Problem::TargetMissing { target }),
+        LocationState::Absent => Err(Problem::SourceMissing {
+            source: source.to_owned(),
+        }),
+        LocationState::Interrupted { journal } => Err(Problem::InterruptedOperation { journal }),
+        _ => Err(Problem::SourceNotRelocated {
+            source: source.to_owned(),
+        }),
+    })
+}
+
+/// The preflight for moving relocated backups back into `source`.
+/// Returns the current target beside the preflight.
+pub fn check_revert(
+    source: &Path,
+    links: &dyn FolderLink,
+    running: &[String],
+    progress: &dyn ProgressSink,
+    cancel: &Cancel,
+) -> Result<(Preflight, Option<PathBuf>)> {
+    let mut pre = Preflight::default();
+    let target = match relocated_target(source, links)? {
+        Ok(t) => t,
+        Err(problem) => {
+            pre.problems.push(problem);
+            return Ok((pre, None));
+        }
+    };
+    match gather_source(&target, progress, cancel)? {
+        Ok(facts) => pre.source = facts,
+        Err(problem) => {
+            pre.problems.push(problem);
+            return Ok((pre, Some(target)));
+        }
+    }
+    pre.problems.extend(evaluate_source(&pre.source, running));
+    let parent = source.parent().unwrap_or(Path::new("."));
+    let local = DestinationFacts {
+        destination: parent.to_owned(),
+        is_folder: Some(true),
+        not_writable: probe_writable(parent).err(),
+        relation: Some(Relation::Apart),
+        backup_exists: false,
+        same_volume: volume::same_volume(&target, parent).unwrap_or(false),
+        volume: volume::volume_of(parent).ok(),
+    };
+    // Removable/network warnings are about the destination drive; the local disk has none worth showing.
+    pre.problems.extend(
+        evaluate_destination(&pre.source, &local)
+            .into_iter()
+            .filter(Problem::is_blocking),
+    );
+    pre.destination = Some(local);
+    pre.sort();
+    Ok((pre, Some(target)))
+}
+
+/// The preflight for moving relocated backups from their drive into `destination`.
+pub fn check_retarget(
+    source: &Path,
+    destination: &Path,
+    links: &dyn FolderLink,
+    running: &[String],
+    progress: &dyn ProgressSink,
+    cancel: &Cancel,
+) -> Result<(Preflight, Option<PathBuf>)> {
+    let mut pre = Preflight::default();
+    let target = match relocated_target(source, links)? {
+        Ok(t) => t,
+        Err(problem) => {
+            pre.problems.push(problem);
+            return Ok((pre, None));
+        }
+    };
+    match gather_source(&target, progress, cancel)? {
+        Ok(facts) => pre.source = facts,
+        Err(problem) => {
+            pre.problems.push(problem);
+            return Ok((pre, Some(target)));
+        }
+    }
+    pre.problems.extend(evaluate_source(&pre.source, running));
+    let dest = gather_destination(&target, destination);
+    pre.problems
+        .extend(evaluate_destination(&pre.source, &dest));
+    pre.destination = Some(dest);
+    pre.sort();
+    Ok((pre, Some(target)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vol(fs: &str, free: u64) -> VolumeInfo {
+        VolumeInfo {
+            mount_point: PathBuf::from("/Volumes/Big"),
+            name: "Big".into(),
+            file_system: fs.into(),
+            total_bytes: free * 2,
+            free_bytes: free,
+            removable: false,
+            network: false,
+            read_only: false,
+        }
+    }
+
+    fn good_dest() -> DestinationFacts {
+        DestinationFacts {
+            destination: PathBuf::from("/Volumes/Big"),
+            is_folder: Some(true),
+            not_writable: None,
+            relation: Some(Relation::Apart),
+            backup_exists: false,
+            volume: Some(vol("apfs", 1_000_000_000_000)),
+            same_volume: false,
+        }
+    }
+
+    fn source(bytes: u64) -> SourceFacts {
+        SourceFacts {
+            bytes,
+            files: 10,
+            largest_file: Some((PathBuf::from("/b/video"), bytes / 2)),
+            ..SourceFacts::default()
+        }
+    }
+
+    fn codes(p: &[Problem]) -> Vec<String> {
+        p.iter().map(Problem::code).collect()
+    }
+
+    #[test]
+    fn a_good_destination_has_no_problems() {
+        assert!(evaluate_destination(&source(10_000_000_000), &good_dest()).is_empty());
+        assert!(evaluate_source(&source(1), &[]).is_empty());
+    }
+
+    #[test]
+    fn each_destination_problem_fires_on_its_fact() {
+        let s = source(10_000_000_000);
+        let with = |f: &dyn Fn(&mut DestinationFacts)| {
+            let mut d = good_dest();
+            f(&mut d);
+            codes(&evaluate_destination(&s, &d))
+        };
+        assert_eq!(with(&|d| d.is_folder = None), ["destination_missing"]);
+        assert_eq!(
+            with(&|d| d.is_folder = Some(false)),
+            ["destination_not_a_folder"]
+        );
+        assert_eq!(
+            with(&|d| d.relation = Some(Relation::Same)),
+            ["same_folder"]
+        );
+        assert_eq!(
+            with(&|d| d.relation = Some(Relation::DestinationInside)),
+            ["destination_inside_source"]
+        );
+        assert_eq!(
+            with(&|d| d.relation = Some(Relation::SourceInside)),
+            ["source_inside_destination"]
+        );
+        assert_eq!(with(&|d| d.backup_exists = true), ["backup_already_there"]);
+        assert_eq!(
+            with(&|d| d.not_writable = Some("permission denied".into())),
+            ["destination_not_writable"]
+        );
+        assert_eq!(
+            with(&|d| d.volume.as_mut().unwrap().read_only = true),
+            ["read_only_destination"]
+        );
+        assert_eq!(
+            with(&|d| d.volume.as_mut().unwrap().removable = true),
+            ["removable_destination"]
+        );
+        assert_eq!(
+            with(&|d| d.volume.as_mut().unwrap().network = true),
+            ["network_destination"]
+        );
+    }
+
+    #[test]
+    fn space_needs_the_size_plus_a_margin_and_says_both_numbers() {
+        let s = source(10_000_000_000);
+        let needed = 10_000_000_000 + space_margin(10_000_000_000);
+        let mut d = good_dest();
+        d.volume = Some(vol("apfs", needed - 1));
+        let p = evaluate_destination(&s, &d);
+        assert_eq!(codes(&p), ["not_enough_space"]);
+        assert_eq!(
+            p[0].message(),
+            "Big does not have enough free space: the backups need 10.5 GB, and 10.5 GB is free."
+        );
+        d.volume = Some(vol("apfs", needed));
+        assert!(evaluate_destination(&s, &d).is_empty());
+        // The same volume is a rename: no space needed, but nothing is freed either.
+        d.volume = Some(vol("apfs", 0));
+        d.same_volume = true;
+        assert_eq!(codes(&evaluate_destination(&s, &d)), ["same_drive"]);
+    }
+
+    #[test]
+    fn fat_refuses_files_of_4_gib_and_links() {
+        let mut s = source(20_000_000_000);
+        s.largest_file = Some((PathBuf::from("/b/movie"), FAT_FILE_LIMIT));
+        let mut d = good_dest();
+        d.volume = Some(vol("vfat", 1_000_000_000_000));
+        assert_eq!(
+            codes(&evaluate_destination(&s, &d)),
+            ["file_too_large_for_fat"]
+        );
+        s.largest_file = Some((PathBuf::from("/b/movie"), FAT_FILE_LIMIT - 1));
+        assert!(evaluate_destination(&s, &d).is_empty());
+        s.has_links = true;
+        assert_eq!(codes(&evaluate_destination(&s, &d)), ["cannot_hold_links"]);
+        d.volume = Some(vol("exfat", 1_000_000_000_000));
+        assert_eq!(codes(&evaluate_destination(&s, &d)), ["cannot_hold_links"]);
+        d.volume = Some(vol("ntfs", 1_000_000_000_000));
+        assert!(evaluate_destination(&s, &d).is_empty());
+    }
+
+    #[test]
+    fn source_problems_fire_on_their_facts() {
+        let mut s = source(1);
+        s.unreadable = Some((2, "/b/x: permission denied".into()));
+        s.in_progress = vec!["Ana's iPhone".into()];
+        let p = evaluate_source(&s, &["iTunes".to_owned()]);
+        assert_eq!(
+            codes(&p),
+            [
+                "unreadable_items",
+                "sync_apps_running",
+                "backup_in_progress"
+            ]
+        );
+        assert!(p[1].message().contains("quit iTunes"));
+        assert!(p[2].message().contains("Ana's iPhone"));
+    }
+
+    #[test]
+    fn warnings_do_not_block() {
+        let p = Problem::RemovableDestination {
+            drive: "USB".into(),
+        };
+        assert_eq!(p.severity(), Severity::Warning);
+        let pre = Preflight {
+            problems: vec![p],
+            ..Preflight::default()
+        };
+        assert!(!pre.is_blocked());
+        assert!(pre.into_result().is_ok());
+    }
+}

@@ -1,0 +1,193 @@
+//! The one error type of the core. Every file-system failure carries the path
+//! it is about and reads "path: cause" in words a user understands.
+
+use std::io;
+use std::path::{Path, PathBuf};
+
+use crate::checks::Problem;
+
+/// Everything that can go wrong in the core.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A file-system call failed on `path`.
+    #[error("{}: {}", path.display(), plain_io(source))]
+    Io {
+        /// The file or folder the call was about.
+        path: PathBuf,
+        /// What the operating system said.
+        #[source]
+        source: io::Error,
+    },
+    /// A property list could not be read.
+    #[error("{}: not a readable property list ({message})", path.display())]
+    Plist {
+        /// The plist file.
+        path: PathBuf,
+        /// What the parser said.
+        message: String,
+    },
+    /// The preflight found problems that block the operation; nothing was changed.
+    #[error("{}", refused_text(.0))]
+    Refused(Vec<Problem>),
+    /// The user cancelled; whatever was started has been rolled back.
+    #[error("cancelled; nothing was changed")]
+    Cancelled,
+    /// Another Backup Relocator operation holds the lock on this folder.
+    #[error("{}: another Backup Relocator operation is already working on this folder", path.display())]
+    Busy {
+        /// The lock file.
+        path: PathBuf,
+    },
+    /// The copy does not match the original.
+    #[error("{}: the copy does not match the original ({what})", path.display())]
+    Mismatch {
+        /// The file or folder that differs.
+        path: PathBuf,
+        /// How it differs.
+        what: String,
+    },
+    /// A file of the original changed while it was being copied.
+    #[error(
+        "{}: this file changed while it was being copied; is iTunes, Finder or Apple Devices making a backup?",
+        path.display()
+    )]
+    ChangedDuringCopy {
+        /// The file that changed.
+        path: PathBuf,
+    },
+    /// A path that should be a link is something else.
+    #[error("{}: expected a link made by Backup Relocator, found {found}", path.display())]
+    NotOurLink {
+        /// The path.
+        path: PathBuf,
+        /// What is there instead.
+        found: String,
+    },
+    /// Windows cannot create the needed link without a privilege the user lacks.
+    #[error(
+        "{}: a network drive needs a symbolic link, and Windows only allows that with Developer Mode on or as an administrator",
+        path.display()
+    )]
+    LinkPrivilege {
+        /// The link that could not be made.
+        path: PathBuf,
+    },
+    /// A journal file could not be understood.
+    #[error("{}: the record of an interrupted operation is damaged ({message})", path.display())]
+    Journal {
+        /// The journal file.
+        path: PathBuf,
+        /// What was wrong with it.
+        message: String,
+    },
+    /// An operation failed part-way; it was undone as far as possible and
+    /// the backups are whole at `safe_at`.
+    #[error("{cause}. Your backups are safe in {}", safe_at.display())]
+    Interrupted {
+        /// What went wrong.
+        cause: Box<Error>,
+        /// Where a complete copy of the backups is now.
+        safe_at: PathBuf,
+    },
+}
+
+/// The core's result type.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    /// Wraps an `io::Error` with the path it is about.
+    pub fn io(path: impl Into<PathBuf>, source: io::Error) -> Self {
+        Error::Io {
+            path: path.into(),
+            source,
+        }
+    }
+
+    /// The underlying I/O error kind, if this is (or wraps) an I/O error.
+    #[must_use]
+    pub fn io_kind(&self) -> Option<io::ErrorKind> {
+        match self {
+            Error::Io { source, .. } => Some(source.kind()),
+            Error::Interrupted { cause, .. } => cause.io_kind(),
+            _ => None,
+        }
+    }
+}
+
+/// Adds `.at(path)` to `io::Result`, turning it into our `Result`.
+pub trait IoContext<T> {
+    /// Attaches the path the failed call was about.
+    fn at(self, path: &Path) -> Result<T>;
+}
+
+impl<T> IoContext<T> for io::Result<T> {
+    fn at(self, path: &Path) -> Result<T> {
+        self.map_err(|source| Error::io(path, source))
+    }
+}
+
+fn refused_text(problems: &[Problem]) -> String {
+    let blocking: Vec<String> = problems
+        .iter()
+        .filter(|p| p.is_blocking())
+        .map(Problem::message)
+        .collect();
+    if blocking.is_empty() {
+        "refused".to_owned()
+    } else {
+        blocking.join(" ")
+    }
+}
+
+/// Describes an I/O error in plain words, keeping the OS text for the rare cases.
+#[must_use]
+pub fn plain_io(error: &io::Error) -> String {
+    use io::ErrorKind as K;
+    // EPERM (1) is what macOS returns when an app lacks Full Disk Access.
+    if cfg!(target_os = "macos") && error.raw_os_error() == Some(1) {
+        return "macOS blocked access; Backup Relocator needs Full Disk Access \
+                (System Settings › Privacy & Security › Full Disk Access)"
+            .to_owned();
+    }
+    match error.kind() {
+        K::NotFound => "not found".to_owned(),
+        K::PermissionDenied => "permission denied".to_owned(),
+        K::AlreadyExists => "already exists".to_owned(),
+        K::StorageFull => "the drive is full".to_owned(),
+        K::ReadOnlyFilesystem => "the drive is read-only".to_owned(),
+        K::FileTooLarge => "the file is too large for this drive's format".to_owned(),
+        K::DirectoryNotEmpty => "the folder is not empty".to_owned(),
+        K::NotADirectory => "not a folder".to_owned(),
+        K::IsADirectory => "is a folder".to_owned(),
+        K::CrossesDevices => "cannot be renamed across drives".to_owned(),
+        K::InvalidFilename => "the name is too long or not allowed here".to_owned(),
+        _ => error.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn io_errors_name_their_path_and_a_plain_cause() {
+        let e = Error::io(
+            "/Volumes/Big/Backup",
+            io::Error::from(io::ErrorKind::StorageFull),
+        );
+        assert_eq!(e.to_string(), "/Volumes/Big/Backup: the drive is full");
+        assert_eq!(e.io_kind(), Some(io::ErrorKind::StorageFull));
+    }
+
+    #[test]
+    fn interrupted_says_where_the_backups_are() {
+        let e = Error::Interrupted {
+            cause: Box::new(Error::Cancelled),
+            safe_at: PathBuf::from("/home/a/Backup"),
+        };
+        assert_eq!(
+            e.to_string(),
+            "cancelled; nothing was changed. Your backups are safe in /home/a/Backup"
+        );
+    }
+}

@@ -1,0 +1,265 @@
+//! The journal: a small JSON file beside the protected folder, rewritten
+//! atomically before every step of an operation, so that after a crash
+//! `recover` knows what was under way. Also the lock that allows one
+//! operation per folder at a time.
+
+use std::fs::{self, File, OpenOptions};
+use std::io;
+use std::path::{Path, PathBuf};
+
+use crate::durable;
+use crate::error::{Error, IoContext as _, Result};
+use crate::marker::now_unix;
+
+/// The journal's file name, in the parent folder of the backup folder.
+pub const JOURNAL_FILE: &str = ".backup-relocator.journal";
+/// The lock file's name, beside the journal.
+pub const LOCK_FILE: &str = ".backup-relocator.lock";
+/// The journal format this version writes.
+pub const FORMAT: u32 = 1;
+
+/// Which operation a journal records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OperationKind {
+    /// Local folder to a drive, link left behind.
+    Move,
+    /// Back from the drive to a real local folder.
+    Revert,
+    /// From one drive to another, link re-pointed.
+    Retarget,
+}
+
+/// The step an operation was at; each is written before it starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Step {
+    /// Copying into the staging folder (and verifying it).
+    Copying,
+    /// Same volume: renaming the folder itself instead of copying.
+    Renaming,
+    /// Renaming the verified staging folder to its final name.
+    Publishing,
+    /// Renaming the original aside (move).
+    SettingAside,
+    /// Removing the link (revert).
+    Unlinking,
+    /// Creating the link to the new place.
+    Linking,
+    /// Deleting what is no longer needed.
+    Cleaning,
+}
+
+/// Everything needed to finish or undo an operation after a crash.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Journal {
+    /// Format version of this file.
+    pub format: u32,
+    /// Version of the app that wrote it.
+    pub app_version: String,
+    /// The operation.
+    pub operation: OperationKind,
+    /// The operation's id; staging and aside folder names carry it.
+    pub id: String,
+    /// The step under way.
+    pub step: Step,
+    /// The backup folder on this computer (the link's place).
+    pub source: PathBuf,
+    /// Where the backups end up (`DEST/Backup` for move and retarget, `source` for revert).
+    pub target: PathBuf,
+    /// The folder the copy is made in before it is published.
+    pub staging: PathBuf,
+    /// Where the original is set aside (move) — deleted at the end.
+    pub aside: Option<PathBuf>,
+    /// The copy being replaced (retarget, revert): the old drive folder.
+    pub previous: Option<PathBuf>,
+    /// Revert and retarget: keep `previous` instead of deleting it.
+    pub keep_previous: bool,
+    /// When the operation started (seconds since 1970).
+    pub started_at: u64,
+    /// When this step was written.
+    pub updated_at: u64,
+}
+
+impl Journal {
+    /// A new journal at `Step::Copying`.
+    #[must_use]
+    pub fn new(
+        operation: OperationKind,
+        id: &str,
+        source: &Path,
+        target: &Path,
+        staging: &Path,
+    ) -> Self {
+        let now = now_unix();
+        Self {
+            format: FORMAT,
+            app_version: env!("CARGO_PKG_VERSION").to_owned(),
+            operation,
+            id: id.to_owned(),
+            step: Step::Copying,
+            source: source.to_owned(),
+            target: target.to_owned(),
+            staging: staging.to_owned(),
+            aside: None,
+            previous: None,
+            keep_previous: false,
+            started_at: now,
+            updated_at: now,
+        }
+    }
+
+    /// Where this journal lives: beside its source folder.
+    #[must_use]
+    pub fn path(&self) -> PathBuf {
+        path_for(&self.source)
+    }
+
+    /// Records `step` durably before it starts.
+    pub fn enter(&mut self, step: Step) -> Result<()> {
+        self.step = step;
+        self.updated_at = now_unix();
+        self.save()
+    }
+
+    /// Writes the journal atomically.
+    pub fn save(&self) -> Result<()> {
+        let bytes = serde_json::to_vec_pretty(self).expect("a journal always serialises");
+        durable::write_atomic(&self.path(), &bytes)
+    }
+
+    /// Removes the journal: the operation is over.
+    pub fn finish(&self) -> Result<()> {
+        let path = self.path();
+        match fs::remove_file(&path) {
+            Ok(()) => durable::sync_parent(&path),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
+            Err(e) => Err(Error::io(path, e)),
+        }
+    }
+}
+
+/// The journal path for the backup folder `source`.
+#[must_use]
+pub fn path_for(source: &Path) -> PathBuf {
+    parent_of(source).join(JOURNAL_FILE)
+}
+
+fn parent_of(source: &Path) -> &Path {
+    match source.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    }
+}
+
+/// The journal recording an operation on `source`, if there is one.
+pub fn find(source: &Path) -> Result<Option<PathBuf>> {
+    Ok(load(source)?.map(|j| j.path()))
+}
+
+/// Reads the journal of `source`, if there is one for this very folder.
+pub fn load(source: &Path) -> Result<Option<Journal>> {
+    let path = path_for(source);
+    let bytes = match fs::read(&path) {
+        Ok(b) => b,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(Error::io(path, e)),
+    };
+    let journal: Journal = serde_json::from_slice(&bytes).map_err(|e| Error::Journal {
+        path: path.clone(),
+        message: e.to_string(),
+    })?;
+    if journal.format > FORMAT {
+        return Err(Error::Journal {
+            path,
+            message: format!(
+                "written by a newer Backup Relocator ({}); please update",
+                journal.app_version
+            ),
+        });
+    }
+    let same = journal.source.file_name() == source.file_name();
+    Ok(same.then_some(journal))
+}
+
+/// An exclusive lock on the folder holding a backup folder: one operation at a time.
+/// The operating system releases it when the process ends, even if killed.
+#[derive(Debug)]
+pub struct Lock {
+    _file: File,
+}
+
+impl Lock {
+    /// Takes the lock for `source`'s parent folder, or fails with `Error::Busy`.
+    pub fn acquire(source: &Path) -> Result<Self> {
+        let path = parent_of(source).join(LOCK_FILE);
+        let file = OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(&path)
+            .at(&path)?;
+        match file.try_lock() {
+            Ok(()) => Ok(Self { _file: file }),
+            Err(fs::TryLockError::WouldBlock) => Err(Error::Busy { path }),
+            Err(fs::TryLockError::Error(e)) => Err(Error::io(path, e)),
+        }
+    }
+}
+
+/// A fresh operation id: 12 hex digits.
+#[must_use]
+pub fn new_id() -> String {
+    format!("{:012x}", fastrand::u64(..) & 0xffff_ffff_ffff)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_journal_round_trips_and_finishes() {
+        let dir = tempfile::tempdir().unwrap();
+        let source = dir.path().join("Backup");
+        let mut j = Journal::new(
+            OperationKind::Move,
+            "abc",
+            &source,
+            Path::new("/v/Backup"),
+            Path::new("/v/Backup.partial-abc"),
+        );
+        j.enter(Step::Publishing).unwrap();
+        assert_eq!(j.path(), dir.path().join(JOURNAL_FILE));
+        assert_eq!(load(&source).unwrap(), Some(j.clone()));
+        j.finish().unwrap();
+        assert_eq!(load(&source).unwrap(), None);
+        j.finish().unwrap();
+    }
+
+    #[test]
+    fn a_damaged_journal_is_a_clear_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let source = dir.path().join("Backup");
+        fs::write(path_for(&source), b"{\"format\":").unwrap();
+        let err = load(&source).unwrap_err();
+        assert!(err.to_string().contains("damaged"), "{err}");
+    }
+
+    #[test]
+    fn the_lock_is_exclusive_and_released_on_drop() {
+        let dir = tempfile::tempdir().unwrap();
+        let source = dir.path().join("Backup");
+        let held = Lock::acquire(&source).unwrap();
+        assert!(matches!(Lock::acquire(&source), Err(Error::Busy { .. })));
+        drop(held);
+        Lock::acquire(&source).unwrap();
+    }
+
+    #[test]
+    fn ids_are_twelve_hex_digits() {
+        let id = new_id();
+        assert_eq!(id.len(), 12);
+        assert!(id.chars().all(|c| c.is_ascii_hexdigit()));
+    }
+}

@@ -1,0 +1,37 @@
+//! The core of Backup Relocator: it finds a person's iPhone and iPad backups,
+//! sizes and checks them, moves them to a bigger drive leaving a link behind
+//! (a symbolic link on macOS, an NTFS junction on Windows), and undoes that —
+//! crash-safely, never losing a file. It knows nothing of windows or
+//! terminals: callers pass home folders, a progress sink and a cancel flag.
+//!
+//! ```no_run
+//! use relocator::{Cancel, NoProgress, scan};
+//! let totals = scan::scan("/backups".as_ref(), &NoProgress, &Cancel::new())?;
+//! println!("{} files, {} bytes", totals.files, totals.bytes);
+//! # Ok::<(), relocator::Error>(())
+//! ```
+
+#![deny(missing_docs)]
+
+pub mod checks;
+pub mod copy;
+pub mod durable;
+pub mod error;
+pub mod faults;
+pub mod file_id;
+pub mod inventory;
+pub mod journal;
+pub mod link;
+pub mod locations;
+pub mod marker;
+pub mod processes;
+pub mod progress;
+pub mod relocate;
+pub mod sample;
+pub mod scan;
+pub mod units;
+pub mod verify;
+pub mod volume;
+
+pub use error::{Error, Result};
+pub use progress::{Cancel, NoProgress, Phase, Progress, ProgressSink};

@@ -1,0 +1,64 @@
+//! NTFS junctions for Windows (no admin rights needed), and directory
+//! symbolic links for network shares, which junctions cannot reach.
+
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use super::{FolderLink, LinkKind, windows_kind_for};
+use crate::error::{Error, IoContext as _, Result};
+
+/// Windows' ERROR_PRIVILEGE_NOT_HELD: creating symbolic links needs Developer Mode or admin.
+const ERROR_PRIVILEGE_NOT_HELD: i32 = 1314;
+
+/// Folder links as junctions (or directory symlinks to network shares).
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Junctions;
+
+impl FolderLink for Junctions {
+    fn create(&self, link: &Path, target: &Path) -> Result<()> {
+        match self.kind_for(target) {
+            LinkKind::Junction => junction::create(target, link).at(link),
+            LinkKind::Symlink => match std::os::windows::fs::symlink_dir(target, link) {
+                Err(e) if e.raw_os_error() == Some(ERROR_PRIVILEGE_NOT_HELD) => {
+                    Err(Error::LinkPrivilege {
+                        path: link.to_owned(),
+                    })
+                }
+                other => other.at(link),
+            },
+        }
+    }
+
+    fn read(&self, link: &Path) -> Result<Option<PathBuf>> {
+        let meta = match fs::symlink_metadata(link) {
+            Ok(m) => m,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(Error::io(link, e)),
+        };
+        if meta.file_type().is_symlink() {
+            return fs::read_link(link).at(link).map(Some);
+        }
+        if junction::exists(link).unwrap_or(false) {
+            return junction::get_target(link).at(link).map(Some);
+        }
+        Ok(None)
+    }
+
+    fn remove(&self, link: &Path) -> Result<()> {
+        if self.read(link)?.is_none() {
+            let meta = fs::symlink_metadata(link).at(link)?;
+            return Err(Error::NotOurLink {
+                path: link.to_owned(),
+                found: crate::locations::describe_file_type(&meta),
+            });
+        }
+        // RemoveDirectoryW on a junction or directory symlink removes the
+        // reparse point itself; it never recurses into the target.
+        fs::remove_dir(link).at(link)
+    }
+
+    fn kind_for(&self, target: &Path) -> LinkKind {
+        windows_kind_for(&target.to_string_lossy())
+    }
+}

@@ -1,0 +1,323 @@
+//! Where Finder, iTunes and Apple Devices keep backups, and what state each
+//! of those folders is in. Paths are resolved against home folders the
+//! caller passes in, so every platform's logic is a pure, testable function.
+
+use std::fs::{self, Metadata};
+use std::io;
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Result};
+use crate::journal;
+use crate::link::FolderLink;
+use crate::marker;
+
+/// The desktop platforms whose backup folders we know.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Platform {
+    /// macOS: Finder (10.15+) and iTunes (10.14 and older).
+    MacOs,
+    /// Windows: iTunes (Apple's installer or the Microsoft Store) and Apple Devices.
+    Windows,
+    /// Linux and others: no Apple app, so no default folder.
+    Other,
+}
+
+impl Platform {
+    /// The platform this program runs on.
+    #[must_use]
+    pub fn current() -> Self {
+        if cfg!(target_os = "macos") {
+            Platform::MacOs
+        } else if cfg!(windows) {
+            Platform::Windows
+        } else {
+            Platform::Other
+        }
+    }
+}
+
+/// The user's folders that backup locations hang off.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HomeDirs {
+    /// The home or profile folder (`$HOME`, `%USERPROFILE%`).
+    pub home: PathBuf,
+    /// Windows' roaming application data (`%APPDATA%`); defaults to `home\AppData\Roaming`.
+    pub app_data: Option<PathBuf>,
+}
+
+impl HomeDirs {
+    /// Reads the home folders from the environment (`HOME`, `USERPROFILE`, `APPDATA`).
+    /// Only binaries call this; the core always takes `HomeDirs` as an argument.
+    #[must_use]
+    pub fn from_environment() -> Option<Self> {
+        let home = std::env::var_os("HOME")
+            .or_else(|| std::env::var_os("USERPROFILE"))
+            .map(PathBuf::from)?;
+        let app_data = std::env::var_os("APPDATA").map(PathBuf::from);
+        Some(Self { home, app_data })
+    }
+}
+
+/// One folder where an Apple app writes backups.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KnownLocation {
+    /// Which app writes here, for people ("Finder and iTunes").
+    pub app: &'static str,
+    /// The `Backup` folder itself.
+    pub path: PathBuf,
+}
+
+/// The backup folders Apple's apps use on `platform`, for the user whose
+/// folders are `dirs`. Empty on platforms without Apple's apps.
+#[must_use]
+pub fn known_locations(platform: Platform, dirs: &HomeDirs) -> Vec<KnownLocation> {
+    let join =
+        |base: &Path, parts: &[&str]| parts.iter().fold(base.to_path_buf(), |p, s| p.join(s));
+    match platform {
+        Platform::MacOs => vec![KnownLocation {
+            app: "Finder and iTunes",
+            path: join(
+                &dirs.home,
+                &["Library", "Application Support", "MobileSync", "Backup"],
+            ),
+        }],
+        Platform::Windows => {
+            let app_data = dirs
+                .app_data
+                .clone()
+                .unwrap_or_else(|| join(&dirs.home, &["AppData", "Roaming"]));
+            vec![
+                KnownLocation {
+                    app: "iTunes (from Apple's website)",
+                    path: join(&app_data, &["Apple Computer", "MobileSync", "Backup"]),
+                },
+                KnownLocation {
+                    app: "Apple Devices, or iTunes from the Microsoft Store",
+                    path: join(&dirs.home, &["Apple", "MobileSync", "Backup"]),
+                },
+            ]
+        }
+        Platform::Other => Vec::new(),
+    }
+}
+
+/// What is at a backup folder's path right now.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LocationState {
+    /// Nothing there: the app has never made a backup here.
+    Absent,
+    /// A real folder on this computer.
+    Local,
+    /// A link made by Backup Relocator to a folder that is there.
+    Relocated {
+        /// Where the backups are.
+        target: PathBuf,
+    },
+    /// A link whose target is missing: most often the drive is not connected.
+    Dangling {
+        /// Where the link points.
+        target: PathBuf,
+    },
+    /// A link not made by Backup Relocator (no marker at its target).
+    ForeignLink {
+        /// Where the link points.
+        target: PathBuf,
+    },
+    /// A Backup Relocator operation on this folder was interrupted.
+    Interrupted {
+        /// The journal recording it.
+        journal: PathBuf,
+    },
+    /// Something else is at the path (a file, say).
+    Unexpected {
+        /// What it is.
+        found: String,
+    },
+}
+
+impl LocationState {
+    /// The state's stable name, as the CLI's JSON spells it.
+    #[must_use]
+    pub fn name(&self) -> &'static str {
+        match self {
+            LocationState::Absent => "absent",
+            LocationState::Local => "local",
+            LocationState::Relocated { .. } => "relocated",
+            LocationState::Dangling { .. } => "dangling",
+            LocationState::ForeignLink { .. } => "foreign_link",
+            LocationState::Interrupted { .. } => "interrupted",
+            LocationState::Unexpected { .. } => "unexpected",
+        }
+    }
+
+    /// Where a link points, for the link states.
+    #[must_use]
+    pub fn target(&self) -> Option<&Path> {
+        match self {
+            LocationState::Relocated { target }
+            | LocationState::Dangling { target }
+            | LocationState::ForeignLink { target } => Some(target),
+            _ => None,
+        }
+    }
+
+    /// One plain sentence about the state.
+    #[must_use]
+    pub fn describe(&self) -> String {
+        match self {
+            LocationState::Absent => "No backups here yet.".to_owned(),
+            LocationState::Local => "Backups are on this computer.".to_owned(),
+            LocationState::Relocated { target } => {
+                format!("Backups were moved to {}.", target.display())
+            }
+            LocationState::Dangling { target } => format!(
+                "Backups were moved to {}, which is not available: is the drive connected?",
+                target.display()
+            ),
+            LocationState::ForeignLink { target } => format!(
+                "This folder is a link to {}, made by another tool.",
+                target.display()
+            ),
+            LocationState::Interrupted { .. } => {
+                "A move was interrupted; Backup Relocator will finish or undo it.".to_owned()
+            }
+            LocationState::Unexpected { found } => {
+                format!("Something unexpected is here ({found}), not a backup folder.")
+            }
+        }
+    }
+}
+
+/// Inspects the backup folder `source`: absent, local, relocated by us,
+/// dangling, a foreign link, or interrupted (a journal beside it).
+pub fn inspect(source: &Path, links: &dyn FolderLink) -> Result<LocationState> {
+    if let Some(j) = journal::find(source)? {
+        return Ok(LocationState::Interrupted { journal: j });
+    }
+    let meta = match fs::symlink_metadata(source) {
+        Ok(m) => m,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(LocationState::Absent),
+        Err(e) => return Err(Error::io(source, e)),
+    };
+    if let Some(target) = links.read(source)? {
+        let resolved = resolve_link_target(source, &target);
+        return Ok(match fs::metadata(&resolved) {
+            Ok(m) if m.is_dir() => {
+                if marker::read(&resolved).is_some() {
+                    LocationState::Relocated { target: resolved }
+                } else {
+                    LocationState::ForeignLink { target: resolved }
+                }
+            }
+            Ok(_) => LocationState::ForeignLink { target: resolved },
+            Err(_) => LocationState::Dangling { target: resolved },
+        });
+    }
+    if meta.is_dir() {
+        Ok(LocationState::Local)
+    } else {
+        Ok(LocationState::Unexpected {
+            found: describe_file_type(&meta),
+        })
+    }
+}
+
+/// A link's target as an absolute path (relative targets count from the link's folder).
+#[must_use]
+pub fn resolve_link_target(link: &Path, target: &Path) -> PathBuf {
+    if target.is_absolute() {
+        target.to_owned()
+    } else {
+        link.parent().unwrap_or(Path::new("")).join(target)
+    }
+}
+
+/// "a folder", "a file", "a link" — for messages.
+#[must_use]
+pub fn describe_file_type(meta: &Metadata) -> String {
+    let ft = meta.file_type();
+    if ft.is_symlink() {
+        "a link"
+    } else if ft.is_dir() {
+        "a folder"
+    } else if ft.is_file() {
+        "a file"
+    } else {
+        "a special file"
+    }
+    .to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dirs() -> HomeDirs {
+        HomeDirs {
+            home: PathBuf::from("/Users/ana"),
+            app_data: None,
+        }
+    }
+
+    #[test]
+    fn macos_has_one_location_under_library() {
+        let l = known_locations(Platform::MacOs, &dirs());
+        assert_eq!(l.len(), 1);
+        assert_eq!(
+            l[0].path,
+            Path::new("/Users/ana/Library/Application Support/MobileSync/Backup")
+        );
+    }
+
+    #[test]
+    fn windows_has_the_itunes_and_the_store_location() {
+        let l = known_locations(Platform::Windows, &dirs());
+        assert_eq!(l.len(), 2);
+        let parts = |p: &Path| -> Vec<String> {
+            p.components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect()
+        };
+        assert!(parts(&l[0].path).ends_with(&[
+            "ana".into(),
+            "AppData".into(),
+            "Roaming".into(),
+            "Apple Computer".into(),
+            "MobileSync".into(),
+            "Backup".into()
+        ]));
+        assert!(parts(&l[1].path).ends_with(&[
+            "ana".into(),
+            "Apple".into(),
+            "MobileSync".into(),
+            "Backup".into()
+        ]));
+    }
+
+    #[test]
+    fn windows_honours_a_redirected_appdata() {
+        let d = HomeDirs {
+            home: PathBuf::from("/profiles/ana"),
+            app_data: Some(PathBuf::from("/roaming/ana")),
+        };
+        let l = known_locations(Platform::Windows, &d);
+        assert!(l[0].path.starts_with("/roaming/ana/Apple Computer"));
+    }
+
+    #[test]
+    fn other_platforms_have_no_default_location() {
+        assert!(known_locations(Platform::Other, &dirs()).is_empty());
+    }
+
+    #[test]
+    fn relative_link_targets_resolve_from_the_links_folder() {
+        assert_eq!(
+            resolve_link_target(Path::new("/a/MobileSync/Backup"), Path::new("../x")),
+            Path::new("/a/MobileSync/../x")
+        );
+        assert_eq!(
+            resolve_link_target(Path::new("/a/Backup"), Path::new("/v/Backup")),
+            Path::new("/v/Backup")
+        );
+    }
+}

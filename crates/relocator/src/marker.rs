@@ -1,0 +1,113 @@
+//! The marker file Backup Relocator leaves inside every backup folder it
+//! placed on a drive: whose backups these are, moved from where, and when.
+//! It tells our links from foreign ones, and lets recovery delete only
+//! partial copies it made itself.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use crate::durable;
+use crate::error::Result;
+
+/// The marker's file name, at the top of a placed backup folder.
+pub const MARKER_FILE: &str = ".backup-relocator.json";
+
+/// Whether a copy is still being made or is complete.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MarkerState {
+    /// A copy being made; deleted again if the operation does not finish.
+    Partial,
+    /// The backups' home, linked from `moved_from`.
+    Complete,
+}
+
+/// What the marker file holds.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Marker {
+    /// Always "Backup Relocator".
+    pub app: String,
+    /// The app version that wrote it.
+    pub app_version: String,
+    /// The operation that made this folder.
+    pub operation_id: String,
+    /// Partial or complete.
+    pub state: MarkerState,
+    /// The backup folder on the computer that links here.
+    pub moved_from: PathBuf,
+    /// Seconds since 1970 when this was written.
+    pub written_at: u64,
+    /// The user that ran the move, where known.
+    #[serde(default)]
+    pub user: Option<String>,
+}
+
+impl Marker {
+    /// A marker for operation `operation_id` linking from `moved_from`.
+    #[must_use]
+    pub fn new(operation_id: &str, state: MarkerState, moved_from: &Path) -> Self {
+        Self {
+            app: "Backup Relocator".to_owned(),
+            app_version: env!("CARGO_PKG_VERSION").to_owned(),
+            operation_id: operation_id.to_owned(),
+            state,
+            moved_from: moved_from.to_owned(),
+            written_at: now_unix(),
+            user: std::env::var("USER")
+                .or_else(|_| std::env::var("USERNAME"))
+                .ok(),
+        }
+    }
+}
+
+/// Reads the marker in `folder`; `None` if there is none or it is not ours.
+#[must_use]
+pub fn read(folder: &Path) -> Option<Marker> {
+    let bytes = fs::read(folder.join(MARKER_FILE)).ok()?;
+    let marker: Marker = serde_json::from_slice(&bytes).ok()?;
+    (marker.app == "Backup Relocator").then_some(marker)
+}
+
+/// Writes (or replaces) the marker in `folder`, atomically.
+pub fn write(folder: &Path, marker: &Marker) -> Result<()> {
+    let bytes = serde_json::to_vec_pretty(marker).expect("a marker always serialises");
+    durable::write_atomic(&folder.join(MARKER_FILE), &bytes)
+}
+
+/// The marker's path inside `folder`.
+#[must_use]
+pub fn path_in(folder: &Path) -> PathBuf {
+    folder.join(MARKER_FILE)
+}
+
+/// Seconds since 1970, for records.
+#[must_use]
+pub fn now_unix() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_written_marker_reads_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let m = Marker::new("abc123", MarkerState::Partial, Path::new("/home/a/Backup"));
+        write(dir.path(), &m).unwrap();
+        assert_eq!(read(dir.path()), Some(m));
+    }
+
+    #[test]
+    fn a_foreign_or_garbled_file_is_no_marker() {
+        let dir = tempfile::tempdir().unwrap();
+        assert_eq!(read(dir.path()), None);
+        fs::write(dir.path().join(MARKER_FILE), b"{not json").unwrap();
+        assert_eq!(read(dir.path()), None);
+        fs::write(dir.path().join(MARKER_FILE), br#"{"app":"Other"}"#).unwrap();
+        assert_eq!(read(dir.path()), None);
+    }
+}

@@ -1,0 +1,202 @@
+//! Progress events, the sink they go to, the cancel flag, and a throttle so a
+//! window never sees more than a few dozen events a second.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+/// A named phase of an operation, for "Copying…", "Verifying…" and the like.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Phase {
+    /// Running the preflight checks.
+    Checking,
+    /// Counting what there is to copy.
+    Scanning,
+    /// Copying files.
+    Copying,
+    /// Comparing the copy with the original.
+    Verifying,
+    /// Moving the finished copy into place, setting the original aside, linking.
+    Switching,
+    /// Deleting the set-aside original or the old copy.
+    CleaningUp,
+    /// Undoing a cancelled or failed operation.
+    RollingBack,
+    /// Finishing or undoing an operation interrupted by a crash.
+    Recovering,
+}
+
+impl Phase {
+    /// The phase as a short label for a window or terminal.
+    #[must_use]
+    pub fn label(self) -> &'static str {
+        match self {
+            Phase::Checking => "Checking",
+            Phase::Scanning => "Counting files",
+            Phase::Copying => "Copying",
+            Phase::Verifying => "Checking the copy",
+            Phase::Switching => "Switching to the new place",
+            Phase::CleaningUp => "Cleaning up",
+            Phase::RollingBack => "Undoing",
+            Phase::Recovering => "Recovering",
+        }
+    }
+}
+
+/// One progress event.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(tag = "event", rename_all = "snake_case")]
+pub enum Progress {
+    /// How much work the phase that follows has in total.
+    Planned {
+        /// Total bytes.
+        bytes: u64,
+        /// Total files.
+        files: u64,
+    },
+    /// A running count while sizing a tree.
+    Scanned {
+        /// Bytes counted so far.
+        bytes: u64,
+        /// Files counted so far.
+        files: u64,
+    },
+    /// A running count while copying or verifying.
+    Copied {
+        /// Bytes done so far.
+        bytes: u64,
+        /// Files done so far.
+        files: u64,
+        /// The file being worked on.
+        current: PathBuf,
+    },
+    /// A new phase began.
+    Phase {
+        /// Which one.
+        phase: Phase,
+    },
+    /// Something the user should know that does not stop the work.
+    Warning {
+        /// One plain sentence.
+        message: String,
+    },
+    /// The operation finished.
+    Done,
+}
+
+/// Where progress events go. Implementations must be cheap: the engine calls
+/// `report` from its worker threads.
+pub trait ProgressSink: Sync {
+    /// Receives one event.
+    fn report(&self, event: Progress);
+}
+
+/// A sink that ignores everything, for callers that need no feedback.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct NoProgress;
+
+impl ProgressSink for NoProgress {
+    fn report(&self, _event: Progress) {}
+}
+
+impl<F: Fn(Progress) + Sync> ProgressSink for F {
+    fn report(&self, event: Progress) {
+        self(event);
+    }
+}
+
+/// A shared flag the user's "Cancel" sets and the engine checks often.
+#[derive(Debug, Default, Clone)]
+pub struct Cancel(Arc<AtomicBool>);
+
+impl Cancel {
+    /// A flag that is not set.
+    #[must_use]
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Asks the running operation to stop and roll back.
+    pub fn cancel(&self) {
+        self.0.store(true, Ordering::Relaxed);
+    }
+
+    /// Whether cancel was asked for.
+    #[must_use]
+    pub fn is_cancelled(&self) -> bool {
+        self.0.load(Ordering::Relaxed)
+    }
+
+    /// `Err(Error::Cancelled)` once cancel was asked for.
+    pub fn check(&self) -> crate::Result<()> {
+        if self.is_cancelled() {
+            Err(crate::Error::Cancelled)
+        } else {
+            Ok(())
+        }
+    }
+}
+
+/// Lets through at most one event per interval; the rest are dropped.
+#[derive(Debug)]
+pub struct Throttle {
+    interval: Duration,
+    last: Mutex<Option<Instant>>,
+}
+
+impl Throttle {
+    /// The interval used for progress events: 25 a second at most.
+    pub const PROGRESS: Duration = Duration::from_millis(40);
+
+    /// A throttle letting one event through per `interval`.
+    #[must_use]
+    pub fn new(interval: Duration) -> Self {
+        Self {
+            interval,
+            last: Mutex::new(None),
+        }
+    }
+
+    /// Whether an event may go out now (and, if so, starts a new interval).
+    pub fn ready(&self) -> bool {
+        let now = Instant::now();
+        let mut last = self
+            .last
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        match *last {
+            Some(t) if now.duration_since(t) < self.interval => false,
+            _ => {
+                *last = Some(now);
+                true
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn throttle_lets_the_first_event_through_and_holds_the_next() {
+        let t = Throttle::new(Duration::from_hours(1));
+        assert!(t.ready());
+        assert!(!t.ready());
+        let fast = Throttle::new(Duration::ZERO);
+        assert!(fast.ready());
+        assert!(fast.ready());
+    }
+
+    #[test]
+    fn cancel_is_shared_between_clones() {
+        let c = Cancel::new();
+        let other = c.clone();
+        assert!(c.check().is_ok());
+        other.cancel();
+        assert!(matches!(c.check(), Err(crate::Error::Cancelled)));
+    }
+}

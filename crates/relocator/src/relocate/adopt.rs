@@ -1,0 +1,74 @@
+//! **adopt**: after a reinstall (or on a new computer), link the backup
+//! folder to a `Backup` folder that Backup Relocator placed on a drive
+//! earlier. The backup folder must be absent or empty.
+
+use std::fs;
+use std::path::Path;
+
+use crate::checks::Problem;
+use crate::error::{Error, IoContext as _, Result};
+use crate::journal::{self, Lock};
+use crate::locations::{self, LocationState};
+use crate::marker::{self, Marker, MarkerState};
+
+use super::steps;
+use super::{Context, Outcome, absolute};
+
+/// Links `source` to `from`, a folder carrying our marker.
+pub fn adopt(ctx: &Context<'_>, source: &Path, from: &Path) -> Result<Outcome> {
+    let source = absolute(source)?;
+    if let Some(parent) = source.parent() {
+        fs::create_dir_all(parent).at(parent)?;
+    }
+    let _lock = Lock::acquire(&source)?;
+    let from = fs::canonicalize(from).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => Error::Refused(vec![Problem::TargetMissing {
+            target: from.to_owned(),
+        }]),
+        _ => Error::io(from, e),
+    })?;
+    let Some(old) = marker::read(&from).filter(|m| m.state == MarkerState::Complete) else {
+        return Err(Error::Refused(vec![Problem::NotOurCopy { path: from }]));
+    };
+    match locations::inspect(&source, ctx.links)? {
+        LocationState::Absent => {}
+        LocationState::Local if fs::read_dir(&source).at(&source)?.next().is_none() => {
+            fs::remove_dir(&source).at(&source)?;
+        }
+        LocationState::Local => {
+            return Err(Error::Refused(vec![Problem::SourceNotEmpty { source }]));
+        }
+        LocationState::Interrupted { journal } => {
+            return Err(Error::Refused(vec![Problem::InterruptedOperation {
+                journal,
+            }]));
+        }
+        state => {
+            return Err(Error::Refused(vec![Problem::SourceIsLink {
+                target: state
+                    .target()
+                    .map_or_else(|| source.clone(), Path::to_owned),
+                source,
+            }]));
+        }
+    }
+    steps::ensure_link(ctx.links, &source, &from)?;
+    let id = journal::new_id();
+    marker::write(&from, &Marker::new(&id, MarkerState::Complete, &source))?;
+    let notes = if old.moved_from == source {
+        Vec::new()
+    } else {
+        vec![format!(
+            "These backups were moved from {} before.",
+            old.moved_from.display()
+        )]
+    };
+    Ok(Outcome {
+        operation: "adopt",
+        source,
+        backups_at: from,
+        bytes: 0,
+        files: 0,
+        notes,
+    })
+}

@@ -1,0 +1,91 @@
+//! The operations, each a journaled state machine: **move** (local folder to
+//! a drive, link left behind), **revert** (back to a real local folder),
+//! **retarget** (from one drive to another), **recover** (finish or undo an
+//! operation a crash interrupted) and **adopt** (link to a copy we placed
+//! earlier, after a reinstall). At every moment one complete copy of the
+//! backups exists at a path the journal names.
+
+mod adopt;
+mod move_out;
+mod recover;
+mod retarget;
+mod revert;
+mod steps;
+
+use std::path::{Path, PathBuf};
+
+pub use adopt::adopt;
+pub use move_out::move_backups;
+pub use recover::{Recovery, recover};
+pub use retarget::retarget;
+pub use revert::revert;
+
+use crate::error::{Error, Result};
+use crate::journal::OperationKind;
+use crate::link::FolderLink;
+use crate::progress::{Cancel, ProgressSink};
+use crate::verify::VerifyMode;
+
+/// What an operation needs from its caller.
+pub struct Context<'a> {
+    /// Creates and removes the links.
+    pub links: &'a dyn FolderLink,
+    /// Receives progress.
+    pub progress: &'a dyn ProgressSink,
+    /// The user's cancel.
+    pub cancel: &'a Cancel,
+    /// Apple sync apps running now (`processes::running_sync_processes`).
+    pub sync_apps: Vec<String>,
+}
+
+/// Choices for an operation.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Options {
+    /// How thoroughly to check the copy.
+    pub verify: VerifyMode,
+    /// Revert and retarget: keep the old copy on the drive instead of deleting it.
+    pub keep_previous: bool,
+}
+
+/// What a finished operation did.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Outcome {
+    /// Which operation.
+    pub operation: &'static str,
+    /// The backup folder on this computer.
+    pub source: PathBuf,
+    /// Where the backups are now.
+    pub backups_at: PathBuf,
+    /// Bytes moved.
+    pub bytes: u64,
+    /// Files moved.
+    pub files: u64,
+    /// Things the user should know, in plain sentences.
+    pub notes: Vec<String>,
+}
+
+/// The operation's name as the CLI and logs spell it.
+#[must_use]
+pub fn operation_name(kind: OperationKind) -> &'static str {
+    match kind {
+        OperationKind::Move => "move",
+        OperationKind::Revert => "revert",
+        OperationKind::Retarget => "retarget",
+    }
+}
+
+/// An absolute form of `path` without resolving links (the link's own place matters).
+fn absolute(path: &Path) -> Result<PathBuf> {
+    std::path::absolute(path).map_err(|e| Error::io(path, e))
+}
+
+/// Wraps a failure with where the backups are safe.
+fn interrupted(cause: Error, safe_at: &Path) -> Error {
+    match cause {
+        e @ (Error::Interrupted { .. } | Error::Refused(_) | Error::Busy { .. }) => e,
+        e => Error::Interrupted {
+            cause: Box::new(e),
+            safe_at: safe_at.to_owned(),
+        },
+    }
+}

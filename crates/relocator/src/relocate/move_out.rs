@@ -1,0 +1,210 @@
+//! **move**: the backup folder goes to `DEST/Backup` and a link takes its
+//! place. Copy to `DEST/Backup.partial-<id>`, verify, publish as
+//! `DEST/Backup`, set the original aside, link, check for late writes,
+//! delete the original. On the same volume one rename replaces the copy.
+
+use std::path::Path;
+
+use crate::checks;
+use crate::durable;
+use crate::error::{Error, IoContext as _, Result};
+use crate::faults::crash_point;
+use crate::journal::{self, Journal, Lock, OperationKind, Step};
+use crate::marker::{self, Marker, MarkerState};
+use crate::progress::{Phase, Progress};
+use crate::verify;
+
+use super::steps::{self, exists, is_real_dir};
+use super::{Context, Options, Outcome, absolute, interrupted};
+
+/// Moves the backup folder `source` into the folder `destination` (as
+/// `destination/Backup`) and leaves a link at `source`.
+pub fn move_backups(
+    ctx: &Context<'_>,
+    source: &Path,
+    destination: &Path,
+    options: Options,
+) -> Result<Outcome> {
+    let source = absolute(source)?;
+    let _lock = Lock::acquire(&source)?;
+    ctx.progress.report(Progress::Phase {
+        phase: Phase::Checking,
+    });
+    let pre = checks::check_move(
+        &source,
+        destination,
+        ctx.links,
+        &ctx.sync_apps,
+        ctx.progress,
+        ctx.cancel,
+    )?
+    .into_result()?;
+    ctx.cancel.check()?;
+    let destination = std::fs::canonicalize(destination).at(destination)?;
+    let target = destination.join("Backup");
+    let id = journal::new_id();
+    let staging = destination.join(format!("Backup.partial-{id}"));
+    let mut j = Journal::new(OperationKind::Move, &id, &source, &target, &staging);
+    let (bytes, files) = (pre.source.bytes, pre.source.files);
+    let same_volume = pre.destination.as_ref().is_some_and(|d| d.same_volume);
+
+    if same_volume {
+        j.step = Step::Renaming;
+        j.save()?;
+        crash_point("move-journaled");
+        ctx.progress.report(Progress::Phase {
+            phase: Phase::Switching,
+        });
+        if let Err(e) = durable::rename_no_replace(&source, &target) {
+            j.finish()?;
+            return Err(interrupted(e, &source));
+        }
+        crash_point("move-renamed");
+    } else {
+        j.aside = Some(source.with_file_name(format!(
+            "{}.moving-{id}",
+            source.file_name().unwrap_or_default().to_string_lossy()
+        )));
+        j.save()?;
+        crash_point("move-journaled");
+        if let Err(e) = steps::stage_copy(ctx, &j, &source, options.verify, (bytes, files)) {
+            return Err(steps::roll_back_staging(ctx, &j, e, &source));
+        }
+    }
+    finish(ctx, &mut j)?;
+    ctx.progress.report(Progress::Done);
+    Ok(Outcome {
+        operation: "move",
+        source,
+        backups_at: target,
+        bytes,
+        files,
+        notes: Vec::new(),
+    })
+}
+
+/// Takes a move from its journal's step to the end. Used by the move itself
+/// and by recovery. On a late change to the original it rolls everything
+/// back and returns the error.
+pub(super) fn finish(ctx: &Context<'_>, j: &mut Journal) -> Result<()> {
+    let order = [
+        Step::Copying,
+        Step::Renaming,
+        Step::Publishing,
+        Step::SettingAside,
+        Step::Linking,
+        Step::Cleaning,
+    ];
+    let start = order.iter().position(|s| *s == j.step).unwrap_or(0);
+    let renamed = j.aside.is_none();
+    ctx.progress.report(Progress::Phase {
+        phase: Phase::Switching,
+    });
+    for step in &order[start..] {
+        match step {
+            Step::Publishing if !renamed => {
+                j.enter(Step::Publishing)?;
+                crash_point("move-publishing");
+                steps::publish(j)?;
+                crash_point("move-published");
+            }
+            Step::SettingAside if !renamed => {
+                j.enter(Step::SettingAside)?;
+                set_aside(j)?;
+                crash_point("move-set-aside");
+            }
+            Step::Linking => {
+                j.enter(Step::Linking)?;
+                if let Err(e) = steps::ensure_link(ctx.links, &j.source, &j.target) {
+                    return Err(undo(ctx, j, e));
+                }
+                crash_point("move-linked");
+                if let Some(aside) = &j.aside
+                    && exists(aside)
+                    && let Err(e) = verify::quick_compare(aside, &j.target, ctx.cancel)
+                {
+                    // Something wrote into the original after the copy: keep the original.
+                    return Err(undo(ctx, j, e));
+                }
+                marker::write(
+                    &j.target,
+                    &Marker::new(&j.id, MarkerState::Complete, &j.source),
+                )?;
+            }
+            Step::Cleaning => {
+                j.enter(Step::Cleaning)?;
+                crash_point("move-cleaning");
+                if let Some(aside) = &j.aside {
+                    // Never delete the original unless the copy is in place.
+                    if !is_real_dir(&j.target) {
+                        return Err(Error::io(&j.target, std::io::ErrorKind::NotFound.into()));
+                    }
+                    steps::delete_tree(ctx, aside)?;
+                }
+                crash_point("move-cleaned");
+                j.finish()?;
+            }
+            Step::Copying
+            | Step::Renaming
+            | Step::Publishing
+            | Step::SettingAside
+            | Step::Unlinking => {}
+        }
+    }
+    Ok(())
+}
+
+/// Renames the original aside (once).
+fn set_aside(j: &Journal) -> Result<()> {
+    let aside = j
+        .aside
+        .as_deref()
+        .expect("a copying move has an aside path");
+    if is_real_dir(&j.source) && !exists(aside) {
+        durable::rename_no_replace(&j.source, aside)
+    } else if exists(aside) {
+        Ok(())
+    } else {
+        Err(Error::io(&j.source, std::io::ErrorKind::NotFound.into()))
+    }
+}
+
+/// Puts the original back where it was and removes our copy: used when the
+/// link cannot be made or the original changed late.
+pub(super) fn undo(ctx: &Context<'_>, j: &Journal, cause: Error) -> Error {
+    ctx.progress.report(Progress::Phase {
+        phase: Phase::RollingBack,
+    });
+    let result = (|| -> Result<()> {
+        steps::remove_link_if_any(ctx.links, &j.source)?;
+        match &j.aside {
+            Some(aside) if exists(aside) && !exists(&j.source) => {
+                durable::rename_no_replace(aside, &j.source)?
+            }
+            // Same volume: the folder itself moved to the target; move it back.
+            None if !exists(&j.source) && is_real_dir(&j.target) => {
+                durable::rename_no_replace(&j.target, &j.source)?;
+            }
+            _ => {}
+        }
+        if is_real_dir(&j.source) && j.aside.is_some() {
+            steps::remove_ours(&j.target, &j.id)?;
+            steps::remove_ours(&j.staging, &j.id)?;
+        }
+        j.finish()
+    })();
+    match result {
+        Ok(()) => interrupted(cause, &j.source),
+        Err(undo_error) => {
+            ctx.progress.report(Progress::Warning {
+                message: format!("could not undo completely: {undo_error}"),
+            });
+            let safe = j
+                .aside
+                .as_deref()
+                .filter(|a| exists(a))
+                .unwrap_or(&j.target);
+            interrupted(cause, safe)
+        }
+    }
+}

@@ -1,0 +1,226 @@
+//! **recover**: reads the journal a crash left and brings everything to a
+//! consistent state. Before the copy was published the partial copy is
+//! deleted (only if its marker is ours) and the original was never touched;
+//! after, the operation is finished. Every action is idempotent, so running
+//! recovery twice is harmless. A missing drive changes nothing.
+
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Result};
+use crate::journal::{self, Journal, Lock, OperationKind, Step};
+use crate::progress::{Phase, Progress};
+
+use super::steps::{self, exists, is_real_dir};
+use super::{Context, absolute, move_out, operation_name, retarget, revert};
+
+/// What recovery found and did.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(tag = "result", rename_all = "snake_case")]
+pub enum Recovery {
+    /// No interrupted operation.
+    NothingToDo,
+    /// The operation was undone: the backups are where they were before it.
+    RolledBack {
+        /// Which operation.
+        operation: &'static str,
+        /// Where the backups are.
+        backups_at: PathBuf,
+    },
+    /// The operation was finished.
+    Completed {
+        /// Which operation.
+        operation: &'static str,
+        /// Where the backups are.
+        backups_at: PathBuf,
+    },
+    /// The drive is not connected: nothing was changed.
+    DriveMissing {
+        /// Which operation.
+        operation: &'static str,
+        /// The folder on the drive that is missing.
+        drive_folder: PathBuf,
+        /// Where the backups are safe meanwhile.
+        backups_at: PathBuf,
+    },
+}
+
+impl Recovery {
+    /// One or two plain sentences for the user.
+    #[must_use]
+    pub fn message(&self) -> String {
+        match self {
+            Recovery::NothingToDo => "Nothing was interrupted.".to_owned(),
+            Recovery::RolledBack { backups_at, .. } => format!(
+                "An interrupted move was undone. Your backups are safe in {}.",
+                backups_at.display()
+            ),
+            Recovery::Completed { backups_at, .. } => format!(
+                "An interrupted move was finished. Your backups are in {}.",
+                backups_at.display()
+            ),
+            Recovery::DriveMissing {
+                drive_folder,
+                backups_at,
+                ..
+            } => format!(
+                "An interrupted move needs the drive holding {}, which is not connected. Nothing was changed: your backups are safe in {}. Connect the drive and open Backup Relocator again.",
+                drive_folder.display(),
+                backups_at.display()
+            ),
+        }
+    }
+}
+
+/// Finishes or undoes the interrupted operation on `source`, if any.
+pub fn recover(ctx: &Context<'_>, source: &Path) -> Result<Recovery> {
+    let source = absolute(source)?;
+    let _lock = Lock::acquire(&source)?;
+    let Some(mut j) = journal::load(&source)? else {
+        return Ok(Recovery::NothingToDo);
+    };
+    ctx.progress.report(Progress::Phase {
+        phase: Phase::Recovering,
+    });
+    let operation = operation_name(j.operation);
+    if let Some(missing) = missing_drive_folder(&j) {
+        return Ok(Recovery::DriveMissing {
+            operation,
+            drive_folder: missing,
+            backups_at: safe_place(&j).to_owned(),
+        });
+    }
+    let result = match j.operation {
+        OperationKind::Move => recover_move(ctx, &mut j),
+        OperationKind::Revert => recover_revert(ctx, &mut j),
+        OperationKind::Retarget => recover_retarget(ctx, &mut j),
+    };
+    match result {
+        Ok(r) => Ok(r),
+        // A late change to the original makes the finishing step undo the move.
+        Err(Error::Interrupted { cause, safe_at })
+            if matches!(
+                *cause,
+                Error::ChangedDuringCopy { .. } | Error::Mismatch { .. }
+            ) =>
+        {
+            Ok(Recovery::RolledBack {
+                operation,
+                backups_at: safe_at,
+            })
+        }
+        Err(e) => Err(e),
+    }
+}
+
+fn recover_move(ctx: &Context<'_>, j: &mut Journal) -> Result<Recovery> {
+    let operation = "move";
+    match j.step {
+        Step::Copying => {
+            roll_back_copy(j)?;
+            Ok(Recovery::RolledBack {
+                operation,
+                backups_at: j.source.clone(),
+            })
+        }
+        Step::Renaming if is_real_dir(&j.source) && !exists(&j.target) => {
+            j.finish()?;
+            Ok(Recovery::RolledBack {
+                operation,
+                backups_at: j.source.clone(),
+            })
+        }
+        _ => {
+            move_out::finish(ctx, j)?;
+            Ok(Recovery::Completed {
+                operation,
+                backups_at: j.target.clone(),
+            })
+        }
+    }
+}
+
+fn recover_revert(ctx: &Context<'_>, j: &mut Journal) -> Result<Recovery> {
+    let operation = "revert";
+    let previous = j.previous.clone().unwrap_or_default();
+    if j.step == Step::Copying {
+        roll_back_copy(j)?;
+        return Ok(Recovery::RolledBack {
+            operation,
+            backups_at: previous,
+        });
+    }
+    revert::finish(ctx, j)?;
+    Ok(Recovery::Completed {
+        operation,
+        backups_at: j.source.clone(),
+    })
+}
+
+fn recover_retarget(ctx: &Context<'_>, j: &mut Journal) -> Result<Recovery> {
+    let operation = "retarget";
+    let previous = j.previous.clone().unwrap_or_default();
+    match j.step {
+        Step::Copying => {
+            roll_back_copy(j)?;
+            Ok(Recovery::RolledBack {
+                operation,
+                backups_at: previous,
+            })
+        }
+        Step::Renaming if is_real_dir(&previous) && !exists(&j.target) => {
+            j.finish()?;
+            Ok(Recovery::RolledBack {
+                operation,
+                backups_at: previous,
+            })
+        }
+        _ => {
+            retarget::finish(ctx, j)?;
+            Ok(Recovery::Completed {
+                operation,
+                backups_at: j.target.clone(),
+            })
+        }
+    }
+}
+
+/// Deletes the partial copy (only if ours) and the journal.
+fn roll_back_copy(j: &Journal) -> Result<()> {
+    if !steps::remove_ours(&j.staging, &j.id)? {
+        // A folder of that name without our marker: leave it, it is not ours.
+        return Err(Error::Mismatch {
+            path: j.staging.clone(),
+            what: "it does not carry this operation's marker, so it was left alone".to_owned(),
+        });
+    }
+    j.finish()
+}
+
+/// The drive-side folder an operation needs, if it is not there.
+fn missing_drive_folder(j: &Journal) -> Option<PathBuf> {
+    let needed: Vec<&Path> = match j.operation {
+        OperationKind::Move => vec![j.target.parent()?],
+        OperationKind::Revert => vec![j.previous.as_deref()?.parent()?],
+        OperationKind::Retarget => {
+            let mut v = vec![j.target.parent()?];
+            if j.step != Step::Cleaning {
+                v.push(j.previous.as_deref()?.parent()?);
+            }
+            v
+        }
+    };
+    needed.into_iter().find(|p| !p.is_dir()).map(Path::to_owned)
+}
+
+/// Where a complete copy of the backups is while `j` is unfinished.
+fn safe_place(j: &Journal) -> &Path {
+    match j.operation {
+        OperationKind::Move => match &j.aside {
+            Some(a) if exists(a) => a,
+            _ if is_real_dir(&j.source) => &j.source,
+            _ => &j.target,
+        },
+        OperationKind::Revert => revert::safe_place(j),
+        OperationKind::Retarget => retarget::safe_place(j),
+    }
+}

@@ -1,0 +1,171 @@
+//! **retarget**: relocated backups move from one drive to another. Copy the
+//! current folder to `DEST2/Backup.partial-<id>`, verify, publish as
+//! `DEST2/Backup`, re-point the link, check for late writes, delete the old
+//! copy. On the same volume one rename replaces the copy.
+
+use std::path::Path;
+
+use crate::checks;
+use crate::durable;
+use crate::error::{IoContext as _, Result};
+use crate::faults::crash_point;
+use crate::journal::{self, Journal, Lock, OperationKind, Step};
+use crate::marker::{self, Marker, MarkerState};
+use crate::progress::{Phase, Progress};
+use crate::verify;
+
+use super::steps::{self, exists, is_real_dir};
+use super::{Context, Options, Outcome, absolute, interrupted};
+
+/// Moves relocated backups from their drive into `destination` (as
+/// `destination/Backup`) and re-points the link at `source`.
+pub fn retarget(
+    ctx: &Context<'_>,
+    source: &Path,
+    destination: &Path,
+    options: Options,
+) -> Result<Outcome> {
+    let source = absolute(source)?;
+    let _lock = Lock::acquire(&source)?;
+    ctx.progress.report(Progress::Phase {
+        phase: Phase::Checking,
+    });
+    let (pre, current) = checks::check_retarget(
+        &source,
+        destination,
+        ctx.links,
+        &ctx.sync_apps,
+        ctx.progress,
+        ctx.cancel,
+    )?;
+    let pre = pre.into_result()?;
+    let previous = current.expect("a passing retarget check found the current target");
+    ctx.cancel.check()?;
+    let destination = std::fs::canonicalize(destination).at(destination)?;
+    let target = destination.join("Backup");
+    let id = journal::new_id();
+    let staging = destination.join(format!("Backup.partial-{id}"));
+    let mut j = Journal::new(OperationKind::Retarget, &id, &source, &target, &staging);
+    j.previous = Some(previous.clone());
+    j.keep_previous = options.keep_previous;
+    let (bytes, files) = (pre.source.bytes, pre.source.files);
+    if pre.destination.as_ref().is_some_and(|d| d.same_volume) {
+        j.step = Step::Renaming;
+        j.save()?;
+        crash_point("retarget-journaled");
+        if let Err(e) = durable::rename_no_replace(&previous, &target) {
+            j.finish()?;
+            return Err(interrupted(e, &previous));
+        }
+    } else {
+        j.save()?;
+        crash_point("retarget-journaled");
+        if let Err(e) = steps::stage_copy(ctx, &j, &previous, options.verify, (bytes, files)) {
+            return Err(steps::roll_back_staging(ctx, &j, e, &previous));
+        }
+    }
+    let notes = finish(ctx, &mut j)?;
+    ctx.progress.report(Progress::Done);
+    Ok(Outcome {
+        operation: "retarget",
+        source,
+        backups_at: target,
+        bytes,
+        files,
+        notes,
+    })
+}
+
+/// Takes a retarget from its journal's step to the end (also used by recovery).
+pub(super) fn finish(ctx: &Context<'_>, j: &mut Journal) -> Result<Vec<String>> {
+    let previous = j
+        .previous
+        .clone()
+        .expect("a retarget journal names the old copy");
+    let renamed = j.step == Step::Renaming;
+    let order = [
+        Step::Copying,
+        Step::Renaming,
+        Step::Publishing,
+        Step::Linking,
+        Step::Cleaning,
+    ];
+    let start = order.iter().position(|s| *s == j.step).unwrap_or(0);
+    let mut notes = Vec::new();
+    ctx.progress.report(Progress::Phase {
+        phase: Phase::Switching,
+    });
+    for step in &order[start..] {
+        match step {
+            Step::Publishing if !renamed => {
+                j.enter(Step::Publishing)?;
+                steps::publish(j)?;
+                crash_point("retarget-published");
+            }
+            Step::Linking => {
+                // The journal keeps saying Renaming for a same-volume retarget,
+                // so recovery can tell the rename from the copy.
+                if !renamed {
+                    j.enter(Step::Linking)?;
+                }
+                if let Err(e) = steps::ensure_link(ctx.links, &j.source, &j.target) {
+                    return Err(undo(ctx, j, &previous, e));
+                }
+                crash_point("retarget-linked");
+                if !renamed
+                    && exists(&previous)
+                    && let Err(e) = verify::quick_compare(&previous, &j.target, ctx.cancel)
+                {
+                    return Err(undo(ctx, j, &previous, e));
+                }
+                marker::write(
+                    &j.target,
+                    &Marker::new(&j.id, MarkerState::Complete, &j.source),
+                )?;
+            }
+            Step::Cleaning => {
+                j.enter(Step::Cleaning)?;
+                if !renamed && !j.keep_previous {
+                    steps::delete_tree(ctx, &previous)?;
+                } else if !renamed {
+                    notes.push(format!("The old copy was kept at {}.", previous.display()));
+                }
+                crash_point("retarget-cleaned");
+                j.finish()?;
+            }
+            _ => {}
+        }
+    }
+    Ok(notes)
+}
+
+/// Points the link back at the old copy and removes the new one.
+fn undo(ctx: &Context<'_>, j: &Journal, previous: &Path, cause: crate::Error) -> crate::Error {
+    ctx.progress.report(Progress::Phase {
+        phase: Phase::RollingBack,
+    });
+    let result = (|| -> Result<()> {
+        if j.step == Step::Renaming && !exists(previous) && is_real_dir(&j.target) {
+            durable::rename_no_replace(&j.target, previous)?;
+        }
+        steps::ensure_link(ctx.links, &j.source, previous)?;
+        if j.step != Step::Renaming {
+            steps::remove_ours(&j.target, &j.id)?;
+        }
+        j.finish()
+    })();
+    if let Err(e) = result {
+        ctx.progress.report(Progress::Warning {
+            message: format!("could not undo completely: {e}"),
+        });
+    }
+    interrupted(cause, previous)
+}
+
+/// Where the backups are safe while a retarget is unfinished.
+pub(super) fn safe_place(j: &Journal) -> &Path {
+    match &j.previous {
+        Some(p) if exists(p) => p,
+        _ => &j.target,
+    }
+}

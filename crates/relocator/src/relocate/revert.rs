@@ -1,0 +1,157 @@
+//! **revert**: relocated backups come back to a real folder on this
+//! computer. Copy the drive's folder to `<source>.partial-<id>` beside the
+//! link, verify, remove the link, rename the copy into place, then delete
+//! the drive's copy (unless asked to keep it). On the same volume one
+//! rename replaces the copy.
+
+use std::fs;
+use std::path::Path;
+
+use crate::checks;
+use crate::durable;
+use crate::error::{Error, Result};
+use crate::faults::crash_point;
+use crate::journal::{self, Journal, Lock, OperationKind, Step};
+use crate::marker;
+use crate::progress::{Phase, Progress};
+use crate::verify;
+
+use super::steps::{self, exists, is_real_dir};
+use super::{Context, Options, Outcome, absolute};
+
+/// Moves relocated backups back into `source`, replacing the link.
+pub fn revert(ctx: &Context<'_>, source: &Path, options: Options) -> Result<Outcome> {
+    let source = absolute(source)?;
+    let _lock = Lock::acquire(&source)?;
+    ctx.progress.report(Progress::Phase {
+        phase: Phase::Checking,
+    });
+    let (pre, target) =
+        checks::check_revert(&source, ctx.links, &ctx.sync_apps, ctx.progress, ctx.cancel)?;
+    let pre = pre.into_result()?;
+    let previous = target.expect("a passing revert check found the target");
+    ctx.cancel.check()?;
+    let id = journal::new_id();
+    let staging = source.with_file_name(format!(
+        "{}.partial-{id}",
+        source.file_name().unwrap_or_default().to_string_lossy()
+    ));
+    let mut j = Journal::new(OperationKind::Revert, &id, &source, &source, &staging);
+    j.previous = Some(previous.clone());
+    j.keep_previous = options.keep_previous;
+    let (bytes, files) = (pre.source.bytes, pre.source.files);
+    let same_volume = pre.destination.as_ref().is_some_and(|d| d.same_volume);
+    if same_volume {
+        j.step = Step::Renaming;
+        j.save()?;
+        crash_point("revert-journaled");
+    } else {
+        j.save()?;
+        crash_point("revert-journaled");
+        if let Err(e) = steps::stage_copy(ctx, &j, &previous, options.verify, (bytes, files)) {
+            return Err(steps::roll_back_staging(ctx, &j, e, &previous));
+        }
+    }
+    let notes = finish(ctx, &mut j)?;
+    ctx.progress.report(Progress::Done);
+    Ok(Outcome {
+        operation: "revert",
+        source: source.clone(),
+        backups_at: source,
+        bytes,
+        files,
+        notes,
+    })
+}
+
+/// Takes a revert from its journal's step to the end (also used by recovery).
+pub(super) fn finish(ctx: &Context<'_>, j: &mut Journal) -> Result<Vec<String>> {
+    let previous = j
+        .previous
+        .clone()
+        .expect("a revert journal names the drive copy");
+    let renamed = j.step == Step::Renaming;
+    let order = [
+        Step::Copying,
+        Step::Renaming,
+        Step::Unlinking,
+        Step::Publishing,
+        Step::Cleaning,
+    ];
+    let start = order.iter().position(|s| *s == j.step).unwrap_or(0);
+    let mut notes = Vec::new();
+    ctx.progress.report(Progress::Phase {
+        phase: Phase::Switching,
+    });
+    for step in &order[start..] {
+        match step {
+            Step::Renaming => {
+                // Same volume: unlink, then rename the drive folder itself back.
+                steps::remove_link_if_any(ctx.links, &j.source)?;
+                crash_point("revert-unlinked");
+                if !exists(&j.source) && is_real_dir(&previous) {
+                    durable::rename_no_replace(&previous, &j.source)?;
+                }
+            }
+            Step::Unlinking if !renamed => {
+                j.enter(Step::Unlinking)?;
+                steps::remove_link_if_any(ctx.links, &j.source)?;
+                crash_point("revert-unlinked");
+            }
+            Step::Publishing if !renamed => {
+                j.enter(Step::Publishing)?;
+                if !exists(&j.source) && is_real_dir(&j.staging) {
+                    durable::rename_no_replace(&j.staging, &j.source)?;
+                } else if !is_real_dir(&j.source) {
+                    return Err(Error::io(&j.staging, std::io::ErrorKind::NotFound.into()));
+                }
+                crash_point("revert-published");
+            }
+            Step::Cleaning => {
+                j.enter(Step::Cleaning)?;
+                remove_marker(&j.source)?;
+                if !renamed && !j.keep_previous && exists(&previous) {
+                    // Writes through the link after the copy would only be in the drive's copy.
+                    match verify::quick_compare(&previous, &j.source, ctx.cancel) {
+                        Ok(()) => steps::delete_tree(ctx, &previous)?,
+                        Err(e) => notes.push(format!(
+                            "The copy on the drive was kept at {} because it changed during the move ({e}).",
+                            previous.display()
+                        )),
+                    }
+                } else if j.keep_previous && !renamed {
+                    notes.push(format!(
+                        "The copy on the drive was kept at {}.",
+                        previous.display()
+                    ));
+                }
+                crash_point("revert-cleaned");
+                j.finish()?;
+            }
+            Step::Copying
+            | Step::Unlinking
+            | Step::Publishing
+            | Step::SettingAside
+            | Step::Linking => {}
+        }
+    }
+    Ok(notes)
+}
+
+fn remove_marker(folder: &Path) -> Result<()> {
+    match fs::remove_file(marker::path_in(folder)) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+            Err(Error::io(marker::path_in(folder), e))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Where the backups are safe while a revert is unfinished.
+pub(super) fn safe_place(j: &Journal) -> &Path {
+    if is_real_dir(&j.source) {
+        &j.source
+    } else {
+        j.previous.as_deref().unwrap_or(&j.source)
+    }
+}

@@ -1,0 +1,189 @@
+//! The steps the operations share, each idempotent: it looks at the disk,
+//! does its part only if not yet done, and so can be re-run by recovery.
+
+use std::fs;
+use std::io;
+use std::path::Path;
+
+use crate::copy::{self, CopyOptions};
+use crate::durable;
+use crate::error::{Error, IoContext as _, Result};
+use crate::journal::Journal;
+use crate::link::{FolderLink, same_link_target};
+use crate::locations::{describe_file_type, resolve_link_target};
+use crate::marker::{self, Marker, MarkerState};
+use crate::progress::{Phase, Progress};
+use crate::verify::{self, VerifyMode};
+
+use super::Context;
+
+/// Whether anything (even a dangling link) is at `path`.
+pub(super) fn exists(path: &Path) -> bool {
+    fs::symlink_metadata(path).is_ok()
+}
+
+/// Whether `path` is a real folder (not a link).
+pub(super) fn is_real_dir(path: &Path) -> bool {
+    fs::symlink_metadata(path).is_ok_and(|m| m.is_dir())
+}
+
+/// Creates the staging folder with a partial marker, copies `from` into it
+/// and verifies the copy. Returns bytes and files copied.
+pub(super) fn stage_copy(
+    ctx: &Context<'_>,
+    j: &Journal,
+    from: &Path,
+    verify_mode: VerifyMode,
+    planned: (u64, u64),
+) -> Result<(u64, u64)> {
+    fs::create_dir(&j.staging).at(&j.staging)?;
+    marker::write(
+        &j.staging,
+        &Marker::new(&j.id, MarkerState::Partial, &j.source),
+    )?;
+    ctx.progress.report(Progress::Phase {
+        phase: Phase::Copying,
+    });
+    ctx.progress.report(Progress::Planned {
+        bytes: planned.0,
+        files: planned.1,
+    });
+    let options = CopyOptions {
+        hash: verify_mode == VerifyMode::Full,
+        ..CopyOptions::default()
+    };
+    let report = copy::copy_tree(from, &j.staging, options, ctx.progress, ctx.cancel)?;
+    crate::faults::crash_point("copied");
+    ctx.progress.report(Progress::Phase {
+        phase: Phase::Verifying,
+    });
+    ctx.progress.report(Progress::Planned {
+        bytes: if verify_mode == VerifyMode::Full {
+            report.bytes
+        } else {
+            0
+        },
+        files: report.files,
+    });
+    verify::verify_tree(
+        from,
+        &j.staging,
+        verify_mode,
+        Some(&report.hashes),
+        ctx.progress,
+        ctx.cancel,
+    )?;
+    ctx.cancel.check()?;
+    Ok((report.bytes, report.files))
+}
+
+/// Deletes `dir` if its marker says operation `id` made it. Returns whether it is gone.
+pub(super) fn remove_ours(dir: &Path, id: &str) -> Result<bool> {
+    if !exists(dir) {
+        return Ok(true);
+    }
+    match marker::read(dir) {
+        Some(m) if m.operation_id == id => {
+            fs::remove_dir_all(dir).at(dir)?;
+            durable::sync_parent(dir)?;
+            Ok(true)
+        }
+        _ => Ok(false),
+    }
+}
+
+/// Undoes a copy that did not finish: deletes the staging folder (only if
+/// ours) and the journal. Returns the error to report, with where the data is.
+pub(super) fn roll_back_staging(
+    ctx: &Context<'_>,
+    j: &Journal,
+    cause: Error,
+    safe_at: &Path,
+) -> Error {
+    ctx.progress.report(Progress::Phase {
+        phase: Phase::RollingBack,
+    });
+    let cleaned = remove_ours(&j.staging, &j.id).unwrap_or(false);
+    if cleaned {
+        // The journal stays when the partial copy could not be removed (drive
+        // gone): recovery deletes it once the drive is back.
+        if let Err(e) = j.finish() {
+            ctx.progress.report(Progress::Warning {
+                message: e.to_string(),
+            });
+        }
+    }
+    super::interrupted(cause, safe_at)
+}
+
+/// Renames the verified staging folder to its final name (once).
+pub(super) fn publish(j: &Journal) -> Result<()> {
+    match (exists(&j.staging), exists(&j.target)) {
+        (true, false) => durable::rename_no_replace(&j.staging, &j.target),
+        (false, true) if marker::read(&j.target).is_some_and(|m| m.operation_id == j.id) => Ok(()),
+        (true, true) => Err(Error::io(&j.target, io::ErrorKind::AlreadyExists.into())),
+        (false, _) => Err(Error::io(&j.staging, io::ErrorKind::NotFound.into())),
+    }
+}
+
+/// Makes `link` a link to `target`, replacing a link of ours to somewhere
+/// else; never replaces a real folder. Then reads it back and lists through it.
+pub(super) fn ensure_link(links: &dyn FolderLink, link: &Path, target: &Path) -> Result<()> {
+    match links.read(link)? {
+        Some(t) if same_link_target(&resolve_link_target(link, &t), target) => {}
+        Some(_) => {
+            links.remove(link)?;
+            links.create(link, target)?;
+        }
+        None if !exists(link) => links.create(link, target)?,
+        None => {
+            let meta = fs::symlink_metadata(link).at(link)?;
+            return Err(Error::NotOurLink {
+                path: link.to_owned(),
+                found: describe_file_type(&meta),
+            });
+        }
+    }
+    check_link(links, link, target)
+}
+
+/// Reads the link back and lists the folder through it.
+pub(super) fn check_link(links: &dyn FolderLink, link: &Path, target: &Path) -> Result<()> {
+    let read = links.read(link)?.map(|t| resolve_link_target(link, &t));
+    if !read.as_deref().is_some_and(|t| same_link_target(t, target)) {
+        return Err(Error::NotOurLink {
+            path: link.to_owned(),
+            found: format!("a link to {}", read.unwrap_or_default().display()),
+        });
+    }
+    let through = fs::read_dir(link).at(link)?.count();
+    let direct = fs::read_dir(target).at(target)?.count();
+    if through != direct {
+        return Err(Error::Mismatch {
+            path: link.to_owned(),
+            what: format!("{through} entries through the link, {direct} in its target"),
+        });
+    }
+    Ok(())
+}
+
+/// Unlinks `link` if it is a link (never touching its target).
+pub(super) fn remove_link_if_any(links: &dyn FolderLink, link: &Path) -> Result<()> {
+    if links.read(link)?.is_some() {
+        links.remove(link)?;
+    }
+    Ok(())
+}
+
+/// Deletes a tree that is no longer needed.
+pub(super) fn delete_tree(ctx: &Context<'_>, dir: &Path) -> Result<()> {
+    if !exists(dir) {
+        return Ok(());
+    }
+    ctx.progress.report(Progress::Phase {
+        phase: Phase::CleaningUp,
+    });
+    crate::faults::crash_point("deleting");
+    fs::remove_dir_all(dir).at(dir)?;
+    durable::sync_parent(dir)
+}

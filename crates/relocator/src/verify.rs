@@ -1,0 +1,308 @@
+//! Comparing a copy with its original: names, types, sizes, link targets and
+//! modification times always; file contents by BLAKE3 when asked. A file
+//! whose time moved since the copy means the original changed meanwhile.
+
+use std::collections::HashSet;
+use std::fs::{self, File, Metadata};
+use std::io::{self, Read as _};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use walkdir::WalkDir;
+
+use crate::copy::Hashes;
+use crate::error::{Error, IoContext as _, Result};
+use crate::file_id::shared_identity;
+use crate::marker::MARKER_FILE;
+use crate::progress::{Cancel, Progress, ProgressSink, Throttle};
+
+/// How thoroughly to compare.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum VerifyMode {
+    /// Names, types, sizes, link targets and times.
+    #[default]
+    Sizes,
+    /// All of that, and every file's content by BLAKE3.
+    Full,
+}
+
+/// Modification times may differ this much (FAT and exFAT keep 2-second times).
+const TIME_TOLERANCE: Duration = Duration::from_secs(2);
+
+/// What the comparison covered.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct VerifyReport {
+    /// Entries compared (files, folders, links).
+    pub entries: u64,
+    /// Bytes whose content was hashed on the copy's side.
+    pub bytes_hashed: u64,
+}
+
+/// Compares the tree `copy` with `original`. With `VerifyMode::Full`, file
+/// contents are hashed: the copy's side always, the original's side only
+/// where `known` has no hash from the copy.
+pub fn verify_tree(
+    original: &Path,
+    copy: &Path,
+    mode: VerifyMode,
+    known: Option<&Hashes>,
+    progress: &dyn ProgressSink,
+    cancel: &Cancel,
+) -> Result<VerifyReport> {
+    let mut report = VerifyReport::default();
+    let throttle = Throttle::new(Throttle::PROGRESS);
+    let mut hashed: HashSet<(u64, u64)> = HashSet::new();
+    let mut files_done = 0u64;
+    for entry in walk(original) {
+        cancel.check()?;
+        let entry =
+            entry.map_err(|e| Error::io(e.path().unwrap_or(original).to_owned(), e.into()))?;
+        let rel = entry
+            .path()
+            .strip_prefix(original)
+            .expect("walk stays under its root");
+        let theirs = copy.join(rel);
+        let a = entry
+            .metadata()
+            .map_err(|e| Error::io(entry.path(), e.into()))?;
+        let b = match fs::symlink_metadata(&theirs) {
+            Ok(m) => m,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                return Err(mismatch(&theirs, "missing from the copy"));
+            }
+            Err(e) => return Err(Error::io(&theirs, e)),
+        };
+        compare_entry(entry.path(), &a, &theirs, &b)?;
+        report.entries += 1;
+        if a.is_file() {
+            if mode == VerifyMode::Full && shared_identity(&b).is_none_or(|id| hashed.insert(id)) {
+                let copy_hash = hash_file(&theirs, cancel)?;
+                let original_hash = match known.and_then(|k| k.get(rel)) {
+                    Some(h) => *h,
+                    None => hash_file(entry.path(), cancel)?,
+                };
+                if copy_hash != original_hash {
+                    return Err(mismatch(&theirs, "its content differs"));
+                }
+                report.bytes_hashed += b.len();
+            }
+            files_done += 1;
+            if throttle.ready() {
+                progress.report(Progress::Copied {
+                    bytes: report.bytes_hashed,
+                    files: files_done,
+                    current: entry.path().to_owned(),
+                });
+            }
+        }
+    }
+    // Every original entry is in the copy; equal counts mean nothing extra is.
+    let copy_entries = walk(copy).flatten().count() as u64;
+    if copy_entries != report.entries {
+        return Err(mismatch(
+            copy,
+            &format!(
+                "the copy has {copy_entries} entries, the original {}",
+                report.entries
+            ),
+        ));
+    }
+    Ok(report)
+}
+
+/// A quick comparison of two trees (names, types, sizes, times): used right
+/// before deleting one of them, to catch late writes into it.
+pub fn quick_compare(original: &Path, copy: &Path, cancel: &Cancel) -> Result<()> {
+    verify_tree(
+        original,
+        copy,
+        VerifyMode::Sizes,
+        None,
+        &crate::progress::NoProgress,
+        cancel,
+    )
+    .map(|_| ())
+}
+
+fn walk(root: &Path) -> impl Iterator<Item = walkdir::Result<walkdir::DirEntry>> {
+    WalkDir::new(root)
+        .follow_links(false)
+        .min_depth(1)
+        .into_iter()
+        .filter_entry(|e| !(e.depth() == 1 && e.file_name() == MARKER_FILE))
+        .filter(|e| {
+            e.as_ref().map_or(true, |e| {
+                let ft = e.file_type();
+                ft.is_dir() || ft.is_file() || ft.is_symlink()
+            })
+        })
+}
+
+fn compare_entry(ours: &Path, a: &Metadata, theirs: &Path, b: &Metadata) -> Result<()> {
+    let (fa, fb) = (a.file_type(), b.file_type());
+    if fa.is_dir() != fb.is_dir()
+        || fa.is_file() != fb.is_file()
+        || fa.is_symlink() != fb.is_symlink()
+    {
+        return Err(mismatch(theirs, "it is a different kind of item"));
+    }
+    if fa.is_symlink() {
+        let ta = fs::read_link(ours).at(ours)?;
+        let tb = fs::read_link(theirs).at(theirs)?;
+        if ta != tb {
+            return Err(mismatch(theirs, "the link points elsewhere"));
+        }
+    } else if fa.is_file() {
+        let moved = match (a.modified(), b.modified()) {
+            (Ok(ta), Ok(tb)) => {
+                let d = ta
+                    .duration_since(tb)
+                    .or_else(|_| tb.duration_since(ta))
+                    .unwrap_or_default();
+                d > TIME_TOLERANCE
+            }
+            _ => false,
+        };
+        if moved {
+            // We copy times exactly: a different time means the original was written since.
+            return Err(Error::ChangedDuringCopy {
+                path: ours.to_owned(),
+            });
+        }
+        if a.len() != b.len() {
+            return Err(mismatch(
+                theirs,
+                &format!("{} bytes instead of {}", b.len(), a.len()),
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn mismatch(path: &Path, what: &str) -> Error {
+    Error::Mismatch {
+        path: PathBuf::from(path),
+        what: what.to_owned(),
+    }
+}
+
+/// The BLAKE3 hash of a file's content.
+pub fn hash_file(path: &Path, cancel: &Cancel) -> Result<blake3::Hash> {
+    let mut file = File::open(path).at(path)?;
+    let mut hasher = blake3::Hasher::new();
+    let mut buffer = vec![0u8; 1024 * 1024];
+    loop {
+        let n = match file.read(&mut buffer) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(Error::io(path, e)),
+        };
+        hasher.update(&buffer[..n]);
+        cancel.check()?;
+    }
+    Ok(hasher.finalize())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::copy::{CopyOptions, copy_tree};
+    use crate::progress::NoProgress;
+
+    fn tree() -> (tempfile::TempDir, PathBuf, PathBuf) {
+        let dir = tempfile::tempdir().unwrap();
+        let a = dir.path().join("a");
+        let b = dir.path().join("b");
+        fs::create_dir_all(a.join("00")).unwrap();
+        fs::write(a.join("00/f1"), b"hello").unwrap();
+        fs::write(a.join("Info.plist"), b"plist").unwrap();
+        fs::create_dir(&b).unwrap();
+        (dir, a, b)
+    }
+
+    fn copy_all(a: &Path, b: &Path, hash: bool) -> Hashes {
+        let opts = CopyOptions {
+            hash,
+            ..CopyOptions::default()
+        };
+        copy_tree(a, b, opts, &NoProgress, &Cancel::new())
+            .unwrap()
+            .hashes
+    }
+
+    #[test]
+    fn an_exact_copy_verifies_both_ways() {
+        let (_d, a, b) = tree();
+        let hashes = copy_all(&a, &b, true);
+        verify_tree(&a, &b, VerifyMode::Sizes, None, &NoProgress, &Cancel::new()).unwrap();
+        let r = verify_tree(
+            &a,
+            &b,
+            VerifyMode::Full,
+            Some(&hashes),
+            &NoProgress,
+            &Cancel::new(),
+        )
+        .unwrap();
+        assert_eq!(r.bytes_hashed, 10);
+        assert_eq!(r.entries, 3);
+    }
+
+    #[test]
+    fn same_size_different_content_is_caught_only_by_full() {
+        let (_d, a, b) = tree();
+        let hashes = copy_all(&a, &b, true);
+        let victim = b.join("00/f1");
+        let mtime = fs::metadata(&victim).unwrap().modified().unwrap();
+        fs::write(&victim, b"HELLO").unwrap();
+        File::options()
+            .write(true)
+            .open(&victim)
+            .unwrap()
+            .set_modified(mtime)
+            .unwrap();
+        verify_tree(&a, &b, VerifyMode::Sizes, None, &NoProgress, &Cancel::new()).unwrap();
+        let err = verify_tree(
+            &a,
+            &b,
+            VerifyMode::Full,
+            Some(&hashes),
+            &NoProgress,
+            &Cancel::new(),
+        )
+        .unwrap_err();
+        assert!(err.to_string().contains("content differs"), "{err}");
+    }
+
+    #[test]
+    fn missing_extra_and_changed_entries_are_caught() {
+        let (_d, a, b) = tree();
+        copy_all(&a, &b, false);
+        fs::write(b.join("extra"), b"").unwrap();
+        let err =
+            verify_tree(&a, &b, VerifyMode::Sizes, None, &NoProgress, &Cancel::new()).unwrap_err();
+        assert!(err.to_string().contains("entries"), "{err}");
+        fs::remove_file(b.join("extra")).unwrap();
+        fs::remove_file(b.join("Info.plist")).unwrap();
+        let err =
+            verify_tree(&a, &b, VerifyMode::Sizes, None, &NoProgress, &Cancel::new()).unwrap_err();
+        assert!(err.to_string().contains("missing"), "{err}");
+    }
+
+    #[test]
+    fn a_newer_original_means_it_changed_during_the_copy() {
+        let (_d, a, b) = tree();
+        copy_all(&a, &b, false);
+        let f = File::options()
+            .write(true)
+            .open(a.join("Info.plist"))
+            .unwrap();
+        f.set_modified(std::time::SystemTime::now() + Duration::from_mins(1))
+            .unwrap();
+        let err =
+            verify_tree(&a, &b, VerifyMode::Sizes, None, &NoProgress, &Cancel::new()).unwrap_err();
+        assert!(matches!(err, Error::ChangedDuringCopy { .. }), "{err}");
+    }
+}
