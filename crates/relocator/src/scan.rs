@@ -9,6 +9,7 @@ use walkdir::WalkDir;
 
 use crate::error::{Error, Result};
 use crate::file_id::shared_identity;
+use crate::marker::MARKER_FILE;
 use crate::progress::{Cancel, Progress, ProgressSink, Throttle};
 
 /// What a scan found.
@@ -36,11 +37,10 @@ pub fn scan(root: &Path, progress: &dyn ProgressSink, cancel: &Cancel) -> Result
     let mut totals = ScanTotals::default();
     let mut seen: HashSet<(u64, u64)> = HashSet::new();
     let throttle = Throttle::new(Throttle::PROGRESS);
-    for (n, entry) in WalkDir::new(root)
-        .follow_links(false)
-        .into_iter()
-        .enumerate()
-    {
+    let walk = WalkDir::new(root).follow_links(false).into_iter();
+    // Our own marker file is not part of the backups.
+    let walk = walk.filter_entry(|e| !(e.depth() == 1 && e.file_name() == MARKER_FILE));
+    for (n, entry) in walk.enumerate() {
         if n % 256 == 0 {
             cancel.check()?;
         }

@@ -179,7 +179,7 @@ pub(super) fn undo(ctx: &Context<'_>, j: &Journal, cause: Error) -> Error {
         steps::remove_link_if_any(ctx.links, &j.source)?;
         match &j.aside {
             Some(aside) if exists(aside) && !exists(&j.source) => {
-                durable::rename_no_replace(aside, &j.source)?
+                durable::rename_no_replace(aside, &j.source)?;
             }
             // Same volume: the folder itself moved to the target; move it back.
             None if !exists(&j.source) && is_real_dir(&j.target) => {

@@ -144,6 +144,7 @@ fn recover_revert(ctx: &Context<'_>, j: &mut Journal) -> Result<Recovery> {
     let previous = j.previous.clone().unwrap_or_default();
     if j.step == Step::Copying {
         roll_back_copy(j)?;
+        relink_if_missing(ctx, &j.source, &previous)?;
         return Ok(Recovery::RolledBack {
             operation,
             backups_at: previous,
@@ -162,6 +163,7 @@ fn recover_retarget(ctx: &Context<'_>, j: &mut Journal) -> Result<Recovery> {
     match j.step {
         Step::Copying => {
             roll_back_copy(j)?;
+            relink_if_missing(ctx, &j.source, &previous)?;
             Ok(Recovery::RolledBack {
                 operation,
                 backups_at: previous,
@@ -182,6 +184,15 @@ fn recover_retarget(ctx: &Context<'_>, j: &mut Journal) -> Result<Recovery> {
             })
         }
     }
+}
+
+/// Before the copy was published the link must still point at the old
+/// place; puts it back should anything have removed it.
+fn relink_if_missing(ctx: &Context<'_>, source: &Path, previous: &Path) -> Result<()> {
+    if !exists(source) && is_real_dir(previous) {
+        ctx.links.create(source, previous)?;
+    }
+    Ok(())
 }
 
 /// Deletes the partial copy (only if ours) and the journal.

@@ -85,7 +85,7 @@ pub(super) fn finish(ctx: &Context<'_>, j: &mut Journal) -> Result<Vec<String>> 
     });
     for step in &order[start..] {
         match step {
-            Step::Renaming => {
+            Step::Renaming if renamed => {
                 // Same volume: unlink, then rename the drive folder itself back.
                 steps::remove_link_if_any(ctx.links, &j.source)?;
                 crash_point("revert-unlinked");
@@ -128,11 +128,7 @@ pub(super) fn finish(ctx: &Context<'_>, j: &mut Journal) -> Result<Vec<String>> 
                 crash_point("revert-cleaned");
                 j.finish()?;
             }
-            Step::Copying
-            | Step::Unlinking
-            | Step::Publishing
-            | Step::SettingAside
-            | Step::Linking => {}
+            _ => {}
         }
     }
     Ok(notes)

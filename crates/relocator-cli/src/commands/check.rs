@@ -1,0 +1,74 @@
+//! `check --source DIR --to DIR`: the preflight list; exit 1 when something blocks.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use relocator::checks::{self, Problem, Severity};
+use relocator::units::format_bytes;
+use relocator::{Cancel, link, processes};
+
+use crate::output::{TerminalProgress, json_line};
+
+pub fn run(source: &Path, to: &Path, json: bool) -> relocator::Result<ExitCode> {
+    let links = link::platform_link();
+    let running = processes::running_sync_processes();
+    let progress = TerminalProgress::new();
+    let pre = checks::check_move(
+        source,
+        to,
+        links.as_ref(),
+        &running,
+        &progress,
+        &Cancel::new(),
+    )?;
+    if json {
+        json_line(&serde_json::json!({
+            "source": source,
+            "destination": to,
+            "bytes": pre.source.bytes,
+            "files": pre.source.files,
+            "needed_bytes": pre.source.bytes + checks::space_margin(pre.source.bytes),
+            "free_bytes": pre.destination.as_ref().and_then(|d| d.volume.as_ref()).map(|v| v.free_bytes),
+            "same_volume": pre.destination.as_ref().is_some_and(|d| d.same_volume),
+            "blocked": pre.is_blocked(),
+            "problems": pre.problems.iter().map(problem_json).collect::<Vec<_>>(),
+        }));
+    } else {
+        crate::output::clear_line();
+        println!(
+            "Backups: {} in {} files",
+            format_bytes(pre.source.bytes),
+            pre.source.files
+        );
+        if pre.problems.is_empty() {
+            println!("Everything is ready to move.");
+        }
+        for p in &pre.problems {
+            let tag = if p.is_blocking() {
+                "Blocking"
+            } else {
+                "Warning"
+            };
+            println!("{tag}: {}", p.message());
+        }
+    }
+    Ok(if pre.is_blocked() {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// A problem as JSON: its fields, plus `severity` and `message`.
+pub fn problem_json(p: &Problem) -> serde_json::Value {
+    let mut v = serde_json::to_value(p).unwrap_or_default();
+    if let Some(o) = v.as_object_mut() {
+        let severity = match p.severity() {
+            Severity::Blocking => "blocking",
+            Severity::Warning => "warning",
+        };
+        o.insert("severity".into(), severity.into());
+        o.insert("message".into(), p.message().into());
+    }
+    v
+}
