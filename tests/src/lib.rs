@@ -1,1 +1,244 @@
-//! stub
+//! Helpers for the end-to-end tests: generated backups, tree digests to
+//! compare before and after, a fresh tmpfs as a "drive" on another file
+//! system, running the CLI (also as an unprivileged user), and an
+//! in-process context for the core's operations.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use relocator::link::{self, FolderLink};
+use relocator::marker::MARKER_FILE;
+use relocator::relocate::Context;
+use relocator::sample::{self, SampleDevice, SampleSpec, SampleSummary};
+use relocator::{Cancel, NoProgress, ProgressSink};
+use walkdir::WalkDir;
+
+/// What one entry of a tree is, for comparing trees.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Entry {
+    /// A folder.
+    Folder,
+    /// A file: size and BLAKE3 of its content.
+    File(u64, String),
+    /// A symbolic link and its target.
+    Link(PathBuf),
+}
+
+/// Every entry under `root` (through `root` if it is a link), by relative
+/// path, with file contents hashed. Our root marker is left out.
+pub fn digest(root: &Path) -> BTreeMap<PathBuf, Entry> {
+    let root = fs::canonicalize(root).unwrap_or_else(|e| panic!("{}: {e}", root.display()));
+    let mut map = BTreeMap::new();
+    for e in WalkDir::new(&root).min_depth(1).follow_links(false) {
+        let e = e.unwrap();
+        let rel = e.path().strip_prefix(&root).unwrap().to_owned();
+        if rel == Path::new(MARKER_FILE) {
+            continue;
+        }
+        let ft = e.file_type();
+        let entry = if ft.is_dir() {
+            Entry::Folder
+        } else if ft.is_symlink() {
+            Entry::Link(fs::read_link(e.path()).unwrap())
+        } else {
+            let bytes = fs::read(e.path()).unwrap();
+            Entry::File(
+                bytes.len() as u64,
+                blake3::hash(&bytes).to_hex().to_string(),
+            )
+        };
+        map.insert(rel, entry);
+    }
+    map
+}
+
+/// A scratch folder on a RAM file system when there is one (fast to fill and
+/// to delete), else in the system temp folder.
+pub fn scratch() -> tempfile::TempDir {
+    let shm = Path::new("/dev/shm");
+    let dir = if shm.is_dir() {
+        tempfile::Builder::new().prefix("br-test-").tempdir_in(shm)
+    } else {
+        tempfile::tempdir()
+    }
+    .unwrap();
+    open_up(dir.path());
+    dir
+}
+
+/// Lets other users (the unprivileged test user) into `dir`.
+pub fn open_up(dir: &Path) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        fs::set_permissions(dir, fs::Permissions::from_mode(0o755)).unwrap();
+    }
+}
+
+/// A small realistic backup: `devices` devices of `files` files each.
+pub fn small_backup(dir: &Path, seed: u64, files: usize) -> SampleSummary {
+    let mut spec = SampleSpec::demo(seed);
+    spec.files_per_device = files;
+    spec.bytes_per_device = files as u64 * 6_000;
+    sample::generate(dir, &spec).unwrap()
+}
+
+/// A backup of about `bytes` in about `files` files, over four devices.
+pub fn sized_backup(dir: &Path, seed: u64, files: usize, bytes: u64) -> SampleSummary {
+    let devices = vec![
+        SampleDevice::new("Ana's iPhone", "iPhone15,2", "17.4.1"),
+        SampleDevice::new("Family iPad", "iPad13,18", "17.5"),
+        SampleDevice::new("Grandpa's iPhone", "iPhone10,4", "16.7.8"),
+        SampleDevice::new("Work iPhone", "iPhone16,1", "18.1"),
+    ];
+    let spec = SampleSpec {
+        seed,
+        files_per_device: files / devices.len() - 4,
+        bytes_per_device: bytes / devices.len() as u64,
+        devices,
+    };
+    sample::generate(dir, &spec).unwrap()
+}
+
+/// Whether this process runs as root (needed to mount a tmpfs "drive").
+pub fn is_root() -> bool {
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| o.stdout.starts_with(b"0\n"))
+}
+
+/// A fresh tmpfs mounted on a temp folder: a second file system, like an
+/// external drive. Unmounted on drop.
+pub struct Drive {
+    dir: tempfile::TempDir,
+}
+
+impl Drive {
+    /// Mounts a tmpfs of `size` (as `mount -o size=` takes it) with extra options.
+    pub fn mount(size: &str, extra: &str) -> Self {
+        assert!(
+            is_root(),
+            "mounting a tmpfs drive needs root (CI runs as root)"
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let mut opts = format!("size={size},mode=0755");
+        if !extra.is_empty() {
+            opts.push(',');
+            opts.push_str(extra);
+        }
+        let status = Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &opts, "backup-test-drive"])
+            .arg(dir.path())
+            .status()
+            .unwrap();
+        assert!(status.success(), "mount tmpfs failed");
+        Self { dir }
+    }
+
+    /// The drive's root folder.
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+}
+
+impl Drop for Drive {
+    fn drop(&mut self) {
+        let _ = Command::new("umount")
+            .arg("-l")
+            .arg(self.dir.path())
+            .status();
+    }
+}
+
+/// An in-process context with the platform's links, no sync apps running.
+pub fn context<'a>(
+    links: &'a dyn FolderLink,
+    progress: &'a dyn ProgressSink,
+    cancel: &'a Cancel,
+) -> Context<'a> {
+    Context {
+        links,
+        progress,
+        cancel,
+        sync_apps: Vec::new(),
+    }
+}
+
+/// The platform's link implementation.
+pub fn links() -> Box<dyn FolderLink> {
+    link::platform_link()
+}
+
+/// A no-op progress sink.
+pub static QUIET: NoProgress = NoProgress;
+
+/// Runs the CLI binary `cli` with `args`.
+pub fn run(cli: &str, args: &[&str]) -> Output {
+    Command::new(cli).args(args).output().unwrap()
+}
+
+/// Runs the CLI as the unprivileged user 65534 (root ignores permissions).
+pub fn run_as_nobody(cli: &str, args: &[&str]) -> Output {
+    Command::new("setpriv")
+        .args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"])
+        .arg(cli)
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+/// Changes the owner of a whole tree to the unprivileged user 65534.
+pub fn give_to_nobody(path: &Path) {
+    let status = Command::new("chown")
+        .arg("-R")
+        .arg("65534:65534")
+        .arg(path)
+        .status()
+        .unwrap();
+    assert!(status.success());
+}
+
+/// The leftovers an operation must never leave: staging, set-aside and journal files.
+pub fn leftovers(dirs: &[&Path]) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    for dir in dirs {
+        let Ok(entries) = fs::read_dir(dir) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            let name = e.file_name().to_string_lossy().into_owned();
+            if name.contains(".partial-")
+                || name.contains(".moving-")
+                || name.ends_with(".journal")
+                || name.ends_with(".tmp")
+            {
+                found.push(e.path());
+            }
+        }
+    }
+    found
+}
+
+/// Parses a CLI's stdout as one JSON document.
+pub fn json(output: &Output) -> serde_json::Value {
+    serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
+        panic!(
+            "not JSON ({e}): {}\nstderr: {}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        )
+    })
+}
+
+/// The text a CLI wrote to stderr.
+pub fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// Stands in for `fs::read_link`, resolving relative targets.
+pub fn link_target(path: &Path) -> Option<PathBuf> {
+    fs::read_link(path).ok()
+}
