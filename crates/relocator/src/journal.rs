@@ -200,10 +200,18 @@ impl Lock {
             .truncate(false)
             .open(&path)
             .at(&path)?;
-        match file.try_lock() {
-            Ok(()) => Ok(Self { _file: file }),
-            Err(fs::TryLockError::WouldBlock) => Err(Error::Busy { path }),
-            Err(fs::TryLockError::Error(e)) => Err(Error::io(path, e)),
+        // A process forked from ours holds the lock for an instant until it
+        // execs; wait a little before calling the folder busy.
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(1);
+        loop {
+            match file.try_lock() {
+                Ok(()) => return Ok(Self { _file: file }),
+                Err(fs::TryLockError::WouldBlock) if std::time::Instant::now() < deadline => {
+                    std::thread::sleep(std::time::Duration::from_millis(20));
+                }
+                Err(fs::TryLockError::WouldBlock) => return Err(Error::Busy { path }),
+                Err(fs::TryLockError::Error(e)) => return Err(Error::io(path, e)),
+            }
         }
     }
 }

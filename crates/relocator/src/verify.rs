@@ -154,27 +154,39 @@ fn compare_entry(ours: &Path, a: &Metadata, theirs: &Path, b: &Metadata) -> Resu
             return Err(mismatch(theirs, "the link points elsewhere"));
         }
     } else if fa.is_file() {
-        let moved = match (a.modified(), b.modified()) {
-            (Ok(ta), Ok(tb)) => {
-                let d = ta
-                    .duration_since(tb)
-                    .or_else(|_| tb.duration_since(ta))
-                    .unwrap_or_default();
-                d > TIME_TOLERANCE
-            }
-            _ => false,
-        };
-        if moved {
-            // We copy times exactly: a different time means the original was written since.
-            return Err(Error::ChangedDuringCopy {
-                path: ours.to_owned(),
-            });
-        }
+        let (ta, tb) = (a.modified().ok(), b.modified().ok());
         if a.len() != b.len() {
+            // We copy times exactly: a size and a time that both moved mean
+            // the original was written since; a size alone means a bad copy.
+            if ta != tb {
+                return Err(Error::ChangedDuringCopy {
+                    path: ours.to_owned(),
+                });
+            }
             return Err(mismatch(
                 theirs,
                 &format!("{} bytes instead of {}", b.len(), a.len()),
             ));
+        }
+        if let (Some(ta), Some(tb)) = (ta, tb) {
+            let diff = ta
+                .duration_since(tb)
+                .or_else(|_| tb.duration_since(ta))
+                .unwrap_or_default();
+            // FAT and exFAT keep 2-second times; elsewhere times match exactly.
+            let coarse = tb
+                .duration_since(std::time::UNIX_EPOCH)
+                .is_ok_and(|d| d.subsec_nanos() == 0);
+            let tolerance = if coarse {
+                TIME_TOLERANCE
+            } else {
+                Duration::ZERO
+            };
+            if diff > tolerance {
+                return Err(Error::ChangedDuringCopy {
+                    path: ours.to_owned(),
+                });
+            }
         }
     }
     Ok(())

@@ -1,0 +1,560 @@
+//! Move, revert, retarget and adopt over real trees on a second file
+//! system, and every fault that must leave the backups whole: cancel, a
+//! full drive, a drive unplugged mid-copy, a file changed during the copy,
+//! an unreadable file, a late write into the set-aside original, and every
+//! refusal. Trees are compared by content hash before and after.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use relocator::relocate::{self, Options};
+use relocator::verify::VerifyMode;
+use relocator::{Cancel, Error, Progress, marker};
+use relocator_tests::{
+    Drive, QUIET, context, digest, leftovers, links, run, run_as_nobody, scratch, small_backup,
+    stderr,
+};
+
+const CLI: &str = env!("CARGO_BIN_EXE_cli-under-test");
+
+fn full() -> Options {
+    Options {
+        verify: VerifyMode::Full,
+        keep_previous: false,
+    }
+}
+
+/// A backup with the awkward things in it: hard links, symlinks (inside,
+/// outside, dangling), NFC and NFD names, a deep path, a read-only file.
+fn awkward_backup(dir: &Path) {
+    let s = small_backup(dir, 41, 30);
+    let dev = &s.device_folders[0];
+    fs::hard_link(dev.join("Manifest.db"), dev.join("Manifest-copy.db")).unwrap();
+    std::os::unix::fs::symlink("Manifest.db", dev.join("relative-link")).unwrap();
+    std::os::unix::fs::symlink("/nonexistent/target", dev.join("dangling-link")).unwrap();
+    fs::write(dev.join("caf\u{e9}.txt"), b"NFC").unwrap();
+    fs::write(dev.join("cafe\u{301}.txt"), b"NFD").unwrap();
+    let mut deep = dev.join("deep");
+    for i in 0..40 {
+        deep = deep.join(format!("level-{i:02}-\u{1F4F1}"));
+    }
+    fs::create_dir_all(&deep).unwrap();
+    fs::write(deep.join("bottom"), b"deep").unwrap();
+    let ro = dev.join("read-only");
+    fs::write(&ro, b"ro").unwrap();
+    use std::os::unix::fs::PermissionsExt as _;
+    fs::set_permissions(&ro, fs::Permissions::from_mode(0o400)).unwrap();
+}
+
+fn mode(p: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt as _;
+    fs::symlink_metadata(p).unwrap().permissions().mode() & 0o7777
+}
+
+#[test]
+fn move_revert_and_retarget_keep_every_byte() {
+    let root = scratch();
+    let source = root.path().join("MobileSync/Backup");
+    awkward_backup(&source);
+    let before = digest(&source);
+    let private = source.join(
+        fs::read_dir(&source)
+            .unwrap()
+            .next()
+            .unwrap()
+            .unwrap()
+            .file_name(),
+    );
+    use std::os::unix::fs::PermissionsExt as _;
+    fs::set_permissions(&private, fs::Permissions::from_mode(0o700)).unwrap();
+    let drive = Drive::mount("1g", "");
+    let drive2 = Drive::mount("1g", "");
+    let links = links();
+    let cancel = Cancel::new();
+    let ctx = context(links.as_ref(), &QUIET, &cancel);
+
+    let moved = relocate::move_backups(&ctx, &source, drive.path(), full()).unwrap();
+    let target = drive.path().join("Backup");
+    assert_eq!(moved.backups_at, target);
+    assert_eq!(fs::read_link(&source).unwrap(), target);
+    assert_eq!(digest(&source), before, "through the link");
+    assert_eq!(digest(&target), before);
+    assert!(leftovers(&[source.parent().unwrap(), drive.path()]).is_empty());
+    let m = marker::read(&target).unwrap();
+    assert_eq!(m.moved_from, source);
+    assert_eq!(
+        mode(&target.join(private.file_name().unwrap())),
+        0o700,
+        "permissions kept"
+    );
+    // Hard links stay hard links.
+    use std::os::unix::fs::MetadataExt as _;
+    let dev = fs::read_dir(&target)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .find(|d| d.join("Manifest-copy.db").exists())
+        .unwrap();
+    assert_eq!(
+        fs::metadata(dev.join("Manifest.db")).unwrap().ino(),
+        fs::metadata(dev.join("Manifest-copy.db")).unwrap().ino()
+    );
+
+    let retargeted = relocate::retarget(&ctx, &source, drive2.path(), full()).unwrap();
+    let target2 = drive2.path().join("Backup");
+    assert_eq!(retargeted.backups_at, target2);
+    assert_eq!(fs::read_link(&source).unwrap(), target2);
+    assert_eq!(digest(&source), before);
+    assert!(!target.exists(), "the old copy is deleted");
+    assert!(leftovers(&[source.parent().unwrap(), drive.path(), drive2.path()]).is_empty());
+
+    let reverted = relocate::revert(&ctx, &source, full()).unwrap();
+    assert_eq!(reverted.backups_at, source);
+    assert!(
+        fs::symlink_metadata(&source).unwrap().is_dir(),
+        "a real folder again"
+    );
+    assert_eq!(digest(&source), before);
+    assert!(!target2.exists(), "the drive copy is deleted");
+    assert!(!source.join(marker::MARKER_FILE).exists());
+    assert!(leftovers(&[source.parent().unwrap(), drive2.path()]).is_empty());
+}
+
+#[test]
+fn keep_previous_keeps_the_drive_copy_on_revert() {
+    let root = scratch();
+    let source = root.path().join("Backup");
+    small_backup(&source, 42, 10);
+    let before = digest(&source);
+    let drive = Drive::mount("256m", "");
+    let links = links();
+    let cancel = Cancel::new();
+    let ctx = context(links.as_ref(), &QUIET, &cancel);
+    relocate::move_backups(&ctx, &source, drive.path(), Options::default()).unwrap();
+    let keep = Options {
+        verify: VerifyMode::Sizes,
+        keep_previous: true,
+    };
+    let out = relocate::revert(&ctx, &source, keep).unwrap();
+    assert_eq!(digest(&source), before);
+    assert_eq!(digest(&drive.path().join("Backup")), before);
+    assert!(out.notes[0].contains("kept"), "{:?}", out.notes);
+}
+
+#[test]
+fn on_the_same_drive_a_rename_replaces_the_copy() {
+    let root = scratch();
+    let source = root.path().join("Backup");
+    small_backup(&source, 43, 10);
+    let before = digest(&source);
+    let dest = root.path().join("elsewhere");
+    let dest2 = root.path().join("third");
+    fs::create_dir(&dest).unwrap();
+    fs::create_dir(&dest2).unwrap();
+    let links = links();
+    let cancel = Cancel::new();
+    let ctx = context(links.as_ref(), &QUIET, &cancel);
+    relocate::move_backups(&ctx, &source, &dest, full()).unwrap();
+    assert_eq!(fs::read_link(&source).unwrap(), dest.join("Backup"));
+    assert_eq!(digest(&source), before);
+    relocate::retarget(&ctx, &source, &dest2, full()).unwrap();
+    assert_eq!(fs::read_link(&source).unwrap(), dest2.join("Backup"));
+    assert!(!dest.join("Backup").exists());
+    relocate::revert(&ctx, &source, full()).unwrap();
+    assert!(fs::symlink_metadata(&source).unwrap().is_dir());
+    assert_eq!(digest(&source), before);
+    assert!(leftovers(&[root.path(), &dest, &dest2]).is_empty());
+}
+
+fn assert_untouched(
+    source: &Path,
+    before: &std::collections::BTreeMap<PathBuf, relocator_tests::Entry>,
+    drive: &Path,
+) {
+    assert!(
+        fs::symlink_metadata(source).unwrap().is_dir(),
+        "still a real folder"
+    );
+    assert_eq!(&digest(source), before);
+    assert!(
+        leftovers(&[source.parent().unwrap(), drive]).is_empty(),
+        "{:?}",
+        leftovers(&[source.parent().unwrap(), drive])
+    );
+    assert!(!drive.join("Backup").exists());
+}
+
+#[test]
+fn cancel_mid_copy_rolls_back() {
+    let root = scratch();
+    let source = root.path().join("Backup");
+    small_backup(&source, 44, 40);
+    let before = digest(&source);
+    let drive = Drive::mount("256m", "");
+    let links = links();
+    let cancel = Cancel::new();
+    let c2 = cancel.clone();
+    let sink = move |p: Progress| {
+        if let Progress::Copied { files, .. } = p
+            && files >= 5
+        {
+            c2.cancel();
+        }
+    };
+    let ctx = context(links.as_ref(), &sink, &cancel);
+    let err = relocate::move_backups(&ctx, &source, drive.path(), full()).unwrap_err();
+    match &err {
+        Error::Interrupted { cause, safe_at } => {
+            assert!(matches!(**cause, Error::Cancelled));
+            assert_eq!(safe_at, &source);
+        }
+        other => panic!("{other}"),
+    }
+    assert_untouched(&source, &before, drive.path());
+}
+
+#[test]
+fn a_full_drive_fails_cleanly() {
+    let root = scratch();
+    let source = root.path().join("Backup");
+    small_backup(&source, 45, 60);
+    let before = digest(&source);
+    // Plenty of bytes, too few inodes: the preflight passes and the copy hits ENOSPC.
+    let drive = Drive::mount("512m", "nr_inodes=80");
+    let out = run(
+        CLI,
+        &[
+            "move",
+            "--source",
+            source.to_str().unwrap(),
+            "--to",
+            drive.path().to_str().unwrap(),
+            "--yes",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let msg = stderr(&out);
+    assert!(
+        msg.contains("the drive is full") && msg.contains(&format!("safe in {}", source.display())),
+        "{msg}"
+    );
+    assert_untouched(&source, &before, drive.path());
+}
+
+#[test]
+fn a_drive_unplugged_mid_copy_fails_cleanly() {
+    let root = scratch();
+    let source = root.path().join("Backup");
+    small_backup(&source, 46, 40);
+    let before = digest(&source);
+    let drive = Drive::mount("256m", "");
+    let mount_point = drive.path().to_owned();
+    let links = links();
+    let cancel = Cancel::new();
+    let pulled = AtomicBool::new(false);
+    let sink = |p: Progress| {
+        if let Progress::Copied { files: 3.., .. } = p
+            && !pulled.swap(true, Ordering::Relaxed)
+        {
+            let ok = std::process::Command::new("umount")
+                .arg("-l")
+                .arg(&mount_point)
+                .status()
+                .unwrap();
+            assert!(ok.success());
+        }
+    };
+    let ctx = context(links.as_ref(), &sink, &cancel);
+    let err = relocate::move_backups(&ctx, &source, drive.path(), full()).unwrap_err();
+    assert!(pulled.load(Ordering::Relaxed));
+    assert!(
+        matches!(err, Error::Interrupted { ref safe_at, .. } if *safe_at == source),
+        "{err}"
+    );
+    assert!(err.to_string().contains("not found"), "{err}");
+    assert_untouched(&source, &before, drive.path());
+}
+
+#[test]
+fn a_file_changed_during_the_copy_is_caught() {
+    let root = scratch();
+    let source = root.path().join("Backup");
+    small_backup(&source, 47, 40);
+    let drive = Drive::mount("256m", "");
+    let links = links();
+    let cancel = Cancel::new();
+    let touched = std::sync::Mutex::new(None::<PathBuf>);
+    let sink = |p: Progress| {
+        if let Progress::Copied {
+            files: 2..,
+            current,
+            ..
+        } = p
+        {
+            let mut t = touched.lock().unwrap();
+            if t.is_none() {
+                // iTunes appends to a file that was already copied.
+                let mut f = fs::OpenOptions::new().append(true).open(&current).unwrap();
+                std::io::Write::write_all(&mut f, b"new backup data").unwrap();
+                *t = Some(current);
+            }
+        }
+    };
+    let ctx = context(links.as_ref(), &sink, &cancel);
+    let err = relocate::move_backups(&ctx, &source, drive.path(), Options::default()).unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("changed while it was being copied"),
+        "{err}"
+    );
+    let touched = touched.into_inner().unwrap().unwrap();
+    assert!(
+        fs::read(&touched).unwrap().ends_with(b"new backup data"),
+        "the new data is kept"
+    );
+    let now = digest(&source);
+    assert_untouched(&source, &now, drive.path());
+}
+
+#[test]
+fn an_unreadable_file_stops_the_move_with_its_name() {
+    if !relocator_tests::is_root() {
+        eprintln!("skipped: dropping privileges needs root");
+        return;
+    }
+    let root = scratch();
+    let source = root.path().join("Backup");
+    let s = small_backup(&source, 48, 20);
+    let drive = Drive::mount("256m", "");
+    relocator_tests::give_to_nobody(root.path());
+    relocator_tests::give_to_nobody(drive.path());
+    let secret = s.device_folders[2].join("Manifest.db");
+    use std::os::unix::fs::PermissionsExt as _;
+    fs::set_permissions(&secret, fs::Permissions::from_mode(0o000)).unwrap();
+    let before = digest(&source);
+    let out = run_as_nobody(
+        CLI,
+        &[
+            "move",
+            "--source",
+            source.to_str().unwrap(),
+            "--to",
+            drive.path().to_str().unwrap(),
+            "--yes",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let msg = stderr(&out);
+    assert!(msg.contains("Manifest.db: permission denied"), "{msg}");
+    fs::set_permissions(&secret, fs::Permissions::from_mode(0o644)).unwrap();
+    assert_untouched(&source, &before, drive.path());
+}
+
+#[test]
+fn refusals_change_nothing_and_say_one_sentence() {
+    let root = scratch();
+    let source = root.path().join("Backup");
+    small_backup(&source, 49, 10);
+    let before = digest(&source);
+    let drive = Drive::mount("256m", "");
+    fs::create_dir(drive.path().join("Backup")).unwrap();
+    fs::write(drive.path().join("Backup/theirs"), b"someone else's").unwrap();
+    let inner = source.join(
+        fs::read_dir(&source)
+            .unwrap()
+            .next()
+            .unwrap()
+            .unwrap()
+            .file_name(),
+    );
+    for (to, expect) in [
+        (
+            drive.path().to_owned(),
+            "There is already a folder named Backup",
+        ),
+        (inner.clone(), "is inside the backup folder"),
+        (source.clone(), "is the backup folder itself"),
+        (drive.path().join("missing"), "does not exist"),
+    ] {
+        let out = run(
+            CLI,
+            &[
+                "move",
+                "--source",
+                source.to_str().unwrap(),
+                "--to",
+                to.to_str().unwrap(),
+                "--yes",
+            ],
+        );
+        assert_eq!(out.status.code(), Some(1), "{to:?}");
+        let msg = stderr(&out);
+        assert!(msg.contains(expect), "{msg}");
+        assert!(msg.trim_end().ends_with("Nothing was changed."), "{msg}");
+        assert_eq!(digest(&source), before);
+        assert_eq!(
+            fs::read(drive.path().join("Backup/theirs")).unwrap(),
+            b"someone else's"
+        );
+        assert!(leftovers(&[root.path(), drive.path()]).is_empty());
+    }
+    // Reverting or retargeting a folder that was never moved.
+    let out = run(
+        CLI,
+        &["revert", "--source", source.to_str().unwrap(), "--yes"],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("was not moved by Backup Relocator"),
+        "{}",
+        stderr(&out)
+    );
+    // A dangling link at start: refused, nothing created.
+    let dangling = root.path().join("Other");
+    std::os::unix::fs::symlink(root.path().join("unplugged/Backup"), &dangling).unwrap();
+    for args in [
+        vec![
+            "move",
+            "--source",
+            dangling.to_str().unwrap(),
+            "--to",
+            root.path().to_str().unwrap(),
+            "--yes",
+        ],
+        vec!["revert", "--source", dangling.to_str().unwrap(), "--yes"],
+    ] {
+        let out = run(CLI, &args);
+        assert_eq!(out.status.code(), Some(1));
+        assert!(!root.path().join("unplugged").exists());
+    }
+    let out = run(
+        CLI,
+        &["revert", "--source", dangling.to_str().unwrap(), "--yes"],
+    );
+    assert!(
+        stderr(&out).contains("connect the drive"),
+        "{}",
+        stderr(&out)
+    );
+    // Usage errors exit 2.
+    assert_eq!(run(CLI, &["move", "--source", "x"]).status.code(), Some(2));
+    assert_eq!(digest(&source), before);
+}
+
+#[test]
+fn without_yes_it_asks_and_a_no_changes_nothing() {
+    let root = scratch();
+    let source = root.path().join("Backup");
+    small_backup(&source, 50, 5);
+    let before = digest(&source);
+    let drive = Drive::mount("256m", "");
+    let mut child = std::process::Command::new(CLI)
+        .args([
+            "move",
+            "--source",
+            source.to_str().unwrap(),
+            "--to",
+            drive.path().to_str().unwrap(),
+        ])
+        .stdin(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::io::Write::write_all(child.stdin.as_mut().unwrap(), b"n\n").unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let msg = stderr(&out);
+    assert!(
+        msg.contains("Copy ") && msg.contains("[y/N]") && msg.contains("Nothing was changed."),
+        "{msg}"
+    );
+    assert_untouched(&source, &before, drive.path());
+}
+
+#[test]
+fn adopt_relinks_after_a_reinstall() {
+    let root = scratch();
+    let source = root.path().join("MobileSync/Backup");
+    small_backup(&source, 51, 10);
+    let before = digest(&source);
+    let drive = Drive::mount("256m", "");
+    let links = links();
+    let cancel = Cancel::new();
+    let ctx = context(links.as_ref(), &QUIET, &cancel);
+    relocate::move_backups(&ctx, &source, drive.path(), Options::default()).unwrap();
+    // The reinstall: the whole MobileSync folder is gone.
+    fs::remove_file(&source).unwrap();
+    fs::remove_dir_all(source.parent().unwrap()).unwrap();
+    let target = drive.path().join("Backup");
+    let out = relocate::adopt(&ctx, &source, &target).unwrap();
+    assert_eq!(out.backups_at, target);
+    assert_eq!(digest(&source), before);
+    // An empty folder made by iTunes meanwhile is fine too.
+    fs::remove_file(&source).unwrap();
+    fs::create_dir(&source).unwrap();
+    relocate::adopt(&ctx, &source, &target).unwrap();
+    assert_eq!(digest(&source), before);
+    // Refusals: a folder we did not place, a source with backups in it.
+    let foreign = root.path().join("foreign");
+    fs::create_dir(&foreign).unwrap();
+    let other = root.path().join("Other");
+    assert!(matches!(
+        relocate::adopt(&ctx, &other, &foreign),
+        Err(Error::Refused(_))
+    ));
+    assert!(!other.exists());
+    fs::remove_file(&source).unwrap();
+    small_backup(&source, 52, 3);
+    let local = digest(&source);
+    assert!(matches!(
+        relocate::adopt(&ctx, &source, &target),
+        Err(Error::Refused(_))
+    ));
+    assert_eq!(digest(&source), local);
+}
+
+#[test]
+fn a_late_write_into_the_set_aside_original_keeps_the_original() {
+    // Crash right after the original was set aside, write into it (an open
+    // handle of iTunes), then recover: the late write must not be lost.
+    let root = scratch();
+    let source = root.path().join("Backup");
+    let s = small_backup(&source, 53, 10);
+    let drive = Drive::mount("256m", "");
+    let out = std::process::Command::new(CLI)
+        .args([
+            "move",
+            "--source",
+            source.to_str().unwrap(),
+            "--to",
+            drive.path().to_str().unwrap(),
+            "--yes",
+        ])
+        .env("FAILPOINTS", "move-set-aside=return")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let aside = fs::read_dir(root.path())
+        .unwrap()
+        .flatten()
+        .find(|e| e.file_name().to_string_lossy().contains(".moving-"))
+        .unwrap()
+        .path();
+    let late = aside
+        .join(s.device_folders[0].file_name().unwrap())
+        .join("Status.plist");
+    fs::write(&late, b"written after the copy").unwrap();
+    let expected = digest(&aside);
+    let out = run(CLI, &["recover", "--source", source.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("undone"),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert!(fs::symlink_metadata(&source).unwrap().is_dir());
+    assert_eq!(digest(&source), expected);
+    assert!(!drive.path().join("Backup").exists());
+    assert!(leftovers(&[root.path(), drive.path()]).is_empty());
+}
