@@ -207,20 +207,32 @@ fn roll_back_copy(j: &Journal) -> Result<()> {
     j.finish()
 }
 
-/// The drive-side folder an operation needs, if it is not there.
+/// The drive-side folder an operation needs, if it is not there. A drive's
+/// mount point can outlive the drive (an empty folder), so what counts is
+/// whether the copies the journal names are there.
 fn missing_drive_folder(j: &Journal) -> Option<PathBuf> {
-    let needed: Vec<&Path> = match j.operation {
-        OperationKind::Move => vec![j.target.parent()?],
-        OperationKind::Revert => vec![j.previous.as_deref()?.parent()?],
-        OperationKind::Retarget => {
-            let mut v = vec![j.target.parent()?];
-            if j.step != Step::Cleaning {
-                v.push(j.previous.as_deref()?.parent()?);
-            }
-            v
+    let drive_of = |p: &Path| p.parent().unwrap_or(p).to_owned();
+    let copies_gone = !exists(&j.staging) && !exists(&j.target);
+    match (j.operation, j.step) {
+        // Rolling back a copy needs its drive, to delete the partial copy.
+        (OperationKind::Move | OperationKind::Retarget, Step::Copying) => {
+            let drive = drive_of(&j.staging);
+            (!drive.is_dir()).then_some(drive)
         }
-    };
-    needed.into_iter().find(|p| !p.is_dir()).map(Path::to_owned)
+        (OperationKind::Move, Step::Renaming) | (OperationKind::Revert, _) => {
+            // Same volume, or the copy is local: only the old folder matters.
+            let previous = j.previous.as_deref()?;
+            (j.step == Step::Renaming && !is_real_dir(&j.source) && !exists(previous))
+                .then(|| drive_of(previous))
+        }
+        (OperationKind::Retarget, Step::Renaming) => {
+            let previous = j.previous.as_deref()?;
+            (!exists(previous) && !exists(&j.target)).then(|| drive_of(&j.target))
+        }
+        (OperationKind::Move | OperationKind::Retarget, _) => {
+            copies_gone.then(|| drive_of(&j.target))
+        }
+    }
 }
 
 /// Where a complete copy of the backups is while `j` is unfinished.

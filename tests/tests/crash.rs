@@ -1,0 +1,282 @@
+//! The fault matrix's kill-and-recover rows: the CLI is aborted (like a
+//! `kill -9`: no cleanup runs) at every step boundary of every operation and
+//! after the N-th copied file; then `recover` runs twice. Every file of the
+//! original must be present and identical, reachable at SOURCE, with no
+//! staging, set-aside or journal left behind.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use relocator::marker;
+use relocator_tests::{Drive, digest, leftovers, run, scratch, small_backup, stderr};
+
+const CLI: &str = env!("CARGO_BIN_EXE_cli-under-test");
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Op {
+    Move,
+    Revert,
+    Retarget,
+}
+
+/// Where the backups must be after recovery.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum End {
+    /// A real folder at SOURCE.
+    Local,
+    /// SOURCE links to the first drive.
+    First,
+    /// SOURCE links to the second drive.
+    Second,
+}
+
+struct Setup {
+    _root: tempfile::TempDir,
+    source: PathBuf,
+    first: PathBuf,
+    second: PathBuf,
+    _drives: Vec<Drive>,
+}
+
+fn setup(same_volume: bool, seed: u64) -> Setup {
+    let root = scratch();
+    let source = root.path().join("MobileSync/Backup");
+    small_backup(&source, seed, 25);
+    let (first, second, drives) = if same_volume {
+        let a = root.path().join("first");
+        let b = root.path().join("second");
+        fs::create_dir(&a).unwrap();
+        fs::create_dir(&b).unwrap();
+        (a, b, Vec::new())
+    } else {
+        let a = Drive::mount("256m", "");
+        let b = Drive::mount("256m", "");
+        (a.path().to_owned(), b.path().to_owned(), vec![a, b])
+    };
+    Setup {
+        _root: root,
+        source,
+        first,
+        second,
+        _drives: drives,
+    }
+}
+
+fn cli(args: &[&str], failpoint: Option<&str>) -> std::process::Output {
+    let mut cmd = Command::new(CLI);
+    cmd.args(args);
+    if let Some(fp) = failpoint {
+        cmd.env("FAILPOINTS", fp);
+    }
+    cmd.output().unwrap()
+}
+
+fn crash_and_recover(op: Op, same_volume: bool, failpoint: &str, end: End) {
+    let s = setup(same_volume, 7 + failpoint.len() as u64);
+    let before = digest(&s.source);
+    let src = s.source.to_str().unwrap();
+    let (first, second) = (s.first.to_str().unwrap(), s.second.to_str().unwrap());
+    if op != Op::Move {
+        let out = cli(&["move", "--source", src, "--to", first, "--yes"], None);
+        assert!(out.status.success(), "{}", stderr(&out));
+    }
+    let args: Vec<&str> = match op {
+        Op::Move => vec!["move", "--source", src, "--to", first, "--yes"],
+        Op::Revert => vec!["revert", "--source", src, "--yes"],
+        Op::Retarget => vec!["retarget", "--source", src, "--to", second, "--yes"],
+    };
+    let crashed = cli(&args, Some(failpoint));
+    assert!(
+        crashed.status.code().is_none(),
+        "{failpoint}: the crash point was not reached ({:?}): {}",
+        crashed.status,
+        stderr(&crashed)
+    );
+    let status = run(CLI, &["status", "--source", src, "--json"]);
+    assert_eq!(
+        relocator_tests::json(&status)["locations"][0]["state"],
+        "interrupted",
+        "{failpoint}"
+    );
+
+    for round in 0..2 {
+        let out = run(CLI, &["recover", "--source", src]);
+        assert!(
+            out.status.success(),
+            "{failpoint} round {round}: {}",
+            stderr(&out)
+        );
+    }
+    let after = digest(&s.source);
+    assert_eq!(after.len(), before.len(), "{failpoint}: entry count");
+    assert!(
+        after == before,
+        "{failpoint}: content differs after recovery"
+    );
+    let parent = s.source.parent().unwrap();
+    let left = leftovers(&[parent, &s.first, &s.second]);
+    assert!(left.is_empty(), "{failpoint}: leftovers {left:?}");
+    let expected_target = |dir: &Path| dir.join("Backup");
+    match end {
+        End::Local => {
+            assert!(
+                fs::symlink_metadata(&s.source).unwrap().is_dir(),
+                "{failpoint}: expected a real folder"
+            );
+            assert!(
+                !s.first.join("Backup").exists(),
+                "{failpoint}: drive copy left"
+            );
+        }
+        End::First => {
+            assert_eq!(
+                fs::read_link(&s.source).unwrap(),
+                expected_target(&s.first),
+                "{failpoint}"
+            );
+            assert!(
+                marker::read(&expected_target(&s.first)).is_some(),
+                "{failpoint}: marker"
+            );
+            assert!(
+                !s.second.join("Backup").exists(),
+                "{failpoint}: second drive copy left"
+            );
+        }
+        End::Second => {
+            assert_eq!(
+                fs::read_link(&s.source).unwrap(),
+                expected_target(&s.second),
+                "{failpoint}"
+            );
+            assert!(
+                marker::read(&expected_target(&s.second)).is_some(),
+                "{failpoint}: marker"
+            );
+            assert!(
+                !s.first.join("Backup").exists(),
+                "{failpoint}: old copy left"
+            );
+        }
+    }
+    let status = run(CLI, &["status", "--source", src, "--json"]);
+    let state = relocator_tests::json(&status)["locations"][0]["state"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(
+        state,
+        if end == End::Local {
+            "local"
+        } else {
+            "relocated"
+        },
+        "{failpoint}"
+    );
+}
+
+macro_rules! crash_tests {
+    ($($name:ident: $op:expr, $same:expr, $point:expr, $end:expr;)*) => {
+        $(
+            #[test]
+            fn $name() {
+                crash_and_recover($op, $same, $point, $end);
+            }
+        )*
+    };
+}
+
+crash_tests! {
+    move_killed_after_journal: Op::Move, false, "move-journaled=return", End::Local;
+    move_killed_after_third_file: Op::Move, false, "copy-after-file=3*off->return", End::Local;
+    move_killed_after_copy: Op::Move, false, "copied=return", End::Local;
+    move_killed_before_publish: Op::Move, false, "move-publishing=return", End::First;
+    move_killed_after_publish: Op::Move, false, "move-published=return", End::First;
+    move_killed_after_set_aside: Op::Move, false, "move-set-aside=return", End::First;
+    move_killed_after_link: Op::Move, false, "move-linked=return", End::First;
+    move_killed_before_cleaning: Op::Move, false, "move-cleaning=return", End::First;
+    move_killed_while_deleting: Op::Move, false, "deleting=return", End::First;
+    move_killed_after_cleaning: Op::Move, false, "move-cleaned=return", End::First;
+    same_volume_move_killed_after_journal: Op::Move, true, "move-journaled=return", End::Local;
+    same_volume_move_killed_after_rename: Op::Move, true, "move-renamed=return", End::First;
+    same_volume_move_killed_after_link: Op::Move, true, "move-linked=return", End::First;
+    same_volume_move_killed_after_cleaning: Op::Move, true, "move-cleaned=return", End::First;
+    revert_killed_after_journal: Op::Revert, false, "revert-journaled=return", End::First;
+    revert_killed_after_third_file: Op::Revert, false, "copy-after-file=3*off->return", End::First;
+    revert_killed_after_copy: Op::Revert, false, "copied=return", End::First;
+    revert_killed_after_unlink: Op::Revert, false, "revert-unlinked=return", End::Local;
+    revert_killed_after_publish: Op::Revert, false, "revert-published=return", End::Local;
+    revert_killed_while_deleting: Op::Revert, false, "deleting=return", End::Local;
+    revert_killed_after_cleaning: Op::Revert, false, "revert-cleaned=return", End::Local;
+    same_volume_revert_killed_after_journal: Op::Revert, true, "revert-journaled=return", End::Local;
+    same_volume_revert_killed_after_unlink: Op::Revert, true, "revert-unlinked=return", End::Local;
+    same_volume_revert_killed_after_cleaning: Op::Revert, true, "revert-cleaned=return", End::Local;
+    retarget_killed_after_journal: Op::Retarget, false, "retarget-journaled=return", End::First;
+    retarget_killed_after_third_file: Op::Retarget, false, "copy-after-file=3*off->return", End::First;
+    retarget_killed_after_copy: Op::Retarget, false, "copied=return", End::First;
+    retarget_killed_after_publish: Op::Retarget, false, "retarget-published=return", End::Second;
+    retarget_killed_after_link: Op::Retarget, false, "retarget-linked=return", End::Second;
+    retarget_killed_while_deleting: Op::Retarget, false, "deleting=return", End::Second;
+    retarget_killed_after_cleaning: Op::Retarget, false, "retarget-cleaned=return", End::Second;
+    same_volume_retarget_killed_after_journal: Op::Retarget, true, "retarget-journaled=return", End::First;
+    same_volume_retarget_killed_after_link: Op::Retarget, true, "retarget-linked=return", End::Second;
+    same_volume_retarget_killed_after_cleaning: Op::Retarget, true, "retarget-cleaned=return", End::Second;
+}
+
+#[test]
+fn recovery_with_the_drive_missing_changes_nothing_and_says_so() {
+    let s = setup(false, 99);
+    let before = digest(&s.source);
+    let src = s.source.to_str().unwrap();
+    let first = s.first.to_str().unwrap();
+    let crashed = cli(
+        &["move", "--source", src, "--to", first, "--yes"],
+        Some("move-set-aside=return"),
+    );
+    assert!(crashed.status.code().is_none());
+    // Unplug: unmount the first drive (its copy stays on the unmounted fs).
+    assert!(
+        Command::new("umount")
+            .arg("-l")
+            .arg(&s.first)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let parent = s.source.parent().unwrap();
+    let listing = |p: &Path| -> Vec<String> {
+        let mut v: Vec<String> = fs::read_dir(p)
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        v.sort();
+        v
+    };
+    let mut journal_path = None;
+    let before_listing = listing(parent);
+    for _ in 0..2 {
+        let out = run(CLI, &["recover", "--source", src]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            text.contains("not connected") && text.contains("Nothing was changed"),
+            "{text}"
+        );
+        assert_eq!(listing(parent), before_listing);
+        journal_path.get_or_insert(relocator::journal::path_for(&s.source));
+    }
+    assert!(
+        journal_path.unwrap().exists(),
+        "the journal stays until the drive is back"
+    );
+    // The original is whole in the set-aside folder the message names.
+    let aside = fs::read_dir(parent)
+        .unwrap()
+        .flatten()
+        .find(|e| e.file_name().to_string_lossy().contains(".moving-"))
+        .unwrap()
+        .path();
+    assert_eq!(digest(&aside), before);
+}
