@@ -110,6 +110,14 @@ pub fn is_root() -> bool {
         .is_ok_and(|o| o.stdout.starts_with(b"0\n"))
 }
 
+/// Whether this process can act as another user (real root, not root inside
+/// a user namespace, where user 65534 does not exist).
+pub fn can_drop_privileges() -> bool {
+    is_root()
+        && fs::read_to_string("/proc/self/uid_map")
+            .is_ok_and(|m| m.split_whitespace().collect::<Vec<_>>() == ["0", "0", "4294967295"])
+}
+
 /// A fresh tmpfs mounted on a temp folder: a second file system, like an
 /// external drive. Unmounted on drop.
 pub struct Drive {

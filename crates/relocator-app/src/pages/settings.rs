@@ -1,0 +1,88 @@
+//! Settings: the state of each backup folder, and moving back, moving on,
+//! re-reading the drive, or finishing an interrupted move.
+
+use egui::{RichText, Ui};
+use relocator::locations::LocationState;
+use relocator::units::format_bytes;
+
+use super::widgets::{status_line, warning_line};
+use crate::app::AppState;
+use crate::page::{Action, Page};
+
+/// Draws the settings page.
+pub fn ui(state: &mut AppState, ui: &mut Ui) -> Option<Action> {
+    let mut action = None;
+    let locations = state.config.locations.clone();
+    if locations.is_empty() {
+        ui.label("No backup folder is known on this computer.");
+    }
+    for (i, location) in locations.iter().enumerate() {
+        let current = state.location_state(&location.path);
+        ui.group(|ui| {
+            ui.set_width(ui.available_width());
+            if locations.len() > 1 {
+                ui.radio_value(&mut state.selected, i, RichText::new(&location.app).strong());
+            } else {
+                ui.label(RichText::new(&location.app).strong());
+            }
+            ui.label(RichText::new(location.path.display().to_string()).monospace());
+            match &current {
+                LocationState::Relocated { target } => {
+                    status_line(ui, true, &format!("Moved to {} (drive connected).", target.display()));
+                    if let Ok(v) = relocator::volume::volume_of(target) {
+                        ui.label(format!("{} free on {}", format_bytes(v.free_bytes), v.display_name()));
+                    }
+                }
+                LocationState::Dangling { target } => warning_line(
+                    ui,
+                    &format!("Moved to {}, but that drive is not connected. Connect it to back up.", target.display()),
+                ),
+                LocationState::Interrupted { .. } => warning_line(ui, &current.describe()),
+                other => {
+                    ui.label(other.describe());
+                }
+            }
+            if i == state.selected {
+                ui.add_space(6.0);
+                action = actions(ui, &current).or(action.take());
+            }
+        });
+        ui.add_space(8.0);
+    }
+    if ui.button("Back to overview").clicked() {
+        action = Some(Action::Show(Page::Overview));
+    }
+    action
+}
+
+fn actions(ui: &mut Ui, current: &LocationState) -> Option<Action> {
+    let mut action = None;
+    ui.horizontal_wrapped(|ui| match current {
+        LocationState::Relocated { target } => {
+            if ui.button("Move back to this computer").clicked() {
+                action = Some(Action::Revert);
+            }
+            if ui.button("Move to another drive…").clicked() {
+                action = Some(Action::Retarget);
+            }
+            if ui.button("Verify backups on the drive").clicked() {
+                action = Some(Action::VerifyOnDrive);
+            }
+            if ui.button("Open destination").clicked() {
+                action = Some(Action::OpenFolder(target.clone()));
+            }
+        }
+        LocationState::Interrupted { .. } => {
+            if ui.button("Finish or undo now").clicked() {
+                action = Some(Action::Recover);
+            }
+        }
+        LocationState::Local => {
+            if ui.button("Move backups…").clicked() {
+                action = Some(Action::Show(Page::Checks));
+            }
+        }
+        _ => {}
+    });
+    action
+}

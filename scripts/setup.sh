@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs the system packages the project needs on Debian/Ubuntu, once.
+#   scripts/setup.sh tests     what the tests use (mount, setpriv: util-linux)
+#   scripts/setup.sh app       what the window needs at run time, and Xvfb for a display-less machine
+#   scripts/setup.sh targets   Debian's Rust with its library source, for the Windows/macOS type check
+# Each list is installed only if something in it is missing.
+set -euo pipefail
+
+want() {
+    local missing=()
+    for pkg in "$@"; do
+        dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    if [ "$(id -u)" -ne 0 ]; then
+        echo "Installing ${missing[*]} needs root: run 'sudo $0 $*'" >&2
+        exit 1
+    fi
+    echo "Installing ${missing[*]}" >&2
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+for part in "${@:-tests}"; do
+    case "$part" in
+        tests) want util-linux mount ;;
+        app) want xvfb xauth libgl1 libegl1 libegl-mesa0 libgl1-mesa-dri libxkbcommon-x11-0 \
+                  libxcursor1 libxrandr2 libxi6 x11-apps imagemagick ;;
+        targets) want rustc-web rust-web-src cargo-web ;;
+        *) echo "unknown part: $part" >&2; exit 2 ;;
+    esac
+done
