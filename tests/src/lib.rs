@@ -3,6 +3,10 @@
 //! system, running the CLI (also as an unprivileged user), and an
 //! in-process context for the core's operations.
 
+// Test helpers are called for their result by construction; marking each
+// `#[must_use]` would only add noise here.
+#![allow(clippy::must_use_candidate)]
+
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -221,7 +225,9 @@ pub fn leftovers(dirs: &[&Path]) -> Vec<PathBuf> {
             if name.contains(".partial-")
                 || name.contains(".moving-")
                 || name.ends_with(".journal")
-                || name.ends_with(".tmp")
+                || Path::new(&name)
+                    .extension()
+                    .is_some_and(|x| x.eq_ignore_ascii_case("tmp"))
             {
                 found.push(e.path());
             }
@@ -244,9 +250,4 @@ pub fn json(output: &Output) -> serde_json::Value {
 /// The text a CLI wrote to stderr.
 pub fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
-}
-
-/// Stands in for `fs::read_link`, resolving relative targets.
-pub fn link_target(path: &Path) -> Option<PathBuf> {
-    fs::read_link(path).ok()
 }

@@ -2,6 +2,7 @@
 //! file systems, through the CLI's `check --json` (exit 1 when blocked).
 
 use std::fs;
+use std::os::unix::fs::PermissionsExt as _;
 use std::path::Path;
 
 use relocator_tests::{Drive, json, run, run_as_nobody, scratch, small_backup, stderr};
@@ -165,7 +166,6 @@ fn an_unreadable_source_is_refused_with_its_path() {
     let (root, source, drive) = setup();
     relocator_tests::give_to_nobody(root.path());
     relocator_tests::give_to_nobody(drive.path());
-    use std::os::unix::fs::PermissionsExt as _;
     fs::set_permissions(&source, fs::Permissions::from_mode(0o000)).unwrap();
     let out = run_as_nobody(
         CLI,

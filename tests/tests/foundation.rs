@@ -2,6 +2,7 @@
 //! device backups, scanning (hard links, symlinks, unreadable folders).
 
 use std::fs;
+use std::os::unix::fs::PermissionsExt as _;
 use std::path::Path;
 
 use relocator::inventory::{self, EntryKind};
@@ -265,7 +266,6 @@ fn an_unreadable_folder_is_collected_and_the_scan_goes_on() {
         .filter(|e| e.file_type().is_file())
         .map(|e| e.metadata().unwrap().len())
         .sum();
-    use std::os::unix::fs::PermissionsExt as _;
     fs::set_permissions(locked, fs::Permissions::from_mode(0o300)).unwrap();
     let out = run_as_nobody(CLI, &["scan", dir.to_str().unwrap(), "--json"]);
     assert!(out.status.success(), "{}", relocator_tests::stderr(&out));

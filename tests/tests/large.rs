@@ -58,6 +58,15 @@ fn a_one_gib_backup_sizes_moves_and_survives_kills() {
         files >= 20_000 && bytes >= GIB * 9 / 10,
         "{files} files, {bytes} bytes"
     );
+    assert_figures(&source, bytes, files);
+    let drive = Drive::mount("2g", "");
+    let drive2 = Drive::mount("2g", "");
+    let (before, move_time) = round_trip(&source, bytes, files, drive.path(), drive2.path());
+    kill_and_recover(&source, drive.path(), &before, move_time);
+}
+
+/// `scan`, `status` and per-device figures against the independent walk.
+fn assert_figures(source: &Path, bytes: u64, files: u64) {
     let src = source.to_str().unwrap();
 
     let scan = json(&run(CLI, &["scan", src, "--json"]));
@@ -88,9 +97,21 @@ fn a_one_gib_backup_sizes_moves_and_survives_kills() {
         );
         assert_eq!(d["bytes"].as_u64(), Some(b));
     }
+}
 
-    let drive = Drive::mount("2g", "");
-    let drive2 = Drive::mount("2g", "");
+/// `check`, then move, retarget and revert, comparing every file each time.
+/// Returns the tree's digest and how long the move took.
+fn round_trip(
+    source: &Path,
+    bytes: u64,
+    files: u64,
+    drive: &Path,
+    drive2: &Path,
+) -> (
+    std::collections::BTreeMap<std::path::PathBuf, relocator_tests::Entry>,
+    Duration,
+) {
+    let src = source.to_str().unwrap();
     let check = run(
         CLI,
         &[
@@ -98,7 +119,7 @@ fn a_one_gib_backup_sizes_moves_and_survives_kills() {
             "--source",
             src,
             "--to",
-            drive.path().to_str().unwrap(),
+            drive.to_str().unwrap(),
             "--json",
         ],
     );
@@ -113,7 +134,7 @@ fn a_one_gib_backup_sizes_moves_and_survives_kills() {
         Some(bytes + relocator::checks::space_margin(bytes))
     );
 
-    let before = digest(&source);
+    let before = digest(source);
     let started = Instant::now();
     let out = run(
         CLI,
@@ -122,7 +143,7 @@ fn a_one_gib_backup_sizes_moves_and_survives_kills() {
             "--source",
             src,
             "--to",
-            drive.path().to_str().unwrap(),
+            drive.to_str().unwrap(),
             "--verify",
             "full",
             "--yes",
@@ -130,9 +151,9 @@ fn a_one_gib_backup_sizes_moves_and_survives_kills() {
     );
     let move_time = started.elapsed();
     assert!(out.status.success(), "{}", stderr(&out));
-    assert_eq!(fs::read_link(&source).unwrap(), drive.path().join("Backup"));
-    assert_eq!(digest(&source), before);
-    assert!(leftovers(&[source.parent().unwrap(), drive.path()]).is_empty());
+    assert_eq!(fs::read_link(source).unwrap(), drive.join("Backup"));
+    assert_eq!(digest(source), before);
+    assert!(leftovers(&[source.parent().unwrap(), drive]).is_empty());
     let status = json(&run(CLI, &["status", "--source", src, "--json"]));
     assert_eq!(status["locations"][0]["state"], "relocated");
     assert_eq!(status["locations"][0]["bytes"].as_u64(), Some(bytes));
@@ -144,25 +165,33 @@ fn a_one_gib_backup_sizes_moves_and_survives_kills() {
             "--source",
             src,
             "--to",
-            drive2.path().to_str().unwrap(),
+            drive2.to_str().unwrap(),
             "--yes",
         ],
     );
     assert!(out.status.success(), "{}", stderr(&out));
-    assert_eq!(
-        fs::read_link(&source).unwrap(),
-        drive2.path().join("Backup")
-    );
-    assert!(!drive.path().join("Backup").exists());
-    assert_eq!(digest(&source), before);
+    assert_eq!(fs::read_link(source).unwrap(), drive2.join("Backup"));
+    assert!(!drive.join("Backup").exists());
+    assert_eq!(digest(source), before);
 
     let out = run(CLI, &["revert", "--source", src, "--yes"]);
     assert!(out.status.success(), "{}", stderr(&out));
-    assert!(fs::symlink_metadata(&source).unwrap().is_dir());
-    assert!(!drive2.path().join("Backup").exists());
-    assert_eq!(digest(&source), before);
-    assert!(leftovers(&[source.parent().unwrap(), drive.path(), drive2.path()]).is_empty());
+    assert!(fs::symlink_metadata(source).unwrap().is_dir());
+    assert!(!drive2.join("Backup").exists());
+    assert_eq!(digest(source), before);
+    assert!(leftovers(&[source.parent().unwrap(), drive, drive2]).is_empty());
 
+    (before, move_time)
+}
+
+/// `kill -9` at random moments of a real move, each followed by `recover` twice.
+fn kill_and_recover(
+    source: &Path,
+    drive: &Path,
+    before: &std::collections::BTreeMap<std::path::PathBuf, relocator_tests::Entry>,
+    move_time: Duration,
+) {
+    let src = source.to_str().unwrap();
     // kill -9 at random moments of a real move, then recover.
     let seed = fastrand_seed();
     println!("kill moments seeded with {seed} (move took {move_time:?})");
@@ -179,7 +208,7 @@ fn a_one_gib_backup_sizes_moves_and_survives_kills() {
                 "--source",
                 src,
                 "--to",
-                drive.path().to_str().unwrap(),
+                drive.to_str().unwrap(),
                 "--yes",
             ])
             .stdout(std::process::Stdio::null())
@@ -194,23 +223,23 @@ fn a_one_gib_backup_sizes_moves_and_survives_kills() {
             assert!(out.status.success(), "round {round}: {}", stderr(&out));
         }
         assert_eq!(
-            digest(&source),
+            &digest(source),
             before,
             "round {round}: killed after {wait:?} ({status:?})"
         );
         assert!(
-            leftovers(&[source.parent().unwrap(), drive.path()]).is_empty(),
+            leftovers(&[source.parent().unwrap(), drive]).is_empty(),
             "round {round}"
         );
         // Put things back as they were for the next round.
-        if fs::symlink_metadata(&source).unwrap().is_symlink() {
+        if fs::symlink_metadata(source).unwrap().is_symlink() {
             let out = run(
                 CLI,
                 &["revert", "--source", src, "--verify", "sizes", "--yes"],
             );
             assert!(out.status.success(), "{}", stderr(&out));
         }
-        assert!(!drive.path().join("Backup").exists());
+        assert!(!drive.join("Backup").exists());
     }
 }
 
@@ -218,5 +247,6 @@ fn fastrand_seed() -> u64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap_or(Duration::ZERO)
-        .as_nanos() as u64
+        .subsec_nanos()
+        .into()
 }

@@ -5,6 +5,8 @@
 //! refusal. Trees are compared by content hash before and after.
 
 use std::fs;
+use std::os::unix::fs::MetadataExt as _;
+use std::os::unix::fs::PermissionsExt as _;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -43,12 +45,10 @@ fn awkward_backup(dir: &Path) {
     fs::write(deep.join("bottom"), b"deep").unwrap();
     let ro = dev.join("read-only");
     fs::write(&ro, b"ro").unwrap();
-    use std::os::unix::fs::PermissionsExt as _;
     fs::set_permissions(&ro, fs::Permissions::from_mode(0o400)).unwrap();
 }
 
 fn mode(p: &Path) -> u32 {
-    use std::os::unix::fs::PermissionsExt as _;
     fs::symlink_metadata(p).unwrap().permissions().mode() & 0o7777
 }
 
@@ -66,7 +66,6 @@ fn move_revert_and_retarget_keep_every_byte() {
             .unwrap()
             .file_name(),
     );
-    use std::os::unix::fs::PermissionsExt as _;
     fs::set_permissions(&private, fs::Permissions::from_mode(0o700)).unwrap();
     let drive = Drive::mount("1g", "");
     let drive2 = Drive::mount("1g", "");
@@ -89,7 +88,6 @@ fn move_revert_and_retarget_keep_every_byte() {
         "permissions kept"
     );
     // Hard links stay hard links.
-    use std::os::unix::fs::MetadataExt as _;
     let dev = fs::read_dir(&target)
         .unwrap()
         .flatten()
@@ -330,7 +328,6 @@ fn an_unreadable_file_stops_the_move_with_its_name() {
     relocator_tests::give_to_nobody(root.path());
     relocator_tests::give_to_nobody(drive.path());
     let secret = s.device_folders[2].join("Manifest.db");
-    use std::os::unix::fs::PermissionsExt as _;
     fs::set_permissions(&secret, fs::Permissions::from_mode(0o000)).unwrap();
     let before = digest(&source);
     let out = run_as_nobody(

@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use egui::Ui;
 use relocator::checks::{self, DestinationFacts, Problem};
+use relocator::inventory;
 use relocator::locations::{self, LocationState};
 use relocator::relocate::Options;
 use relocator::verify::VerifyMode;
@@ -37,6 +38,8 @@ pub struct AppState {
     pub sync_apps: Vec<String>,
     /// Why the backup folder cannot be read, if it cannot.
     pub unreadable: Option<Problem>,
+    /// Devices whose backup is being made, at the last check.
+    pub in_progress: Vec<String>,
     /// The destination the user chose.
     pub destination: Option<PathBuf>,
     /// Facts about it.
@@ -67,7 +70,12 @@ pub struct AppState {
 impl AppState {
     /// Creates the state: inspects the folders, recovers an interrupted
     /// operation if there is one, and starts the scan.
-    pub fn new(config: StartConfig, settings: Settings, picker: Box<dyn FolderPicker>, wake: Waker) -> Self {
+    pub fn new(
+        config: StartConfig,
+        settings: Settings,
+        picker: Box<dyn FolderPicker>,
+        wake: Waker,
+    ) -> Self {
         let scan = ScanJob::start(config.locations.clone(), {
             let w = wake.clone();
             move || w()
@@ -79,6 +87,7 @@ impl AppState {
             selected: 0,
             sync_apps: Vec::new(),
             unreadable: None,
+            in_progress: Vec::new(),
             destination: None,
             destination_facts: None,
             destination_problems: Vec::new(),
@@ -112,20 +121,34 @@ impl AppState {
     /// The state of the selected folder, read from disk now.
     #[must_use]
     pub fn location_state(&self, path: &Path) -> LocationState {
-        locations::inspect(path, link::platform_link().as_ref())
-            .unwrap_or(LocationState::Unexpected { found: "an unreadable folder".to_owned() })
+        locations::inspect(path, link::platform_link().as_ref()).unwrap_or(
+            LocationState::Unexpected {
+                found: "an unreadable folder".to_owned(),
+            },
+        )
     }
 
     fn choose_start_page(&mut self) {
-        let states: Vec<LocationState> =
-            self.config.locations.iter().map(|l| self.location_state(&l.path)).collect();
-        if let Some(i) = states.iter().position(|s| matches!(s, LocationState::Interrupted { .. })) {
-            self.selected = i;
-            self.start_job(Job::Recover { source: self.config.locations[i].path.clone() });
-        } else if let Some(i) = states
+        let states: Vec<LocationState> = self
+            .config
+            .locations
             .iter()
-            .position(|s| matches!(s, LocationState::Relocated { .. } | LocationState::Dangling { .. }))
+            .map(|l| self.location_state(&l.path))
+            .collect();
+        if let Some(i) = states
+            .iter()
+            .position(|s| matches!(s, LocationState::Interrupted { .. }))
         {
+            self.selected = i;
+            self.start_job(Job::Recover {
+                source: self.config.locations[i].path.clone(),
+            });
+        } else if let Some(i) = states.iter().position(|s| {
+            matches!(
+                s,
+                LocationState::Relocated { .. } | LocationState::Dangling { .. }
+            )
+        }) {
             self.selected = i;
             self.page = Page::Settings;
         } else if let Some(i) = states.iter().position(|s| *s == LocationState::Local) {
@@ -144,7 +167,9 @@ impl AppState {
     }
 
     fn poll_worker(&mut self) {
-        let Some(worker) = self.worker.as_mut() else { return };
+        let Some(worker) = self.worker.as_mut() else {
+            return;
+        };
         let mut finished = None;
         for event in worker.drain() {
             match event {
@@ -173,9 +198,11 @@ impl AppState {
     /// Overview, or Settings when the selected folder is relocated.
     fn home_page(&self) -> Page {
         match self.location().map(|l| self.location_state(&l.path)) {
-            Some(LocationState::Relocated { .. } | LocationState::Dangling { .. } | LocationState::Interrupted { .. }) => {
-                Page::Settings
-            }
+            Some(
+                LocationState::Relocated { .. }
+                | LocationState::Dangling { .. }
+                | LocationState::Interrupted { .. },
+            ) => Page::Settings,
             _ => Page::Overview,
         }
     }
@@ -197,37 +224,42 @@ impl AppState {
     /// Runs the "Before we start" checks.
     pub fn run_checks(&mut self) {
         self.sync_apps = (self.running_apps)();
-        self.unreadable = self.location().and_then(|l| match std::fs::read_dir(&l.path) {
-            Ok(_) => None,
-            Err(e) => Some(Problem::SourceUnreadable {
-                path: l.path.clone(),
-                full_disk_access: cfg!(target_os = "macos") && e.raw_os_error() == Some(1),
-            }),
-        });
-    }
-
-    /// Devices whose backup is in progress, from the scan.
-    #[must_use]
-    pub fn backups_in_progress(&self) -> Vec<String> {
-        self.scan
-            .reports
-            .get(self.selected)
-            .and_then(|r| r.facts.as_ref())
-            .map(|f| f.in_progress.clone())
+        self.unreadable = self
+            .location()
+            .and_then(|l| match std::fs::read_dir(&l.path) {
+                Ok(_) => None,
+                Err(e) => Some(Problem::SourceUnreadable {
+                    path: l.path.clone(),
+                    full_disk_access: cfg!(target_os = "macos") && e.raw_os_error() == Some(1),
+                }),
+            });
+        // Status.plist only: cheap enough to read on every "Check again".
+        self.in_progress = self
+            .location()
+            .and_then(|l| inventory::inventory(&l.path, false, &relocator::Cancel::new()).ok())
             .unwrap_or_default()
+            .into_iter()
+            .filter(|d| d.in_progress && d.kind == inventory::EntryKind::Device)
+            .map(|d| d.name.unwrap_or(d.udid))
+            .collect();
     }
 
     /// Whether the "Before we start" list is all green.
     #[must_use]
     pub fn checks_pass(&self) -> bool {
-        self.sync_apps.is_empty() && self.unreadable.is_none() && self.backups_in_progress().is_empty()
+        self.sync_apps.is_empty() && self.unreadable.is_none() && self.in_progress.is_empty()
     }
 
     /// Reads the chosen destination's facts and problems.
     pub fn check_destination(&mut self, folder: PathBuf) {
         let source = self.location().map(|l| l.path.clone()).unwrap_or_default();
         let facts = checks::gather_destination(&source, &folder);
-        let source_facts = self.scan.reports.get(self.selected).and_then(|r| r.facts.clone()).unwrap_or_default();
+        let source_facts = self
+            .scan
+            .reports
+            .get(self.selected)
+            .and_then(|r| r.facts.clone())
+            .unwrap_or_default();
         self.destination_problems = checks::evaluate_destination(&source_facts, &facts);
         self.destination_facts = Some(facts);
         self.accepted_warnings = false;
@@ -245,7 +277,11 @@ impl AppState {
 
     fn options(&self) -> Options {
         Options {
-            verify: if self.verify_full { VerifyMode::Full } else { VerifyMode::Sizes },
+            verify: if self.verify_full {
+                VerifyMode::Full
+            } else {
+                VerifyMode::Sizes
+            },
             keep_previous: false,
         }
     }
@@ -259,7 +295,12 @@ impl AppState {
                         self.run_checks();
                     }
                     if next == Page::Destination && self.destination.is_none() {
-                        if let Some(last) = self.settings.last_destination.clone().filter(|p| p.is_dir()) {
+                        if let Some(last) = self
+                            .settings
+                            .last_destination
+                            .clone()
+                            .filter(|p| p.is_dir())
+                        {
                             self.check_destination(last);
                         } else if let Some(drive) = self.config.demo_drive.clone() {
                             self.check_destination(drive);
@@ -287,22 +328,60 @@ impl AppState {
                 self.page = self.home_page();
             }
             Action::ChooseSource => {
-                if let Some(folder) = self.picker.pick_folder("Choose the folder that holds the backups") {
-                    self.config.locations = vec![Location { app: "chosen folder".to_owned(), path: folder }];
+                if let Some(folder) = self
+                    .picker
+                    .pick_folder("Choose the folder that holds the backups")
+                {
+                    self.config.locations = vec![Location {
+                        app: "chosen folder".to_owned(),
+                        path: folder,
+                    }];
                     self.selected = 0;
                     self.rescan();
                 }
             }
             Action::CheckAgain => self.run_checks(),
             Action::ChooseDestination => {
-                if let Some(folder) = self.picker.pick_folder("Choose a folder on the drive for your backups") {
+                if let Some(folder) = self
+                    .picker
+                    .pick_folder("Choose a folder on the drive for your backups")
+                {
                     self.check_destination(folder);
                 }
             }
+            Action::StartMove
+            | Action::AskCancel
+            | Action::KeepGoing
+            | Action::ConfirmCancel
+            | Action::Revert
+            | Action::Retarget
+            | Action::Recover => self.apply_job_action(&action),
+            Action::VerifyOnDrive => {
+                self.rescan();
+                self.notice = Some(
+                    "Reading every backup on the drive again; any folder that cannot be read is listed below."
+                        .to_owned(),
+                );
+            }
+            Action::OpenFolder(path) => open_folder(&path),
+            Action::CopyText(_) => {} // done by the page, which has the context
+        }
+    }
+
+    /// Starts, or cancels, a job.
+    fn apply_job_action(&mut self, action: &Action) {
+        match action {
             Action::StartMove => {
-                if let (Some(source), Some(destination)) = (self.location().map(|l| l.path.clone()), self.destination.clone()) {
+                if let (Some(source), Some(destination)) = (
+                    self.location().map(|l| l.path.clone()),
+                    self.destination.clone(),
+                ) {
                     let options = self.options();
-                    self.start_job(Job::Move { source, destination, options });
+                    self.start_job(Job::Move {
+                        source,
+                        destination,
+                        options,
+                    });
                 }
             }
             Action::AskCancel => self.confirm_cancel = true,
@@ -320,11 +399,16 @@ impl AppState {
                 }
             }
             Action::Retarget => {
-                if let Some(destination) = self.picker.pick_folder("Choose a folder on the new drive")
+                if let Some(destination) =
+                    self.picker.pick_folder("Choose a folder on the new drive")
                     && let Some(source) = self.location().map(|l| l.path.clone())
                 {
                     let options = self.options();
-                    self.start_job(Job::Retarget { source, destination, options });
+                    self.start_job(Job::Retarget {
+                        source,
+                        destination,
+                        options,
+                    });
                 }
             }
             Action::Recover => {
@@ -332,15 +416,7 @@ impl AppState {
                     self.start_job(Job::Recover { source });
                 }
             }
-            Action::VerifyOnDrive => {
-                self.rescan();
-                self.notice = Some(
-                    "Reading every backup on the drive again; any folder that cannot be read is listed below."
-                        .to_owned(),
-                );
-            }
-            Action::OpenFolder(path) => open_folder(&path),
-            Action::CopyText(_) => {} // done by the page, which has the context
+            _ => {}
         }
     }
 

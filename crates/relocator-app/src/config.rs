@@ -50,7 +50,9 @@ impl StartConfig {
             }
         }
         if demo {
-            config.make_demo().map_err(|e| format!("could not make the demo backup: {e}"))?;
+            config
+                .make_demo()
+                .map_err(|e| format!("could not make the demo backup: {e}"))?;
         } else if config.locations.is_empty() {
             config.locations = HomeDirs::from_environment()
                 .map(|dirs| locations::known_locations(Platform::current(), &dirs))
@@ -71,7 +73,9 @@ impl StartConfig {
             .prefix("backup-relocator-demo-")
             .tempdir()
             .map_err(|e| relocator::Error::io("temporary folder", e))?;
-        let backups = dir.path().join("Library/Application Support/MobileSync/Backup");
+        let backups = dir
+            .path()
+            .join("Library/Application Support/MobileSync/Backup");
         sample::generate(&backups, &SampleSpec::demo(2026))?;
         let drive = dir.path().join("Volumes/Big Drive");
         std::fs::create_dir_all(&drive).map_err(|e| relocator::Error::io(&drive, e))?;

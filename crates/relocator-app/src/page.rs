@@ -114,7 +114,15 @@ mod tests {
             p = n;
             seen.push(p);
         }
-        assert_eq!(seen, [Page::Overview, Page::Checks, Page::Destination, Page::Review]);
+        assert_eq!(
+            seen,
+            [
+                Page::Overview,
+                Page::Checks,
+                Page::Destination,
+                Page::Review
+            ]
+        );
         assert_eq!(Page::Review.back(), Some(Page::Destination));
         assert_eq!(Page::Overview.back(), None);
         assert_eq!(Page::Working.next(), None);

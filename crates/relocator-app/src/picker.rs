@@ -49,7 +49,11 @@ mod tests {
 
     #[test]
     fn the_fixed_picker_answers_in_order_then_cancels() {
-        let p = FixedPicker::new(vec![Some(PathBuf::from("/a")), None, Some(PathBuf::from("/b"))]);
+        let p = FixedPicker::new(vec![
+            Some(PathBuf::from("/a")),
+            None,
+            Some(PathBuf::from("/b")),
+        ]);
         assert_eq!(p.pick_folder("x"), Some(PathBuf::from("/a")));
         assert_eq!(p.pick_folder("x"), None);
         assert_eq!(p.pick_folder("x"), Some(PathBuf::from("/b")));

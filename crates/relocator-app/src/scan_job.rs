@@ -73,7 +73,12 @@ impl ScanJob {
             .name("backup-scan".to_owned())
             .spawn(move || run(&locations, &tx, &c, &wake))
             .ok();
-        Self { reports, events: rx, cancel, thread }
+        Self {
+            reports,
+            events: rx,
+            cancel,
+            thread,
+        }
     }
 
     /// Applies the events that arrived; returns whether anything changed.
@@ -132,7 +137,9 @@ fn run(locations: &[Location], tx: &Sender<Event>, cancel: &Cancel, wake: &(dyn 
         let state = locations::inspect(&location.path, links.as_ref()).map_err(|e| e.to_string());
         let folder: Option<PathBuf> = match &state {
             Ok(LocationState::Local) => Some(location.path.clone()),
-            Ok(LocationState::Relocated { target } | LocationState::ForeignLink { target }) => Some(target.clone()),
+            Ok(LocationState::Relocated { target } | LocationState::ForeignLink { target }) => {
+                Some(target.clone())
+            }
             _ => None,
         };
         send(Event::State(i, state));

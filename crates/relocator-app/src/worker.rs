@@ -99,7 +99,12 @@ impl Worker {
                 send(WorkerEvent::Finished(result));
             })
             .ok();
-        Self { job, events: rx, cancel, thread }
+        Self {
+            job,
+            events: rx,
+            cancel,
+            thread,
+        }
     }
 
     /// The events that arrived since the last call.
@@ -143,9 +148,17 @@ fn run(job: &Job, progress: &dyn relocator::ProgressSink, cancel: &Cancel) -> Jo
         sync_apps: processes::running_sync_processes(),
     };
     let result = match job {
-        Job::Move { source, destination, options } => relocate::move_backups(&ctx, source, destination, *options),
+        Job::Move {
+            source,
+            destination,
+            options,
+        } => relocate::move_backups(&ctx, source, destination, *options),
         Job::Revert { source, options } => relocate::revert(&ctx, source, *options),
-        Job::Retarget { source, destination, options } => relocate::retarget(&ctx, source, destination, *options),
+        Job::Retarget {
+            source,
+            destination,
+            options,
+        } => relocate::retarget(&ctx, source, destination, *options),
         Job::Recover { source } => {
             return match relocate::recover(&ctx, source) {
                 Ok(r) => JobResult::Recovered(r),
@@ -164,7 +177,11 @@ fn failed(e: &relocator::Error) -> JobResult {
         || matches!(e, relocator::Error::Cancelled);
     let message = match e {
         relocator::Error::Refused(problems) => {
-            let lines: Vec<String> = problems.iter().filter(|p| p.is_blocking()).map(relocator::checks::Problem::message).collect();
+            let lines: Vec<String> = problems
+                .iter()
+                .filter(|p| p.is_blocking())
+                .map(relocator::checks::Problem::message)
+                .collect();
             format!("{} Nothing was changed.", lines.join(" "))
         }
         relocator::Error::Interrupted { safe_at, .. } if cancelled => format!(

@@ -223,7 +223,11 @@ fn write_plists(
     rng: &mut fastrand::Rng,
 ) -> Result<()> {
     let days_ago = Duration::from_secs(86_400 * (index as u64 + 1) + rng.u64(0..86_400));
-    let when = Value::Date(plist::Date::from(SystemTime::now() - days_ago));
+    // Whole seconds, as Apple writes them (and so the same size every run).
+    let secs = (SystemTime::now() - days_ago)
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let when = Value::Date(plist::Date::from(SystemTime::UNIX_EPOCH + Duration::from_secs(secs)));
     let s = |v: &str| Value::String(v.to_owned());
 
     let mut info = Dictionary::new();

@@ -18,7 +18,11 @@ pub fn ui(state: &mut AppState, ui: &mut Ui) -> Option<Action> {
     ui.add_space(10.0);
 
     if state.sync_apps.is_empty() {
-        status_line(ui, true, "iTunes, Apple Devices and Finder are not syncing.");
+        status_line(
+            ui,
+            true,
+            "iTunes, Apple Devices and Finder are not syncing.",
+        );
     } else {
         status_line(
             ui,
@@ -33,10 +37,18 @@ pub fn ui(state: &mut AppState, ui: &mut Ui) -> Option<Action> {
         None => status_line(ui, true, "The backup folder can be read."),
         Some(problem) => {
             status_line(ui, false, &problem.message());
-            if matches!(problem, relocator::checks::Problem::SourceUnreadable { full_disk_access: true, .. }) {
+            if matches!(
+                problem,
+                relocator::checks::Problem::SourceUnreadable {
+                    full_disk_access: true,
+                    ..
+                }
+            ) {
                 ui.indent("fda", |ui| {
                     ui.label("1. Click \"Open Full Disk Access settings\".");
-                    ui.label("2. Turn on Backup Relocator in the list (add it with + if it is missing).");
+                    ui.label(
+                        "2. Turn on Backup Relocator in the list (add it with + if it is missing).",
+                    );
                     ui.label("3. Quit Backup Relocator and open it again.");
                     if ui.button("Open Full Disk Access settings").clicked() {
                         action = Some(Action::OpenFolder(FULL_DISK_ACCESS_PANE.into()));
@@ -45,7 +57,7 @@ pub fn ui(state: &mut AppState, ui: &mut Ui) -> Option<Action> {
             }
         }
     }
-    let in_progress = state.backups_in_progress();
+    let in_progress = state.in_progress.clone();
     if in_progress.is_empty() {
         status_line(ui, true, "No backup is being made.");
     } else {

@@ -22,8 +22,17 @@ pub fn ui(state: &mut AppState, ui: &mut Ui) -> Option<Action> {
     };
     ui.add_space(10.0);
     ui.label(RichText::new(destination.display().to_string()).monospace());
-    let needed_source = state.scan.reports.get(state.selected).and_then(|r| r.facts.as_ref()).map_or(0, |f| f.bytes);
-    if let Some(v) = state.destination_facts.as_ref().and_then(|f| f.volume.as_ref()) {
+    let needed_source = state
+        .scan
+        .reports
+        .get(state.selected)
+        .and_then(|r| r.facts.as_ref())
+        .map_or(0, |f| f.bytes);
+    if let Some(v) = state
+        .destination_facts
+        .as_ref()
+        .and_then(|f| f.volume.as_ref())
+    {
         ui.label(format!(
             "Drive: {} ({}), {} free of {}",
             v.display_name(),
@@ -31,11 +40,23 @@ pub fn ui(state: &mut AppState, ui: &mut Ui) -> Option<Action> {
             format_bytes(v.free_bytes),
             format_bytes(v.total_bytes)
         ));
-        space_bar(ui, needed_source + space_margin(needed_source), v.free_bytes);
+        space_bar(
+            ui,
+            needed_source + space_margin(needed_source),
+            v.free_bytes,
+        );
     }
     ui.add_space(8.0);
-    let blocking: Vec<_> = state.destination_problems.iter().filter(|p| p.is_blocking()).collect();
-    let warnings: Vec<_> = state.destination_problems.iter().filter(|p| !p.is_blocking()).collect();
+    let blocking: Vec<_> = state
+        .destination_problems
+        .iter()
+        .filter(|p| p.is_blocking())
+        .collect();
+    let warnings: Vec<_> = state
+        .destination_problems
+        .iter()
+        .filter(|p| !p.is_blocking())
+        .collect();
     if state.destination_problems.is_empty() {
         status_line(ui, true, "This drive can hold your backups.");
     }

@@ -34,10 +34,18 @@ pub fn ui(state: &mut AppState, ui: &mut Ui) -> Option<Action> {
             );
         }
         "retarget" => {
-            ui.label(format!("{} in {} files moved to the new drive.", format_bytes(outcome.bytes), outcome.files));
+            ui.label(format!(
+                "{} in {} files moved to the new drive.",
+                format_bytes(outcome.bytes),
+                outcome.files
+            ));
         }
         _ => {
-            ui.label(format!("{} in {} files copied back.", format_bytes(outcome.bytes), outcome.files));
+            ui.label(format!(
+                "{} in {} files copied back.",
+                format_bytes(outcome.bytes),
+                outcome.files
+            ));
         }
     }
     for note in &outcome.notes {

@@ -10,10 +10,19 @@ use crate::worker::JobResult;
 /// Draws the failure page.
 pub fn ui(state: &mut AppState, ui: &mut Ui) -> Option<Action> {
     let mut action = None;
-    let Some(JobResult::Failed { message, cancelled, details }) = &state.result else {
+    let Some(JobResult::Failed {
+        message,
+        cancelled,
+        details,
+    }) = &state.result
+    else {
         return Some(Action::Restart);
     };
-    let headline = if *cancelled { "Cancelled" } else { "The move did not finish" };
+    let headline = if *cancelled {
+        "Cancelled"
+    } else {
+        "The move did not finish"
+    };
     ui.label(RichText::new(headline).size(18.0).strong());
     ui.add_space(8.0);
     ui.label(message);

@@ -34,7 +34,9 @@ pub fn frame(state: &mut AppState, ui: &mut Ui) -> Option<Action> {
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 let busy = state.worker.is_some();
                 if state.page != Page::Settings
-                    && ui.add_enabled(!busy, egui::Button::new("Settings")).clicked()
+                    && ui
+                        .add_enabled(!busy, egui::Button::new("Settings"))
+                        .clicked()
                 {
                     action = Some(Action::Show(Page::Settings));
                 }
@@ -51,7 +53,9 @@ pub fn frame(state: &mut AppState, ui: &mut Ui) -> Option<Action> {
                 }
                 ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                     if let Some((label, enabled, next)) = nav.next
-                        && ui.add_enabled(enabled, egui::Button::new(RichText::new(label).strong())).clicked()
+                        && ui
+                            .add_enabled(enabled, egui::Button::new(RichText::new(label).strong()))
+                            .clicked()
                     {
                         action = Some(next);
                     }
@@ -95,14 +99,26 @@ struct Navigation {
 fn navigation(state: &AppState) -> Option<Navigation> {
     match state.page {
         Page::Overview => {
-            let ready = state.location().is_some_and(|l| state.location_state(&l.path) == relocator::locations::LocationState::Local);
-            Some(Navigation { back: false, next: Some(("Move backups…", ready, Action::Next)) })
+            let ready = state.location().is_some_and(|l| {
+                state.location_state(&l.path) == relocator::locations::LocationState::Local
+            });
+            Some(Navigation {
+                back: false,
+                next: Some(("Move backups…", ready, Action::Next)),
+            })
         }
-        Page::Checks => Some(Navigation { back: true, next: Some(("Next", state.checks_pass(), Action::Next)) }),
-        Page::Destination => {
-            Some(Navigation { back: true, next: Some(("Next", state.destination_ready(), Action::Next)) })
-        }
-        Page::Review => Some(Navigation { back: true, next: Some(("Move", true, Action::StartMove)) }),
+        Page::Checks => Some(Navigation {
+            back: true,
+            next: Some(("Next", state.checks_pass(), Action::Next)),
+        }),
+        Page::Destination => Some(Navigation {
+            back: true,
+            next: Some(("Next", state.destination_ready(), Action::Next)),
+        }),
+        Page::Review => Some(Navigation {
+            back: true,
+            next: Some(("Move", true, Action::StartMove)),
+        }),
         Page::Working | Page::Done | Page::Failed | Page::Settings => None,
     }
 }

@@ -26,7 +26,11 @@ pub fn ui(state: &mut AppState, ui: &mut Ui) -> Option<Action> {
     let many = state.scan.reports.len() > 1;
     for (i, report) in state.scan.reports.iter().enumerate() {
         if many {
-            ui.radio_value(&mut state.selected, i, RichText::new(&report.location.app).heading());
+            ui.radio_value(
+                &mut state.selected,
+                i,
+                RichText::new(&report.location.app).heading(),
+            );
         } else {
             ui.heading(&report.location.app);
         }
@@ -63,41 +67,45 @@ fn location(ui: &mut Ui, r: &LocationReport) {
 }
 
 fn devices(ui: &mut Ui, devices: &[DeviceBackup], id: &str) {
-    egui::Grid::new(("devices", id)).striped(true).num_columns(6).spacing([16.0, 6.0]).show(ui, |ui| {
-        for h in ["Device", "Model", "iOS", "Last backup", "Size", ""] {
-            ui.label(RichText::new(h).strong());
-        }
-        ui.end_row();
-        for d in devices {
-            let fallback = || d.name.clone().unwrap_or_else(|| d.udid.clone());
-            let name = match d.kind {
-                EntryKind::Device => fallback(),
-                EntryKind::Archive => format!("{} (archived copy)", fallback()),
-                EntryKind::IMazingVersions => "iMazing versions".to_owned(),
-                EntryKind::Other => format!("Other folder: {}", d.udid),
-            };
-            ui.label(name);
-            ui.label(d.product_type.clone().unwrap_or_default());
-            ui.label(d.ios_version.clone().unwrap_or_default());
-            ui.label(d.last_backup.as_deref().map(short_date).unwrap_or_default());
-            ui.label(format_bytes(d.bytes));
-            let mut flags = Vec::new();
-            if d.encrypted == Some(true) {
-                flags.push("🔒 encrypted");
-            }
-            if d.in_progress {
-                flags.push("⚠ backup in progress");
-            }
-            if !d.warnings.is_empty() {
-                flags.push("⚠ partly unreadable");
-            }
-            let response = ui.label(flags.join("  "));
-            if !d.warnings.is_empty() {
-                response.on_hover_text(d.warnings.join("\n"));
+    egui::Grid::new(("devices", id))
+        .striped(true)
+        .num_columns(6)
+        .spacing([16.0, 6.0])
+        .show(ui, |ui| {
+            for h in ["Device", "Model", "iOS", "Last backup", "Size", ""] {
+                ui.label(RichText::new(h).strong());
             }
             ui.end_row();
-        }
-    });
+            for d in devices {
+                let fallback = || d.name.clone().unwrap_or_else(|| d.udid.clone());
+                let name = match d.kind {
+                    EntryKind::Device => fallback(),
+                    EntryKind::Archive => format!("{} (archived copy)", fallback()),
+                    EntryKind::IMazingVersions => "iMazing versions".to_owned(),
+                    EntryKind::Other => format!("Other folder: {}", d.udid),
+                };
+                ui.label(name);
+                ui.label(d.product_type.clone().unwrap_or_default());
+                ui.label(d.ios_version.clone().unwrap_or_default());
+                ui.label(d.last_backup.as_deref().map(short_date).unwrap_or_default());
+                ui.label(format_bytes(d.bytes));
+                let mut flags = Vec::new();
+                if d.encrypted == Some(true) {
+                    flags.push("Encrypted");
+                }
+                if d.in_progress {
+                    flags.push("Backup in progress");
+                }
+                if !d.warnings.is_empty() {
+                    flags.push("Partly unreadable");
+                }
+                let response = ui.label(flags.join(", "));
+                if !d.warnings.is_empty() {
+                    response.on_hover_text(d.warnings.join("\n"));
+                }
+                ui.end_row();
+            }
+        });
 }
 
 /// "2024-05-01T10:22:03Z" → "2024-05-01 10:22".
@@ -110,7 +118,10 @@ fn short_date(iso: &str) -> String {
 mod tests {
     #[test]
     fn dates_are_shortened_to_the_minute() {
-        assert_eq!(super::short_date("2024-05-01T10:22:03.123Z"), "2024-05-01 10:22");
+        assert_eq!(
+            super::short_date("2024-05-01T10:22:03.123Z"),
+            "2024-05-01 10:22"
+        );
         assert_eq!(super::short_date("bad"), "bad");
     }
 }

@@ -9,8 +9,17 @@ use crate::page::Action;
 
 /// Draws the review page.
 pub fn ui(state: &mut AppState, ui: &mut Ui) -> Option<Action> {
-    let bytes = state.scan.reports.get(state.selected).and_then(|r| r.facts.as_ref()).map_or(0, |f| f.bytes);
-    let target = state.destination.as_ref().map(|d| d.join("Backup")).unwrap_or_default();
+    let bytes = state
+        .scan
+        .reports
+        .get(state.selected)
+        .and_then(|r| r.facts.as_ref())
+        .map_or(0, |f| f.bytes);
+    let target = state
+        .destination
+        .as_ref()
+        .map(|d| d.join("Backup"))
+        .unwrap_or_default();
     ui.label(
         RichText::new(format!(
             "Copy {} of backups to {}, check the copy, then leave a link in their old place.",
@@ -22,7 +31,12 @@ pub fn ui(state: &mut AppState, ui: &mut Ui) -> Option<Action> {
     ui.add_space(10.0);
     ui.label("Nothing is deleted until the copy has been checked. If anything goes wrong, or you cancel, everything is put back as it was.");
     ui.add_space(10.0);
-    ui.checkbox(&mut state.verify_full, "Check every file's content after copying (recommended)")
-        .on_hover_text("Reads every copied file back and compares it with the original. Takes a little longer.");
+    ui.checkbox(
+        &mut state.verify_full,
+        "Check every file's content after copying (recommended)",
+    )
+    .on_hover_text(
+        "Reads every copied file back and compares it with the original. Takes a little longer.",
+    );
     None
 }

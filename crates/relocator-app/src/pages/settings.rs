@@ -21,21 +21,36 @@ pub fn ui(state: &mut AppState, ui: &mut Ui) -> Option<Action> {
         ui.group(|ui| {
             ui.set_width(ui.available_width());
             if locations.len() > 1 {
-                ui.radio_value(&mut state.selected, i, RichText::new(&location.app).strong());
+                ui.radio_value(
+                    &mut state.selected,
+                    i,
+                    RichText::new(&location.app).strong(),
+                );
             } else {
                 ui.label(RichText::new(&location.app).strong());
             }
             ui.label(RichText::new(location.path.display().to_string()).monospace());
             match &current {
                 LocationState::Relocated { target } => {
-                    status_line(ui, true, &format!("Moved to {} (drive connected).", target.display()));
+                    status_line(
+                        ui,
+                        true,
+                        &format!("Moved to {} (drive connected).", target.display()),
+                    );
                     if let Ok(v) = relocator::volume::volume_of(target) {
-                        ui.label(format!("{} free on {}", format_bytes(v.free_bytes), v.display_name()));
+                        ui.label(format!(
+                            "{} free on {}",
+                            format_bytes(v.free_bytes),
+                            v.display_name()
+                        ));
                     }
                 }
                 LocationState::Dangling { target } => warning_line(
                     ui,
-                    &format!("Moved to {}, but that drive is not connected. Connect it to back up.", target.display()),
+                    &format!(
+                        "Moved to {}, but that drive is not connected. Connect it to back up.",
+                        target.display()
+                    ),
                 ),
                 LocationState::Interrupted { .. } => warning_line(ui, &current.describe()),
                 other => {
@@ -72,15 +87,11 @@ fn actions(ui: &mut Ui, current: &LocationState) -> Option<Action> {
                 action = Some(Action::OpenFolder(target.clone()));
             }
         }
-        LocationState::Interrupted { .. } => {
-            if ui.button("Finish or undo now").clicked() {
-                action = Some(Action::Recover);
-            }
+        LocationState::Interrupted { .. } if ui.button("Finish or undo now").clicked() => {
+            action = Some(Action::Recover);
         }
-        LocationState::Local => {
-            if ui.button("Move backups…").clicked() {
-                action = Some(Action::Show(Page::Checks));
-            }
+        LocationState::Local if ui.button("Move backups…").clicked() => {
+            action = Some(Action::Show(Page::Checks));
         }
         _ => {}
     });

@@ -1,6 +1,6 @@
 //! Small pieces the pages share: status lines, notices, size bars.
 
-use egui::{Color32, RichText, Ui};
+use egui::{Color32, Ui};
 
 /// Green for "all good", readable in light and dark themes.
 pub fn ok_color(ui: &Ui) -> Color32 {
@@ -11,24 +11,29 @@ pub fn ok_color(ui: &Ui) -> Color32 {
     }
 }
 
-/// A line with a ✔ or ✖ in front.
-pub fn status_line(ui: &mut Ui, ok: bool, text: &str) {
+/// A coloured dot (drawn, so no font needs the glyph) before a wrapped text.
+fn dot_line(ui: &mut Ui, color: Color32, text: &str) {
     ui.horizontal_wrapped(|ui| {
-        if ok {
-            ui.label(RichText::new("✔").color(ok_color(ui)).strong());
-        } else {
-            ui.label(RichText::new("✖").color(ui.visuals().error_fg_color).strong());
-        }
+        let (rect, _) = ui.allocate_exact_size(egui::vec2(12.0, 12.0), egui::Sense::hover());
+        ui.painter().circle_filled(rect.center(), 5.0, color);
         ui.label(text);
     });
 }
 
-/// A warning line with a ⚠ in front.
+/// A line with a green (all good) or red (blocking) dot in front.
+pub fn status_line(ui: &mut Ui, ok: bool, text: &str) {
+    let color = if ok {
+        ok_color(ui)
+    } else {
+        ui.visuals().error_fg_color
+    };
+    dot_line(ui, color, text);
+}
+
+/// A warning line with an amber dot in front.
 pub fn warning_line(ui: &mut Ui, text: &str) {
-    ui.horizontal_wrapped(|ui| {
-        ui.label(RichText::new("⚠").color(ui.visuals().warn_fg_color).strong());
-        ui.label(text);
-    });
+    let color = ui.visuals().warn_fg_color;
+    dot_line(ui, color, text);
 }
 
 /// A framed message at the top of a page.
@@ -41,13 +46,21 @@ pub fn notice(ui: &mut Ui, text: &str) {
 
 /// A bar of `needed` against `free`, labelled.
 pub fn space_bar(ui: &mut Ui, needed: u64, free: u64) {
-    let fraction = if free == 0 { 1.0 } else { (needed as f32 / free as f32).min(1.0) };
+    let fraction = if free == 0 {
+        1.0
+    } else {
+        (needed as f32 / free as f32).min(1.0)
+    };
     let text = format!(
         "{} needed of {} free",
         relocator::units::format_bytes(needed),
         relocator::units::format_bytes(free)
     );
     let bar = egui::ProgressBar::new(fraction).text(text);
-    let bar = if needed > free { bar.fill(ui.visuals().error_fg_color) } else { bar };
+    let bar = if needed > free {
+        bar.fill(ui.visuals().error_fg_color)
+    } else {
+        bar
+    };
     ui.add(bar);
 }

@@ -30,7 +30,11 @@ pub fn ui(state: &mut AppState, ui: &mut Ui) -> Option<Action> {
             ui.label(format!("Time left: {}", describe_duration(eta)));
         }
         if let Some(current) = &p.current {
-            ui.label(RichText::new(current.display().to_string()).small().monospace());
+            ui.label(
+                RichText::new(current.display().to_string())
+                    .small()
+                    .monospace(),
+            );
         }
     } else {
         ui.label("This takes a moment.");
@@ -39,7 +43,10 @@ pub fn ui(state: &mut AppState, ui: &mut Ui) -> Option<Action> {
         super::widgets::warning_line(ui, w);
     }
     ui.add_space(16.0);
-    let cancelling = state.worker.as_ref().is_some_and(crate::worker::Worker::is_cancelling);
+    let cancelling = state
+        .worker
+        .as_ref()
+        .is_some_and(crate::worker::Worker::is_cancelling);
     if cancelling {
         ui.label(RichText::new("Stopping and putting everything back as it was…").italics());
     } else if state.confirm_cancel {
