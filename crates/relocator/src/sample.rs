@@ -227,7 +227,9 @@ fn write_plists(
     let secs = (SystemTime::now() - days_ago)
         .duration_since(SystemTime::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());
-    let when = Value::Date(plist::Date::from(SystemTime::UNIX_EPOCH + Duration::from_secs(secs)));
+    let when = Value::Date(plist::Date::from(
+        SystemTime::UNIX_EPOCH + Duration::from_secs(secs),
+    ));
     let s = |v: &str| Value::String(v.to_owned());
 
     let mut info = Dictionary::new();
