@@ -74,6 +74,7 @@ pub fn scratch() -> tempfile::TempDir {
 
 /// Lets other users (the unprivileged test user) into `dir`.
 pub fn open_up(dir: &Path) {
+    let _ = dir; // only Unix has permission bits to open
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt as _;

@@ -446,12 +446,18 @@ fn open_folder(path: &Path) {
 /// The window.
 pub struct App {
     state: AppState,
+    /// When the process started, until the first frame is logged.
+    launched: Option<std::time::Instant>,
 }
 
 impl App {
     /// Creates the app for eframe: settings from storage, the native picker.
     #[must_use]
-    pub fn new(cc: &eframe::CreationContext<'_>, config: StartConfig) -> Self {
+    pub fn new(
+        cc: &eframe::CreationContext<'_>,
+        config: StartConfig,
+        launched: std::time::Instant,
+    ) -> Self {
         let ctx = cc.egui_ctx.clone();
         let settings = cc
             .storage
@@ -460,6 +466,7 @@ impl App {
         let wake: Waker = Arc::new(move || ctx.request_repaint());
         Self {
             state: AppState::new(config, settings, Box::new(NativePicker), wake),
+            launched: Some(launched),
         }
     }
 }
@@ -467,6 +474,9 @@ impl App {
 impl eframe::App for App {
     fn ui(&mut self, ui: &mut Ui, _frame: &mut eframe::Frame) {
         self.state.ui(ui);
+        if let Some(launched) = self.launched.take() {
+            tracing::info!(millis = launched.elapsed().as_millis(), "first frame drawn");
+        }
     }
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {

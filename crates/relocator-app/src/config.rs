@@ -23,8 +23,10 @@ pub struct StartConfig {
     pub locations: Vec<Location>,
     /// A sample destination folder (demo mode).
     pub demo_drive: Option<PathBuf>,
-    /// Keeps the demo's temporary folder alive while the app runs.
-    pub demo_dir: Option<tempfile::TempDir>,
+    /// Keeps the demo's temporary folders alive while the app runs.
+    pub demo_dirs: Vec<tempfile::TempDir>,
+    /// Where the log file is written, if logging started.
+    pub log_dir: Option<PathBuf>,
 }
 
 impl StartConfig {
@@ -77,21 +79,30 @@ impl StartConfig {
             .path()
             .join("Library/Application Support/MobileSync/Backup");
         sample::generate(&backups, &SampleSpec::demo(2026))?;
-        let drive = dir.path().join("Volumes/Big Drive");
-        std::fs::create_dir_all(&drive).map_err(|e| relocator::Error::io(&drive, e))?;
+        // The sample drive on another file system where there is one (a RAM
+        // disk on Linux), so the demo copies and shows progress like a real move.
+        let mut builder = tempfile::Builder::new();
+        builder.prefix("Big Drive ");
+        let shm = std::path::Path::new("/dev/shm");
+        let drive = if shm.is_dir() {
+            builder.tempdir_in(shm)
+        } else {
+            builder.tempdir()
+        }
+        .map_err(|e| relocator::Error::io("temporary folder", e))?;
         self.locations = vec![Location {
             app: "Demo (Finder and iTunes)".to_owned(),
             path: backups,
         }];
-        self.demo_drive = Some(drive);
-        self.demo_dir = Some(dir);
+        self.demo_drive = Some(drive.path().to_owned());
+        self.demo_dirs = vec![dir, drive];
         Ok(())
     }
 
     /// Whether this is the demo.
     #[must_use]
     pub fn is_demo(&self) -> bool {
-        self.demo_dir.is_some()
+        !self.demo_dirs.is_empty()
     }
 }
 

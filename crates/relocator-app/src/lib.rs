@@ -4,6 +4,7 @@
 
 mod app;
 mod config;
+pub mod log;
 mod page;
 mod pages;
 mod picker;

@@ -6,24 +6,41 @@
 use relocator_app::{App, StartConfig};
 
 fn main() -> eframe::Result {
-    let config = match StartConfig::from_args(std::env::args_os().skip(1)) {
+    let launched = std::time::Instant::now();
+    let mut config = match StartConfig::from_args(std::env::args_os().skip(1)) {
         Ok(c) => c,
         Err(message) => {
             eprintln!("{message}");
             std::process::exit(2);
         }
     };
+    if let Some(dir) = relocator_app::log::default_log_dir()
+        && relocator_app::log::init(&dir).is_ok()
+    {
+        tracing::info!(
+            version = env!("CARGO_PKG_VERSION"),
+            "Backup Relocator started"
+        );
+        config.log_dir = Some(dir);
+    }
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title("Backup Relocator")
             .with_app_id("backup-relocator")
             .with_inner_size([820.0, 600.0])
-            .with_min_inner_size([640.0, 480.0]),
+            .with_min_inner_size([640.0, 480.0])
+            .with_icon(icon()),
         ..eframe::NativeOptions::default()
     };
     eframe::run_native(
         "Backup Relocator",
         options,
-        Box::new(move |cc| Ok(Box::new(App::new(cc, config)))),
+        Box::new(move |cc| Ok(Box::new(App::new(cc, config, launched)))),
     )
+}
+
+/// The window icon, made from `assets/icon.svg` by `scripts/icons.sh`.
+fn icon() -> egui::IconData {
+    eframe::icon_data::from_png_bytes(include_bytes!("../../../assets/icon-256.png"))
+        .unwrap_or_default()
 }

@@ -90,12 +90,18 @@ impl Worker {
         let thread = std::thread::Builder::new()
             .name("backup-worker".to_owned())
             .spawn(move || {
+                tracing::info!(job = ?j, "starting");
                 let send = |e: WorkerEvent| {
                     let _ = tx.send(e);
                     wake();
                 };
                 let progress = |p: Progress| send(WorkerEvent::Progress(p));
                 let result = run(&j, &progress, &c);
+                match &result {
+                    JobResult::Done(o) => tracing::info!(outcome = ?o, "finished"),
+                    JobResult::Recovered(r) => tracing::info!(recovery = ?r, "recovered"),
+                    JobResult::Failed { details, .. } => tracing::warn!(%details, "failed"),
+                }
                 send(WorkerEvent::Finished(result));
             })
             .ok();

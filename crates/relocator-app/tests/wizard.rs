@@ -139,7 +139,7 @@ fn cancel_in_the_middle_rolls_back_and_shows_it() {
             ..
         })
     ));
-    h.get_by_label("Cancelled");
+    h.get_by_label("Nothing was changed");
     h.get_by_label_contains("Everything was put back as it was");
     assert!(fs::symlink_metadata(&source).unwrap().is_dir());
     assert_eq!(digest(&source), before);

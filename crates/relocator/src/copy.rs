@@ -172,14 +172,16 @@ pub fn copy_tree(
 }
 
 fn create_private_dir(path: &Path) -> Result<()> {
-    let mut builder = fs::DirBuilder::new();
     #[cfg(unix)]
     {
         use std::os::unix::fs::DirBuilderExt as _;
         // Private until its real permissions are applied at the end.
-        builder.mode(0o700);
+        fs::DirBuilder::new().mode(0o700).create(path).at(path)
     }
-    builder.create(path).at(path)
+    #[cfg(not(unix))]
+    {
+        fs::create_dir(path).at(path)
+    }
 }
 
 fn copy_symlink(from: &Path, to: &Path) -> Result<()> {

@@ -95,7 +95,7 @@ pub fn volume_of(path: &Path) -> Result<VolumeInfo> {
         .iter()
         .filter(|d| canonical.starts_with(d.mount_point()))
         .max_by_key(|d| d.mount_point().as_os_str().len());
-    let mut info = match best {
+    let info = match best {
         Some(d) => {
             let fs = d.file_system().to_string_lossy().to_ascii_lowercase();
             VolumeInfo {
@@ -127,12 +127,14 @@ pub fn volume_of(path: &Path) -> Result<VolumeInfo> {
     // statvfs on the path itself is exact even where the disk list is not
     // (bind mounts, containers, network shares it skips).
     #[cfg(unix)]
-    {
+    let info = {
+        let mut info = info;
         let st = rustix::fs::statvfs(&canonical).map_err(|e| Error::io(path, e.into()))?;
         info.free_bytes = st.f_bavail.saturating_mul(st.f_frsize);
         info.total_bytes = st.f_blocks.saturating_mul(st.f_frsize);
         info.read_only |= st.f_flag.contains(rustix::fs::StatVfsMountFlags::RDONLY);
-    }
+        info
+    };
     Ok(info)
 }
 

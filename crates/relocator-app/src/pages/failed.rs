@@ -19,7 +19,7 @@ pub fn ui(state: &mut AppState, ui: &mut Ui) -> Option<Action> {
         return Some(Action::Restart);
     };
     let headline = if *cancelled {
-        "Cancelled"
+        "Nothing was changed"
     } else {
         "The move did not finish"
     };

@@ -21,7 +21,19 @@ pub fn frame(state: &mut AppState, ui: &mut Ui) -> Option<Action> {
     egui::Panel::top("title").show(ui, |ui| {
         ui.add_space(4.0);
         ui.horizontal(|ui| {
-            ui.heading(state.page.title());
+            let cancelled = matches!(
+                state.result,
+                Some(crate::worker::JobResult::Failed {
+                    cancelled: true,
+                    ..
+                })
+            );
+            let title = if state.page == Page::Failed && cancelled {
+                "Cancelled"
+            } else {
+                state.page.title()
+            };
+            ui.heading(title);
             if state.config.is_demo() {
                 ui.label(
                     RichText::new(" Demo ")

@@ -64,9 +64,16 @@ pub fn ui(state: &mut AppState, ui: &mut Ui) -> Option<Action> {
         });
         ui.add_space(8.0);
     }
-    if ui.button("Back to overview").clicked() {
-        action = Some(Action::Show(Page::Overview));
-    }
+    ui.horizontal(|ui| {
+        if ui.button("Back to overview").clicked() {
+            action = Some(Action::Show(Page::Overview));
+        }
+        if let Some(dir) = &state.config.log_dir
+            && ui.button("Open log folder").clicked()
+        {
+            action = Some(Action::OpenFolder(dir.clone()));
+        }
+    });
     action
 }
 

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Runs the app (demo mode by default) on a virtual display and saves what it
+# shows: for machines without a screen. Usage: scripts/screenshot.sh [OUT.png] [app args…]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out="${1:-backup-relocator.png}"
+shift || true
+args=("$@")
+[ ${#args[@]} -eq 0 ] && args=(--demo)
+scripts/setup.sh app
+cargo build --release -p relocator-app
+export XDG_RUNTIME_DIR="${XDG_RUNTIME_DIR:-$(mktemp -d)}"
+display=":$(( (RANDOM % 400) + 100 ))"
+Xvfb "$display" -screen 0 1024x768x24 -nolisten tcp >/dev/null 2>&1 &
+xvfb=$!
+trap 'kill $app $xvfb 2>/dev/null || true' EXIT
+sleep 1
+DISPLAY="$display" target/release/backup-relocator "${args[@]}" &
+app=$!
+sleep "${WAIT_SECONDS:-6}"
+DISPLAY="$display" import -window root "$out"
+echo "saved $out"
