@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Measures the app under Xvfb (release build): time to first frame, idle CPU,
+# CPU of the window thread while the progress page updates, and whether
+# progress reporting slows the copy (the progress_overhead example).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh app
+cargo build --release -p relocator-app --example screenshot_tour --example progress_overhead
+cargo build --release -p relocator-app
+export XDG_RUNTIME_DIR="${XDG_RUNTIME_DIR:-$(mktemp -d)}"
+display=":$(( (RANDOM % 400) + 100 ))"
+Xvfb "$display" -screen 0 1400x1000x24 -nolisten tcp >/dev/null 2>&1 &
+xvfb=$!
+trap 'kill $xvfb 2>/dev/null || true' EXIT
+sleep 1
+python3 scripts/measure_app.py target/release/backup-relocator target/release/examples/screenshot_tour "$display"
+target/release/examples/progress_overhead "${ROUNDS:-5}"
