@@ -555,3 +555,34 @@ fn a_late_write_into_the_set_aside_original_keeps_the_original() {
     assert!(!drive.path().join("Backup").exists());
     assert!(leftovers(&[root.path(), drive.path()]).is_empty());
 }
+
+#[test]
+fn a_backup_folder_appearing_at_the_destination_mid_move_is_left_alone() {
+    let root = scratch();
+    let source = root.path().join("Backup");
+    small_backup(&source, 54, 10);
+    let before = digest(&source);
+    let drive = Drive::mount("256m", "");
+    let intruder = drive.path().join("Backup");
+    let links = links();
+    let cancel = Cancel::new();
+    let sink = |p: Progress| {
+        if p == (Progress::Phase {
+            phase: relocator::Phase::Verifying,
+        }) {
+            fs::create_dir(&intruder).unwrap();
+            fs::write(intruder.join("someone else's"), b"keep").unwrap();
+        }
+    };
+    let ctx = context(links.as_ref(), &sink, &cancel);
+    let err = relocate::move_backups(&ctx, &source, drive.path(), full()).unwrap_err();
+    assert!(err.to_string().contains("already exists"), "{err}");
+    assert!(fs::symlink_metadata(&source).unwrap().is_dir());
+    assert_eq!(digest(&source), before);
+    assert_eq!(fs::read(intruder.join("someone else's")).unwrap(), b"keep");
+    assert!(
+        leftovers(&[root.path(), drive.path()]).is_empty(),
+        "{:?}",
+        leftovers(&[root.path(), drive.path()])
+    );
+}

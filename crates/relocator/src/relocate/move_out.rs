@@ -105,12 +105,16 @@ pub(super) fn finish(ctx: &Context<'_>, j: &mut Journal) -> Result<()> {
             Step::Publishing if !renamed => {
                 j.enter(Step::Publishing)?;
                 crash_point("move-publishing");
-                steps::publish(j)?;
+                if let Err(e) = steps::publish(j) {
+                    return Err(undo(ctx, j, e));
+                }
                 crash_point("move-published");
             }
             Step::SettingAside if !renamed => {
                 j.enter(Step::SettingAside)?;
-                set_aside(j)?;
+                if let Err(e) = set_aside(j) {
+                    return Err(undo(ctx, j, e));
+                }
                 crash_point("move-set-aside");
             }
             Step::Linking => {

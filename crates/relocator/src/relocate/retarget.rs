@@ -99,7 +99,9 @@ pub(super) fn finish(ctx: &Context<'_>, j: &mut Journal) -> Result<Vec<String>> 
         match step {
             Step::Publishing if !renamed => {
                 j.enter(Step::Publishing)?;
-                steps::publish(j)?;
+                if let Err(e) = steps::publish(j) {
+                    return Err(undo(ctx, j, &previous, e));
+                }
                 crash_point("retarget-published");
             }
             Step::Linking => {
@@ -151,6 +153,7 @@ fn undo(ctx: &Context<'_>, j: &Journal, previous: &Path, cause: crate::Error) ->
         steps::ensure_link(ctx.links, &j.source, previous)?;
         if j.step != Step::Renaming {
             steps::remove_ours(&j.target, &j.id)?;
+            steps::remove_ours(&j.staging, &j.id)?;
         }
         j.finish()
     })();

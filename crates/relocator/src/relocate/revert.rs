@@ -95,15 +95,22 @@ pub(super) fn finish(ctx: &Context<'_>, j: &mut Journal) -> Result<Vec<String>> 
             }
             Step::Unlinking if !renamed => {
                 j.enter(Step::Unlinking)?;
-                steps::remove_link_if_any(ctx.links, &j.source)?;
+                if let Err(e) = steps::remove_link_if_any(ctx.links, &j.source) {
+                    return Err(undo(ctx, j, &previous, e));
+                }
                 crash_point("revert-unlinked");
             }
             Step::Publishing if !renamed => {
                 j.enter(Step::Publishing)?;
-                if !exists(&j.source) && is_real_dir(&j.staging) {
-                    durable::rename_no_replace(&j.staging, &j.source)?;
-                } else if !is_real_dir(&j.source) {
-                    return Err(Error::io(&j.staging, std::io::ErrorKind::NotFound.into()));
+                let published = if !exists(&j.source) && is_real_dir(&j.staging) {
+                    durable::rename_no_replace(&j.staging, &j.source)
+                } else if is_real_dir(&j.source) {
+                    Ok(())
+                } else {
+                    Err(Error::io(&j.staging, std::io::ErrorKind::NotFound.into()))
+                };
+                if let Err(e) = published {
+                    return Err(undo(ctx, j, &previous, e));
                 }
                 crash_point("revert-published");
             }
@@ -132,6 +139,27 @@ pub(super) fn finish(ctx: &Context<'_>, j: &mut Journal) -> Result<Vec<String>> 
         }
     }
     Ok(notes)
+}
+
+/// Puts the link back to the drive's copy and removes the local copy: used
+/// when the switch cannot be made.
+fn undo(ctx: &Context<'_>, j: &Journal, previous: &Path, cause: Error) -> Error {
+    ctx.progress.report(Progress::Phase {
+        phase: Phase::RollingBack,
+    });
+    let result = (|| -> Result<()> {
+        if !is_real_dir(&j.source) && is_real_dir(previous) {
+            steps::ensure_link(ctx.links, &j.source, previous)?;
+        }
+        steps::remove_ours(&j.staging, &j.id)?;
+        j.finish()
+    })();
+    if let Err(e) = result {
+        ctx.progress.report(Progress::Warning {
+            message: format!("could not undo completely: {e}"),
+        });
+    }
+    super::interrupted(cause, previous)
 }
 
 fn remove_marker(folder: &Path) -> Result<()> {
