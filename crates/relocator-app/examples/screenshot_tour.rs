@@ -205,7 +205,7 @@ fn main() -> eframe::Result {
                 config,
                 Settings::default(),
                 Box::new(FixedPicker::new(vec![Some(drive_path.clone())])),
-                Arc::new(move || ctx.request_repaint()),
+                Arc::new(move || ctx.request_repaint_after(Duration::from_millis(100))),
             );
             state.check_destination(drive_path);
             Ok(Box::new(Tour {

@@ -463,7 +463,10 @@ impl App {
             .storage
             .and_then(|s| eframe::get_value::<Settings>(s, eframe::APP_KEY))
             .unwrap_or_default();
-        let wake: Waker = Arc::new(move || ctx.request_repaint());
+        // Background events coalesce into at most 10 frames a second: plenty
+        // for a progress bar, and a fraction of the CPU of one frame per event.
+        let wake: Waker =
+            Arc::new(move || ctx.request_repaint_after(std::time::Duration::from_millis(100)));
         Self {
             state: AppState::new(config, settings, Box::new(NativePicker), wake),
             launched: Some(launched),

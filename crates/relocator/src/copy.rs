@@ -154,7 +154,11 @@ pub fn copy_tree(
             report.files += 1;
             report.bytes += meta.len();
             counter.files += 1;
-            counter.emit(entry.path());
+            // Throttled like the in-file updates: a channel message per file
+            // would cost more than copying a small file.
+            if counter.throttle.ready() {
+                counter.emit(entry.path());
+            }
             crash_point("copy-after-file");
         } else {
             report.skipped_special += 1;
@@ -163,6 +167,7 @@ pub fn copy_tree(
             });
         }
     }
+    counter.emit(source);
     // Deepest first, so setting a folder's time is not undone by its children.
     for (dir, meta) in folders.iter().rev() {
         apply_folder_metadata(dir, meta)?;
