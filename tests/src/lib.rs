@@ -189,12 +189,30 @@ pub fn links() -> Box<dyn FolderLink> {
 pub static QUIET: NoProgress = NoProgress;
 
 /// Runs the CLI binary `cli` with `args`.
-pub fn run(cli: &str, args: &[&str]) -> Output {
+pub fn run<S: AsRef<std::ffi::OsStr>>(cli: &str, args: &[S]) -> Output {
     Command::new(cli).args(args).output().unwrap()
 }
 
+/// `VERB --source SOURCE --to TO EXTRA…`, the shape of most CLI calls in the tests.
+pub fn source_to(
+    verb: &str,
+    source: impl AsRef<Path>,
+    to: impl AsRef<Path>,
+    extra: &[&str],
+) -> Vec<std::ffi::OsString> {
+    let mut args: Vec<std::ffi::OsString> = vec![
+        verb.into(),
+        "--source".into(),
+        source.as_ref().into(),
+        "--to".into(),
+        to.as_ref().into(),
+    ];
+    args.extend(extra.iter().map(std::ffi::OsString::from));
+    args
+}
+
 /// Runs the CLI as the unprivileged user 65534 (root ignores permissions).
-pub fn run_as_nobody(cli: &str, args: &[&str]) -> Output {
+pub fn run_as_nobody<S: AsRef<std::ffi::OsStr>>(cli: &str, args: &[S]) -> Output {
     Command::new("setpriv")
         .args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"])
         .arg(cli)

@@ -5,22 +5,12 @@ use std::fs;
 use std::os::unix::fs::PermissionsExt as _;
 use std::path::Path;
 
-use relocator_tests::{Drive, json, run, run_as_nobody, scratch, small_backup, stderr};
+use relocator_tests::{Drive, json, run, run_as_nobody, scratch, small_backup, source_to, stderr};
 
 const CLI: &str = env!("CARGO_BIN_EXE_cli-under-test");
 
 fn check(source: &Path, to: &Path) -> (i32, Vec<String>, serde_json::Value) {
-    let out = run(
-        CLI,
-        &[
-            "check",
-            "--source",
-            source.to_str().unwrap(),
-            "--to",
-            to.to_str().unwrap(),
-            "--json",
-        ],
-    );
+    let out = run(CLI, &source_to("check", source, to, &["--json"]));
     let v = json(&out);
     let codes = v["problems"]
         .as_array()
@@ -135,17 +125,7 @@ fn an_unwritable_destination_is_refused() {
     }
     let (root, source, drive) = setup();
     relocator_tests::give_to_nobody(root.path());
-    let out = run_as_nobody(
-        CLI,
-        &[
-            "check",
-            "--source",
-            source.to_str().unwrap(),
-            "--to",
-            drive.path().to_str().unwrap(),
-            "--json",
-        ],
-    );
+    let out = run_as_nobody(CLI, &source_to("check", &source, drive.path(), &["--json"]));
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let v = json(&out);
     assert_eq!(v["problems"][0]["code"], "destination_not_writable");
@@ -167,17 +147,7 @@ fn an_unreadable_source_is_refused_with_its_path() {
     relocator_tests::give_to_nobody(root.path());
     relocator_tests::give_to_nobody(drive.path());
     fs::set_permissions(&source, fs::Permissions::from_mode(0o000)).unwrap();
-    let out = run_as_nobody(
-        CLI,
-        &[
-            "check",
-            "--source",
-            source.to_str().unwrap(),
-            "--to",
-            drive.path().to_str().unwrap(),
-            "--json",
-        ],
-    );
+    let out = run_as_nobody(CLI, &source_to("check", &source, drive.path(), &["--json"]));
     assert_eq!(out.status.code(), Some(1));
     let v = json(&out);
     assert_eq!(v["problems"][0]["code"], "source_unreadable");
@@ -192,17 +162,7 @@ fn an_unreadable_source_is_refused_with_its_path() {
         .unwrap()
         .path();
     fs::set_permissions(&inner, fs::Permissions::from_mode(0o000)).unwrap();
-    let out = run_as_nobody(
-        CLI,
-        &[
-            "check",
-            "--source",
-            source.to_str().unwrap(),
-            "--to",
-            drive.path().to_str().unwrap(),
-            "--json",
-        ],
-    );
+    let out = run_as_nobody(CLI, &source_to("check", &source, drive.path(), &["--json"]));
     let v = json(&out);
     assert_eq!(v["problems"][0]["code"], "unreadable_items");
     assert!(

@@ -10,7 +10,7 @@ use relocator::locations::{self, LocationState};
 use relocator::marker::{self, Marker, MarkerState};
 use relocator::sample::{self, SampleDevice, SampleSpec};
 use relocator::{Cancel, journal};
-use relocator_tests::{links, run_as_nobody, scratch, small_backup};
+use relocator_tests::{links, run_as_nobody, scratch, small_backup, source_to};
 
 const CLI: &str = env!("CARGO_BIN_EXE_cli-under-test");
 
@@ -105,17 +105,7 @@ fn the_cli_spells_each_state() {
     assert_eq!(state(&source), "local");
     let drive = root.path().join("drive");
     fs::create_dir(&drive).unwrap();
-    let out = relocator_tests::run(
-        CLI,
-        &[
-            "move",
-            "--source",
-            source.to_str().unwrap(),
-            "--to",
-            drive.to_str().unwrap(),
-            "--yes",
-        ],
-    );
+    let out = relocator_tests::run(CLI, &source_to("move", &source, &drive, &["--yes"]));
     assert!(out.status.success(), "{}", relocator_tests::stderr(&out));
     assert_eq!(state(&source), "relocated");
     fs::remove_file(drive.join("Backup").join(marker::MARKER_FILE)).unwrap();

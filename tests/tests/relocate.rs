@@ -15,7 +15,7 @@ use relocator::verify::VerifyMode;
 use relocator::{Cancel, Error, Progress, marker};
 use relocator_tests::{
     Drive, QUIET, context, digest, leftovers, links, run, run_as_nobody, scratch, small_backup,
-    stderr,
+    source_to, stderr,
 };
 
 const CLI: &str = env!("CARGO_BIN_EXE_cli-under-test");
@@ -220,17 +220,7 @@ fn a_full_drive_fails_cleanly() {
     let before = digest(&source);
     // Plenty of bytes, too few inodes: the preflight passes and the copy hits ENOSPC.
     let drive = Drive::mount("512m", "nr_inodes=80");
-    let out = run(
-        CLI,
-        &[
-            "move",
-            "--source",
-            source.to_str().unwrap(),
-            "--to",
-            drive.path().to_str().unwrap(),
-            "--yes",
-        ],
-    );
+    let out = run(CLI, &source_to("move", &source, drive.path(), &["--yes"]));
     assert_eq!(out.status.code(), Some(1));
     let msg = stderr(&out);
     assert!(
@@ -278,11 +268,12 @@ fn a_drive_unplugged_mid_copy_fails_cleanly() {
 fn a_file_changed_during_the_copy_is_caught() {
     let root = scratch();
     let source = root.path().join("Backup");
-    small_backup(&source, 47, 40);
+    let s = small_backup(&source, 47, 40);
     let drive = Drive::mount("256m", "");
     let links = links();
     let cancel = Cancel::new();
     let touched = std::sync::Mutex::new(None::<PathBuf>);
+    let manifest = s.device_folders[0].join("Manifest.db");
     let sink = |p: Progress| {
         if let Progress::Copied {
             files: 2..,
@@ -292,10 +283,12 @@ fn a_file_changed_during_the_copy_is_caught() {
         {
             let mut t = touched.lock().unwrap();
             if t.is_none() {
-                // iTunes appends to a file that was already copied.
-                let mut f = fs::OpenOptions::new().append(true).open(&current).unwrap();
+                // iTunes appends to a file: the one being copied, or (when the
+                // event is the copy's last, about the whole tree) one already copied.
+                let victim = if current.is_file() { current } else { manifest.clone() };
+                let mut f = fs::OpenOptions::new().append(true).open(&victim).unwrap();
                 std::io::Write::write_all(&mut f, b"new backup data").unwrap();
-                *t = Some(current);
+                *t = Some(victim);
             }
         }
     };
@@ -330,17 +323,7 @@ fn an_unreadable_file_stops_the_move_with_its_name() {
     let secret = s.device_folders[2].join("Manifest.db");
     fs::set_permissions(&secret, fs::Permissions::from_mode(0o000)).unwrap();
     let before = digest(&source);
-    let out = run_as_nobody(
-        CLI,
-        &[
-            "move",
-            "--source",
-            source.to_str().unwrap(),
-            "--to",
-            drive.path().to_str().unwrap(),
-            "--yes",
-        ],
-    );
+    let out = run_as_nobody(CLI, &source_to("move", &source, drive.path(), &["--yes"]));
     assert_eq!(out.status.code(), Some(1));
     let msg = stderr(&out);
     assert!(msg.contains("Manifest.db: permission denied"), "{msg}");
@@ -374,17 +357,7 @@ fn refusals_change_nothing_and_say_one_sentence() {
         (source.clone(), "is the backup folder itself"),
         (drive.path().join("missing"), "does not exist"),
     ] {
-        let out = run(
-            CLI,
-            &[
-                "move",
-                "--source",
-                source.to_str().unwrap(),
-                "--to",
-                to.to_str().unwrap(),
-                "--yes",
-            ],
-        );
+        let out = run(CLI, &source_to("move", &source, &to, &["--yes"]));
         assert_eq!(out.status.code(), Some(1), "{to:?}");
         let msg = stderr(&out);
         assert!(msg.contains(expect), "{msg}");

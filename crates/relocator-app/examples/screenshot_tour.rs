@@ -141,7 +141,7 @@ fn stops() -> Vec<Stop> {
         },
         Stop {
             name: "confirm-cancel",
-            ready: |s| s.confirm_cancel,
+            ready: |s| s.confirming == Some(relocator_app::Confirm::Cancel),
             then: Some(Action::ConfirmCancel),
         },
         Stop {

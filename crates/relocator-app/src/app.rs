@@ -21,6 +21,15 @@ use crate::scan_job::ScanJob;
 use crate::settings::Settings;
 use crate::worker::{Job, JobResult, Worker, WorkerEvent};
 
+/// A question the app asks before an irreversible-looking step.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Confirm {
+    /// "Stop and put everything back as it was?"
+    Cancel,
+    /// "Copy … back to this computer…?"
+    Revert,
+}
+
 /// Asks the window to repaint (from any thread).
 pub type Waker = Arc<dyn Fn() + Send + Sync>;
 
@@ -54,8 +63,10 @@ pub struct AppState {
     pub worker: Option<Worker>,
     /// Its progress.
     pub progress: ProgressView,
-    /// The cancel confirmation is showing.
-    pub confirm_cancel: bool,
+    /// The question showing, if the app is asking before a step.
+    pub confirming: Option<Confirm>,
+    /// The wizard is choosing a new drive for relocated backups (not a first move).
+    pub retargeting: bool,
     /// How the last job ended.
     pub result: Option<JobResult>,
     /// A message for the top of the page (e.g. what recovery did).
@@ -95,7 +106,8 @@ impl AppState {
             verify_full: true,
             worker: None,
             progress: ProgressView::default(),
-            confirm_cancel: false,
+            confirming: None,
+            retargeting: false,
             result: None,
             notice: None,
             settings,
@@ -181,7 +193,7 @@ impl AppState {
             if let Some(mut w) = self.worker.take() {
                 w.join();
             }
-            self.confirm_cancel = false;
+            self.confirming = None;
             self.rescan();
             match &result {
                 JobResult::Recovered(r) => {
@@ -310,7 +322,10 @@ impl AppState {
                 }
             }
             Action::Back => {
-                if let Some(back) = self.page.back() {
+                if self.retargeting && self.page == Page::Destination {
+                    self.retargeting = false;
+                    self.page = Page::Settings;
+                } else if let Some(back) = self.page.back() {
                     self.page = back;
                 }
             }
@@ -321,6 +336,7 @@ impl AppState {
                 self.page = page;
             }
             Action::Restart => {
+                self.retargeting = false;
                 self.result = None;
                 self.destination = None;
                 self.destination_facts = None;
@@ -354,6 +370,8 @@ impl AppState {
             | Action::KeepGoing
             | Action::ConfirmCancel
             | Action::Revert
+            | Action::AskRevert
+            | Action::KeepRelocated
             | Action::Retarget
             | Action::Recover => self.apply_job_action(&action),
             Action::VerifyOnDrive => {
@@ -371,6 +389,20 @@ impl AppState {
     /// Starts, or cancels, a job.
     fn apply_job_action(&mut self, action: &Action) {
         match action {
+            Action::StartMove if self.retargeting => {
+                if let (Some(source), Some(destination)) = (
+                    self.location().map(|l| l.path.clone()),
+                    self.destination.clone(),
+                ) {
+                    let options = self.options();
+                    self.retargeting = false;
+                    self.start_job(Job::Retarget {
+                        source,
+                        destination,
+                        options,
+                    });
+                }
+            }
             Action::StartMove => {
                 if let (Some(source), Some(destination)) = (
                     self.location().map(|l| l.path.clone()),
@@ -384,32 +416,28 @@ impl AppState {
                     });
                 }
             }
-            Action::AskCancel => self.confirm_cancel = true,
-            Action::KeepGoing => self.confirm_cancel = false,
+            Action::AskCancel => self.confirming = Some(Confirm::Cancel),
+            Action::KeepGoing | Action::KeepRelocated => self.confirming = None,
             Action::ConfirmCancel => {
-                self.confirm_cancel = false;
+                self.confirming = None;
                 if let Some(w) = &self.worker {
                     w.cancel();
                 }
             }
+            Action::AskRevert => self.confirming = Some(Confirm::Revert),
             Action::Revert => {
+                self.confirming = None;
                 if let Some(source) = self.location().map(|l| l.path.clone()) {
                     let options = self.options();
                     self.start_job(Job::Revert { source, options });
                 }
             }
             Action::Retarget => {
-                if let Some(destination) =
-                    self.picker.pick_folder("Choose a folder on the new drive")
-                    && let Some(source) = self.location().map(|l| l.path.clone())
-                {
-                    let options = self.options();
-                    self.start_job(Job::Retarget {
-                        source,
-                        destination,
-                        options,
-                    });
-                }
+                self.retargeting = true;
+                self.destination = None;
+                self.destination_facts = None;
+                self.destination_problems.clear();
+                self.page = Page::Destination;
             }
             Action::Recover => {
                 if let Some(source) = self.location().map(|l| l.path.clone()) {

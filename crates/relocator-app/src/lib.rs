@@ -13,7 +13,7 @@ mod scan_job;
 mod settings;
 mod worker;
 
-pub use app::{App, AppState, Waker};
+pub use app::{App, AppState, Confirm, Waker};
 pub use config::{Location, StartConfig};
 pub use page::{Action, Page};
 pub use picker::{FixedPicker, FolderPicker, NativePicker};

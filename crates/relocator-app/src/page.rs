@@ -86,9 +86,13 @@ pub enum Action {
     ConfirmCancel,
     /// Not cancelling after all.
     KeepGoing,
-    /// Move back to this computer.
+    /// Ask before moving back to this computer.
+    AskRevert,
+    /// Confirmed: move back to this computer.
     Revert,
-    /// Move to another drive (opens the folder chooser).
+    /// Not moving back after all.
+    KeepRelocated,
+    /// Move to another drive: the destination page, then review.
     Retarget,
     /// Finish or undo an interrupted operation.
     Recover,

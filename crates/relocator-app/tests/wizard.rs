@@ -40,8 +40,11 @@ fn harness(source: &Path, picks: Vec<Option<PathBuf>>) -> Harness<'static, AppSt
     );
     state.set_running_apps(no_apps);
     state.settle();
+    // A job finishing on its thread can switch pages twice within one run(),
+    // each new page taking a few frames to settle its layout.
     let mut h = Harness::builder()
         .with_size(egui::vec2(820.0, 600.0))
+        .with_max_steps(64)
         .build_ui_state(|ui, s: &mut AppState| s.ui(ui), state);
     h.run();
     h
@@ -235,6 +238,13 @@ fn a_relocated_folder_opens_on_settings_and_moves_back() {
     assert_eq!(h.state().page, Page::Settings);
     h.get_by_label_contains("(drive connected)");
     click(&mut h, "Move back to this computer");
+    h.get_by_label_contains("Copy ");
+    h.get_by_label_contains("back to this computer, check the copy");
+    assert!(
+        fs::symlink_metadata(&source).unwrap().is_symlink(),
+        "nothing happens before the yes"
+    );
+    click(&mut h, "Yes, move them back");
     finish_job(&mut h);
     assert_eq!(h.state().page, Page::Done, "{:?}", h.state().result);
     h.get_by_label("Your backups are back on this computer.");
@@ -302,7 +312,9 @@ fn with_nothing_found_it_says_so_and_offers_a_folder() {
         Arc::new(|| {}),
     );
     state.settle();
-    let mut h = Harness::builder().build_ui_state(|ui, s: &mut AppState| s.ui(ui), state);
+    let mut h = Harness::builder()
+        .with_max_steps(64)
+        .build_ui_state(|ui, s: &mut AppState| s.ui(ui), state);
     h.run();
     h.get_by_label_contains("No backup folder was found");
     click(&mut h, "Choose a folder…");
@@ -310,4 +322,46 @@ fn with_nothing_found_it_says_so_and_offers_a_folder() {
     h.run();
     h.get_by_label_contains("Backups are on this computer.");
     assert_eq!(h.state().config.locations[0].path, chosen);
+}
+
+#[test]
+fn moving_on_to_another_drive_goes_through_destination_and_review() {
+    let root = scratch();
+    let source = root.path().join("Backup");
+    small_backup(&source, 68, 10);
+    let before = digest(&source);
+    let first = Drive::mount("256m", "");
+    let second = Drive::mount("256m", "");
+    let links = relocator_tests::links();
+    let cancel = relocator::Cancel::new();
+    let ctx = relocator_tests::context(links.as_ref(), &relocator_tests::QUIET, &cancel);
+    relocator::relocate::move_backups(
+        &ctx,
+        &source,
+        first.path(),
+        relocator::relocate::Options::default(),
+    )
+    .unwrap();
+
+    let mut h = harness(&source, vec![Some(second.path().to_owned())]);
+    assert_eq!(h.state().page, Page::Settings);
+    click(&mut h, "Move to another drive…");
+    assert_eq!(h.state().page, Page::Destination);
+    h.get_by_label_contains("Choose a folder on the new drive");
+    click(&mut h, "Back");
+    assert_eq!(h.state().page, Page::Settings, "Back returns to Settings");
+    click(&mut h, "Move to another drive…");
+    click(&mut h, "Choose destination…");
+    h.get_by_label("This drive can hold your backups.");
+    click(&mut h, "Next");
+    h.get_by_label_contains("then point the link there and delete the old copy");
+    click(&mut h, "Move");
+    finish_job(&mut h);
+    assert_eq!(h.state().page, Page::Done, "{:?}", h.state().result);
+    assert_eq!(
+        fs::read_link(&source).unwrap(),
+        second.path().join("Backup")
+    );
+    assert!(!first.path().join("Backup").exists());
+    assert_eq!(digest(&source), before);
 }

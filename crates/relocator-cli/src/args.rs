@@ -23,6 +23,20 @@ pub enum VerifyArg {
     Full,
 }
 
+/// What every operation that changes things takes.
+#[derive(Debug, clap::Args)]
+pub struct RunArgs {
+    /// How thoroughly to check the copy before anything is deleted.
+    #[arg(long, value_enum, default_value = "full")]
+    pub verify: VerifyArg,
+    /// Do not ask before starting.
+    #[arg(long)]
+    pub yes: bool,
+    /// Print progress and the result as JSON lines.
+    #[arg(long)]
+    pub json: bool,
+}
+
 /// The commands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
@@ -63,15 +77,9 @@ pub enum Command {
         /// The folder to move them into (they become <DIR>/Backup).
         #[arg(long)]
         to: PathBuf,
-        /// How thoroughly to check the copy before anything is deleted.
-        #[arg(long, value_enum, default_value = "full")]
-        verify: VerifyArg,
-        /// Do not ask before starting.
-        #[arg(long)]
-        yes: bool,
-        /// Print progress and the result as JSON lines.
-        #[arg(long)]
-        json: bool,
+        /// Verification, confirmation and output.
+        #[command(flatten)]
+        common: RunArgs,
     },
     /// Move relocated backups back to this computer.
     Revert {
@@ -81,15 +89,9 @@ pub enum Command {
         /// Keep the copy on the drive.
         #[arg(long)]
         keep_target: bool,
-        /// How thoroughly to check the copy before anything is deleted.
-        #[arg(long, value_enum, default_value = "full")]
-        verify: VerifyArg,
-        /// Do not ask before starting.
-        #[arg(long)]
-        yes: bool,
-        /// Print progress and the result as JSON lines.
-        #[arg(long)]
-        json: bool,
+        /// Verification, confirmation and output.
+        #[command(flatten)]
+        common: RunArgs,
     },
     /// Move relocated backups to another drive.
     Retarget {
@@ -102,15 +104,9 @@ pub enum Command {
         /// Keep the old copy.
         #[arg(long)]
         keep_old: bool,
-        /// How thoroughly to check the copy before anything is deleted.
-        #[arg(long, value_enum, default_value = "full")]
-        verify: VerifyArg,
-        /// Do not ask before starting.
-        #[arg(long)]
-        yes: bool,
-        /// Print progress and the result as JSON lines.
-        #[arg(long)]
-        json: bool,
+        /// Verification, confirmation and output.
+        #[command(flatten)]
+        common: RunArgs,
     },
     /// Finish or undo an operation that was interrupted.
     Recover {

@@ -12,7 +12,11 @@ use crate::page::Action;
 /// Draws the destination page.
 pub fn ui(state: &mut AppState, ui: &mut Ui) -> Option<Action> {
     let mut action = None;
-    ui.label("Choose a folder on the drive that should hold your backups. They will be moved into a folder named Backup inside it.");
+    if state.retargeting {
+        ui.label("Choose a folder on the new drive. Your backups will be moved into a folder named Backup inside it, and the link will point there.");
+    } else {
+        ui.label("Choose a folder on the drive that should hold your backups. They will be moved into a folder named Backup inside it.");
+    }
     ui.add_space(8.0);
     if ui.button("Choose destination…").clicked() {
         action = Some(Action::ChooseDestination);

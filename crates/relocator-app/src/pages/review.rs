@@ -20,14 +20,20 @@ pub fn ui(state: &mut AppState, ui: &mut Ui) -> Option<Action> {
         .as_ref()
         .map(|d| d.join("Backup"))
         .unwrap_or_default();
-    ui.label(
-        RichText::new(format!(
+    let sentence = if state.retargeting {
+        format!(
+            "Copy {} of backups to {}, check the copy, then point the link there and delete the old copy.",
+            format_bytes(bytes),
+            target.display()
+        )
+    } else {
+        format!(
             "Copy {} of backups to {}, check the copy, then leave a link in their old place.",
             format_bytes(bytes),
             target.display()
-        ))
-        .size(16.0),
-    );
+        )
+    };
+    ui.label(RichText::new(sentence).size(16.0));
     ui.add_space(10.0);
     ui.label("Nothing is deleted until the copy has been checked. If anything goes wrong, or you cancel, everything is put back as it was.");
     ui.add_space(10.0);

@@ -59,7 +59,13 @@ pub fn ui(state: &mut AppState, ui: &mut Ui) -> Option<Action> {
             }
             if i == state.selected {
                 ui.add_space(6.0);
-                action = actions(ui, &current).or(action.take());
+                action = actions(
+                    ui,
+                    &current,
+                    state.confirming == Some(crate::app::Confirm::Revert),
+                    revert_size(state),
+                )
+                .or(action.take());
             }
         });
         ui.add_space(8.0);
@@ -77,12 +83,45 @@ pub fn ui(state: &mut AppState, ui: &mut Ui) -> Option<Action> {
     action
 }
 
-fn actions(ui: &mut Ui, current: &LocationState) -> Option<Action> {
+/// The size of the relocated backups, once the scan has counted them.
+fn revert_size(state: &AppState) -> Option<u64> {
+    state
+        .scan
+        .reports
+        .get(state.selected)
+        .filter(|r| r.done)
+        .map(|r| r.bytes)
+}
+
+fn actions(
+    ui: &mut Ui,
+    current: &LocationState,
+    confirm_revert: bool,
+    size: Option<u64>,
+) -> Option<Action> {
     let mut action = None;
+    if confirm_revert {
+        let size = size.map_or_else(
+            || "your backups".to_owned(),
+            |b| format!("{} of backups", format_bytes(b)),
+        );
+        ui.label(format!(
+            "Copy {size} back to this computer, check the copy, then remove the link and delete the copy on the drive?"
+        ));
+        ui.horizontal(|ui| {
+            if ui.button("Yes, move them back").clicked() {
+                action = Some(Action::Revert);
+            }
+            if ui.button("Not now").clicked() {
+                action = Some(Action::KeepRelocated);
+            }
+        });
+        return action;
+    }
     ui.horizontal_wrapped(|ui| match current {
         LocationState::Relocated { target } => {
             if ui.button("Move back to this computer").clicked() {
-                action = Some(Action::Revert);
+                action = Some(Action::AskRevert);
             }
             if ui.button("Move to another drive…").clicked() {
                 action = Some(Action::Retarget);

@@ -49,7 +49,7 @@ pub fn ui(state: &mut AppState, ui: &mut Ui) -> Option<Action> {
         .is_some_and(crate::worker::Worker::is_cancelling);
     if cancelling {
         ui.label(RichText::new("Stopping and putting everything back as it was…").italics());
-    } else if state.confirm_cancel {
+    } else if state.confirming == Some(crate::app::Confirm::Cancel) {
         ui.label("Stop and put everything back as it was?");
         ui.horizontal(|ui| {
             if ui.button("Yes, stop and undo").clicked() {

@@ -17,14 +17,13 @@ use crate::args::{Command, VerifyArg};
 use crate::output::{JsonProgress, TerminalProgress, json_line};
 
 pub fn run(command: Command) -> relocator::Result<ExitCode> {
-    let json = matches!(
-        command,
-        Command::Move { json: true, .. }
-            | Command::Revert { json: true, .. }
-            | Command::Retarget { json: true, .. }
-            | Command::Recover { json: true, .. }
-            | Command::Adopt { json: true, .. }
-    );
+    let json = match &command {
+        Command::Move { common, .. }
+        | Command::Revert { common, .. }
+        | Command::Retarget { common, .. } => common.json,
+        Command::Recover { json, .. } | Command::Adopt { json, .. } => *json,
+        _ => false,
+    };
     let terminal = TerminalProgress::new();
     let progress: &dyn ProgressSink = if json { &JsonProgress } else { &terminal };
     let links = link::platform_link();
@@ -36,42 +35,32 @@ pub fn run(command: Command) -> relocator::Result<ExitCode> {
         sync_apps: processes::running_sync_processes(),
     };
     let result = match command {
-        Command::Move {
-            source,
-            to,
-            verify,
-            yes,
-            ..
-        } => {
-            if !yes && !confirm_move(&ctx, &source, &to)? {
+        Command::Move { source, to, common } => {
+            if !common.yes && !confirm_move(&ctx, &source, &to)? {
                 return Ok(declined());
             }
-            relocate::move_backups(&ctx, &source, &to, options(verify, false))
+            relocate::move_backups(&ctx, &source, &to, options(common.verify, false))
         }
         Command::Revert {
             source,
             keep_target,
-            verify,
-            yes,
-            ..
+            common,
         } => {
-            if !yes && !confirm_revert(&ctx, &source)? {
+            if !common.yes && !confirm_revert(&ctx, &source)? {
                 return Ok(declined());
             }
-            relocate::revert(&ctx, &source, options(verify, keep_target))
+            relocate::revert(&ctx, &source, options(common.verify, keep_target))
         }
         Command::Retarget {
             source,
             to,
             keep_old,
-            verify,
-            yes,
-            ..
+            common,
         } => {
-            if !yes && !confirm_retarget(&ctx, &source, &to)? {
+            if !common.yes && !confirm_retarget(&ctx, &source, &to)? {
                 return Ok(declined());
             }
-            relocate::retarget(&ctx, &source, &to, options(verify, keep_old))
+            relocate::retarget(&ctx, &source, &to, options(common.verify, keep_old))
         }
         Command::Recover { source, .. } => {
             let r = relocate::recover(&ctx, &source);
