@@ -280,3 +280,81 @@ fn recovery_with_the_drive_missing_changes_nothing_and_says_so() {
         .path();
     assert_eq!(digest(&aside), before);
 }
+
+#[test]
+fn a_new_backup_folder_made_after_a_crash_is_never_merged_or_deleted() {
+    let s = setup(false, 98);
+    let before = digest(&s.source);
+    let src = s.source.to_str().unwrap();
+    let first = s.first.to_str().unwrap();
+    let crashed = cli(
+        &["move", "--source", src, "--to", first, "--yes"],
+        Some("move-set-aside=return"),
+    );
+    assert!(crashed.status.code().is_none());
+    // iTunes starts a fresh backup folder where the original used to be.
+    fs::create_dir(&s.source).unwrap();
+    fs::write(s.source.join("new-backup"), b"made after the crash").unwrap();
+    for _ in 0..2 {
+        let out = run(CLI, &["recover", "--source", src]);
+        assert_eq!(out.status.code(), Some(1));
+        let msg = stderr(&out);
+        assert!(
+            msg.contains("a new backup folder") && msg.contains(".moving-"),
+            "{msg}"
+        );
+    }
+    assert_eq!(
+        fs::read(s.source.join("new-backup")).unwrap(),
+        b"made after the crash"
+    );
+    let parent = s.source.parent().unwrap();
+    let aside = fs::read_dir(parent)
+        .unwrap()
+        .flatten()
+        .find(|e| e.file_name().to_string_lossy().contains(".moving-"))
+        .unwrap()
+        .path();
+    assert_eq!(digest(&aside), before);
+    assert_eq!(digest(&s.first.join("Backup")), before);
+    // Once the new folder is moved away, recovery finishes the move.
+    fs::rename(&s.source, parent.join("new folder")).unwrap();
+    let out = run(CLI, &["recover", "--source", src]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(digest(&s.source), before);
+    assert!(leftovers(&[parent, &s.first]).is_empty());
+}
+
+#[test]
+fn a_journal_left_for_one_folder_blocks_its_neighbours() {
+    let s = setup(false, 97);
+    let src = s.source.to_str().unwrap();
+    let first = s.first.to_str().unwrap();
+    let neighbour = s.source.with_file_name("Other");
+    small_backup(&neighbour, 96, 3);
+    let crashed = cli(
+        &["move", "--source", src, "--to", first, "--yes"],
+        Some("copied=return"),
+    );
+    assert!(crashed.status.code().is_none());
+    let out = run(
+        CLI,
+        &[
+            "move",
+            "--source",
+            neighbour.to_str().unwrap(),
+            "--to",
+            second_path(&s),
+            "--yes",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("was interrupted"), "{}", stderr(&out));
+    assert!(fs::symlink_metadata(&neighbour).unwrap().is_dir());
+    let out = run(CLI, &["recover", "--source", src]);
+    assert!(out.status.success(), "{}", stderr(&out));
+}
+
+fn second_path(s: &Setup) -> &str {
+    s.second.to_str().unwrap()
+}

@@ -285,7 +285,11 @@ fn a_file_changed_during_the_copy_is_caught() {
             if t.is_none() {
                 // iTunes appends to a file: the one being copied, or (when the
                 // event is the copy's last, about the whole tree) one already copied.
-                let victim = if current.is_file() { current } else { manifest.clone() };
+                let victim = if current.is_file() {
+                    current
+                } else {
+                    manifest.clone()
+                };
                 let mut f = fs::OpenOptions::new().append(true).open(&victim).unwrap();
                 std::io::Write::write_all(&mut f, b"new backup data").unwrap();
                 *t = Some(victim);

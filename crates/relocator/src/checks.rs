@@ -618,6 +618,10 @@ pub fn check_move(
     cancel: &Cancel,
 ) -> Result<Preflight> {
     let mut pre = Preflight::default();
+    if let Some(problem) = other_journal(source) {
+        pre.problems.push(problem);
+        return Ok(pre);
+    }
     match locations::inspect(source, links)? {
         LocationState::Local => {}
         LocationState::Absent => {
@@ -657,11 +661,23 @@ pub fn check_move(
     Ok(pre)
 }
 
+/// A journal beside `source`, whichever folder of that parent it is about:
+/// one record per parent folder, so nothing may start until it is recovered.
+fn other_journal(source: &Path) -> Option<Problem> {
+    let journal = crate::journal::path_for(source);
+    journal
+        .exists()
+        .then_some(Problem::InterruptedOperation { journal })
+}
+
 /// The current target of a relocated `source`, or the problem that stops revert/retarget.
 fn relocated_target(
     source: &Path,
     links: &dyn FolderLink,
 ) -> Result<std::result::Result<PathBuf, Problem>> {
+    if let Some(problem) = other_journal(source) {
+        return Ok(Err(problem));
+    }
     Ok(match locations::inspect(source, links)? {
         LocationState::Relocated { target } => Ok(target),
         LocationState::Dangling { target } => Err(Problem::TargetMissing { target }),

@@ -179,6 +179,28 @@ pub(super) fn undo(ctx: &Context<'_>, j: &Journal, cause: Error) -> Error {
     ctx.progress.report(Progress::Phase {
         phase: Phase::RollingBack,
     });
+    // A new real folder at the source while our copy of the backups is
+    // elsewhere (iTunes started a backup after a crash): the two cannot be
+    // merged safely. Touch nothing, keep the journal, and say where things are.
+    let ours = match &j.aside {
+        Some(aside) => exists(aside).then_some(aside.as_path()),
+        None => is_real_dir(&j.target).then_some(j.target.as_path()),
+    };
+    if let Some(ours) = ours
+        && is_real_dir(&j.source)
+        && ctx.links.read(&j.source).ok().flatten().is_none()
+    {
+        return interrupted(
+            Error::NotOurLink {
+                path: j.source.clone(),
+                found: format!(
+                    "a new backup folder made while the move was unfinished; move it away, then run recovery again (your earlier backups are in {})",
+                    ours.display()
+                ),
+            },
+            ours,
+        );
+    }
     let result = (|| -> Result<()> {
         steps::remove_link_if_any(ctx.links, &j.source)?;
         match &j.aside {
