@@ -1,0 +1,293 @@
+//! The problems a preflight can find: each blocking or a warning, each with
+//! one plain sentence for a user and a stable code for scripts.
+
+use std::path::PathBuf;
+
+use crate::units::format_bytes;
+
+/// How bad a problem is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    /// The operation cannot go ahead.
+    Blocking,
+    /// The user must know, and accept, before going ahead.
+    Warning,
+}
+
+/// One reason the operation could fail or hurt.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(tag = "code", rename_all = "snake_case")]
+pub enum Problem {
+    /// There is no backup folder at the source.
+    SourceMissing {
+        /// The backup folder.
+        source: PathBuf,
+    },
+    /// The source is already a link (moved before, or by another tool).
+    SourceIsLink {
+        /// The backup folder.
+        source: PathBuf,
+        /// Where it points.
+        target: PathBuf,
+    },
+    /// The source is not a link made by Backup Relocator (revert, retarget).
+    SourceNotRelocated {
+        /// The backup folder.
+        source: PathBuf,
+    },
+    /// The source's link points to a folder that is not there (drive unplugged).
+    TargetMissing {
+        /// Where the link points.
+        target: PathBuf,
+    },
+    /// An earlier operation on this folder was interrupted and must be recovered first.
+    InterruptedOperation {
+        /// The journal recording it.
+        journal: PathBuf,
+    },
+    /// The backup folder cannot be read.
+    SourceUnreadable {
+        /// The folder.
+        path: PathBuf,
+        /// macOS denied it for lack of Full Disk Access.
+        full_disk_access: bool,
+    },
+    /// Some files or folders inside the backups cannot be read.
+    UnreadableItems {
+        /// How many.
+        count: usize,
+        /// The first one, with its cause.
+        first: String,
+    },
+    /// The chosen destination does not exist.
+    DestinationMissing {
+        /// The destination folder.
+        destination: PathBuf,
+    },
+    /// The destination is a file, not a folder.
+    DestinationNotAFolder {
+        /// The destination.
+        destination: PathBuf,
+    },
+    /// Nothing can be written at the destination.
+    DestinationNotWritable {
+        /// The destination.
+        destination: PathBuf,
+        /// Why, in plain words.
+        cause: String,
+    },
+    /// The destination is the backup folder itself.
+    SameFolder {
+        /// The destination.
+        destination: PathBuf,
+    },
+    /// The destination is inside the backup folder.
+    DestinationInsideSource {
+        /// The destination.
+        destination: PathBuf,
+    },
+    /// The backup folder is inside the destination.
+    SourceInsideDestination {
+        /// The destination.
+        destination: PathBuf,
+    },
+    /// `<destination>/Backup` already exists.
+    BackupAlreadyThere {
+        /// The existing folder.
+        path: PathBuf,
+    },
+    /// Not enough free space.
+    NotEnoughSpace {
+        /// Bytes needed, margin included.
+        needed: u64,
+        /// Bytes free.
+        free: u64,
+        /// The drive, for people.
+        drive: String,
+    },
+    /// A file is too large for a FAT drive.
+    FileTooLargeForFat {
+        /// The file.
+        path: PathBuf,
+        /// Its size.
+        size: u64,
+    },
+    /// The drive's format cannot hold the links inside the backups.
+    CannotHoldLinks {
+        /// The file system.
+        file_system: String,
+    },
+    /// The drive is read-only (for example NTFS on a Mac).
+    ReadOnlyDestination {
+        /// The drive.
+        drive: String,
+        /// Its file system.
+        file_system: String,
+    },
+    /// The destination is on the same drive as the backups: nothing would be freed.
+    SameDrive {
+        /// The drive.
+        drive: String,
+    },
+    /// The backup folder is a non-empty real folder (adopt needs it absent or empty).
+    SourceNotEmpty {
+        /// The backup folder.
+        source: PathBuf,
+    },
+    /// The folder to adopt was not placed by Backup Relocator.
+    NotOurCopy {
+        /// The folder.
+        path: PathBuf,
+    },
+    /// The drive is removable: it must be connected for every backup.
+    RemovableDestination {
+        /// The drive.
+        drive: String,
+    },
+    /// The drive is a network share: it must be reachable for every backup.
+    NetworkDestination {
+        /// The drive.
+        drive: String,
+    },
+    /// iTunes, Apple Devices or their helpers are running.
+    SyncAppsRunning {
+        /// Which ones.
+        names: Vec<String>,
+    },
+    /// A device backup is being made or did not finish.
+    BackupInProgress {
+        /// Which devices.
+        devices: Vec<String>,
+    },
+}
+
+impl Problem {
+    /// Whether it blocks the operation or is a warning.
+    #[must_use]
+    pub fn severity(&self) -> Severity {
+        match self {
+            Problem::RemovableDestination { .. }
+            | Problem::NetworkDestination { .. }
+            | Problem::SameDrive { .. } => Severity::Warning,
+            _ => Severity::Blocking,
+        }
+    }
+
+    /// Whether it blocks the operation.
+    #[must_use]
+    pub fn is_blocking(&self) -> bool {
+        self.severity() == Severity::Blocking
+    }
+
+    /// One plain sentence for a user.
+    #[must_use]
+    pub fn message(&self) -> String {
+        match self {
+            Problem::SourceMissing { source } => {
+                format!("There is no backup folder at {}.", source.display())
+            }
+            Problem::SourceIsLink { source, target } => format!(
+                "{} is already a link to {}; use \"Move back\" or \"Move to another drive\" instead.",
+                source.display(),
+                target.display()
+            ),
+            Problem::SourceNotRelocated { source } => format!(
+                "{} was not moved by Backup Relocator, so there is nothing to move back.",
+                source.display()
+            ),
+            Problem::TargetMissing { target } => format!(
+                "The backups' drive is not available ({} is missing): connect the drive and try again.",
+                target.display()
+            ),
+            Problem::InterruptedOperation { .. } => "An earlier move of these backups was interrupted: recover it first (the app does this when it starts).".to_owned(),
+            Problem::SourceUnreadable { path, full_disk_access: true } => format!(
+                "macOS does not let Backup Relocator read {}: open System Settings › Privacy & Security › Full Disk Access, turn on Backup Relocator, then open it again.",
+                path.display()
+            ),
+            Problem::SourceUnreadable { path, full_disk_access: false } => format!(
+                "The backup folder {} cannot be read: you may not have permission.",
+                path.display()
+            ),
+            Problem::UnreadableItems { count, first } => format!(
+                "{count} item(s) inside the backups cannot be read, for example {first}."
+            ),
+            Problem::DestinationMissing { destination } => {
+                format!("The destination {} does not exist.", destination.display())
+            }
+            Problem::DestinationNotAFolder { destination } => {
+                format!("The destination {} is not a folder.", destination.display())
+            }
+            Problem::DestinationNotWritable { destination, cause } => format!(
+                "Backup Relocator cannot write to {} ({cause}).",
+                destination.display()
+            ),
+            Problem::SameFolder { destination } => format!(
+                "{} is the backup folder itself: choose a folder on another drive.",
+                destination.display()
+            ),
+            Problem::DestinationInsideSource { destination } => format!(
+                "{} is inside the backup folder: choose a folder outside it.",
+                destination.display()
+            ),
+            Problem::SourceInsideDestination { destination } => format!(
+                "The backup folder is inside {}: choose a folder on another drive.",
+                destination.display()
+            ),
+            Problem::BackupAlreadyThere { path } => format!(
+                "There is already a folder named Backup at {}: choose another folder, or rename that one.",
+                path.display()
+            ),
+            Problem::NotEnoughSpace { needed, free, drive } => format!(
+                "{drive} does not have enough free space: the backups need {}, and {} is free.",
+                format_bytes(*needed),
+                format_bytes(*free)
+            ),
+            Problem::FileTooLargeForFat { path, size } => format!(
+                "{} is {}, too large for this drive's FAT format (4 GB at most): use a drive formatted as APFS, exFAT or NTFS.",
+                path.display(),
+                format_bytes(*size)
+            ),
+            Problem::CannotHoldLinks { file_system } => format!(
+                "The backups contain linked files, which a {file_system} drive cannot hold: use a drive formatted as APFS, Mac OS Extended or NTFS."
+            ),
+            Problem::ReadOnlyDestination { drive, file_system } => format!(
+                "{drive} is read-only on this computer ({file_system}): choose another drive, or reformat it."
+            ),
+            Problem::SameDrive { drive } => format!(
+                "The destination is on the same drive as the backups ({drive}): moving them there frees no space."
+            ),
+            Problem::SourceNotEmpty { source } => format!(
+                "{} already holds backups: move them away or delete them first.",
+                source.display()
+            ),
+            Problem::NotOurCopy { path } => format!(
+                "{} is not a backup folder placed by Backup Relocator.",
+                path.display()
+            ),
+            Problem::RemovableDestination { drive } => format!(
+                "{drive} is a removable drive: it must be connected whenever your iPhone or iPad backs up."
+            ),
+            Problem::NetworkDestination { drive } => format!(
+                "{drive} is a network drive: it must be reachable whenever your iPhone or iPad backs up."
+            ),
+            Problem::SyncAppsRunning { names } => format!(
+                "Please quit {} first: it could write a backup while we move it.",
+                names.join(", ")
+            ),
+            Problem::BackupInProgress { devices } => format!(
+                "A backup is being made (or did not finish) for {}: wait for it to finish, then try again.",
+                devices.join(", ")
+            ),
+        }
+    }
+
+    /// A stable identifier, as the JSON output spells it.
+    #[must_use]
+    pub fn code(&self) -> String {
+        serde_json::to_value(self)
+            .ok()
+            .and_then(|v| v.get("code").and_then(|c| c.as_str()).map(str::to_owned))
+            .unwrap_or_default()
+    }
+}
