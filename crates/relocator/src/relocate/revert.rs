@@ -87,10 +87,15 @@ pub(super) fn finish(ctx: &Context<'_>, j: &mut Journal) -> Result<Vec<String>> 
         match step {
             Step::Renaming if renamed => {
                 // Same volume: unlink, then rename the drive folder itself back.
-                steps::remove_link_if_any(ctx.links, &j.source)?;
-                crash_point("revert-unlinked");
-                if !exists(&j.source) && is_real_dir(&previous) {
-                    durable::rename_no_replace(&previous, &j.source)?;
+                let renamed_back = steps::remove_link_if_any(ctx.links, &j.source).and_then(|()| {
+                    crash_point("revert-unlinked");
+                    if !exists(&j.source) && is_real_dir(&previous) {
+                        durable::rename_no_replace(&previous, &j.source)?;
+                    }
+                    Ok(())
+                });
+                if let Err(e) = renamed_back {
+                    return Err(undo(ctx, j, &previous, e));
                 }
             }
             Step::Unlinking if !renamed => {
