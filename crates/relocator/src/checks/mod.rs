@@ -407,6 +407,39 @@ fn relocated_target(
     })
 }
 
+/// What revert and retarget check first: the link's current target, and the
+/// backups there (sizes, readability, running sync apps, backups in
+/// progress). `Err` is a finished preflight, for when that already stops it.
+#[expect(
+    clippy::type_complexity,
+    reason = "a preflight goes on or stops, each with its facts"
+)]
+fn check_relocated_source(
+    source: &Path,
+    links: &dyn FolderLink,
+    running: &[String],
+    progress: &dyn ProgressSink,
+    cancel: &Cancel,
+) -> Result<std::result::Result<(Preflight, PathBuf), (Preflight, Option<PathBuf>)>> {
+    let mut pre = Preflight::default();
+    let target = match relocated_target(source, links)? {
+        Ok(t) => t,
+        Err(problem) => {
+            pre.problems.push(problem);
+            return Ok(Err((pre, None)));
+        }
+    };
+    match gather_source(&target, progress, cancel)? {
+        Ok(facts) => pre.source = facts,
+        Err(problem) => {
+            pre.problems.push(problem);
+            return Ok(Err((pre, Some(target))));
+        }
+    }
+    pre.problems.extend(evaluate_source(&pre.source, running));
+    Ok(Ok((pre, target)))
+}
+
 /// The preflight for moving relocated backups back into `source`.
 /// Returns the current target beside the preflight.
 pub fn check_revert(
@@ -416,22 +449,11 @@ pub fn check_revert(
     progress: &dyn ProgressSink,
     cancel: &Cancel,
 ) -> Result<(Preflight, Option<PathBuf>)> {
-    let mut pre = Preflight::default();
-    let target = match relocated_target(source, links)? {
-        Ok(t) => t,
-        Err(problem) => {
-            pre.problems.push(problem);
-            return Ok((pre, None));
-        }
+    let (mut pre, target) = match check_relocated_source(source, links, running, progress, cancel)?
+    {
+        Ok(started) => started,
+        Err(stopped) => return Ok(stopped),
     };
-    match gather_source(&target, progress, cancel)? {
-        Ok(facts) => pre.source = facts,
-        Err(problem) => {
-            pre.problems.push(problem);
-            return Ok((pre, Some(target)));
-        }
-    }
-    pre.problems.extend(evaluate_source(&pre.source, running));
     let parent = source.parent().unwrap_or(Path::new("."));
     let local = DestinationFacts {
         destination: parent.to_owned(),
@@ -462,22 +484,11 @@ pub fn check_retarget(
     progress: &dyn ProgressSink,
     cancel: &Cancel,
 ) -> Result<(Preflight, Option<PathBuf>)> {
-    let mut pre = Preflight::default();
-    let target = match relocated_target(source, links)? {
-        Ok(t) => t,
-        Err(problem) => {
-            pre.problems.push(problem);
-            return Ok((pre, None));
-        }
+    let (mut pre, target) = match check_relocated_source(source, links, running, progress, cancel)?
+    {
+        Ok(started) => started,
+        Err(stopped) => return Ok(stopped),
     };
-    match gather_source(&target, progress, cancel)? {
-        Ok(facts) => pre.source = facts,
-        Err(problem) => {
-            pre.problems.push(problem);
-            return Ok((pre, Some(target)));
-        }
-    }
-    pre.problems.extend(evaluate_source(&pre.source, running));
     let dest = gather_destination(&target, destination);
     pre.problems
         .extend(evaluate_destination(&pre.source, &dest));
