@@ -9,6 +9,7 @@ use std::thread::JoinHandle;
 use relocator::checks::SourceFacts;
 use relocator::inventory::{self, DeviceBackup, EntryKind};
 use relocator::locations::{self, LocationState};
+use relocator::volume::{self, VolumeInfo};
 use relocator::{Cancel, Progress, link, scan};
 
 use crate::config::Location;
@@ -32,10 +33,12 @@ pub struct LocationReport {
     pub errors: Vec<String>,
     /// The figures the preflight needs, once counted (local folders).
     pub facts: Option<SourceFacts>,
+    /// The drive of a relocated folder's target (for its free space).
+    pub volume: Option<VolumeInfo>,
 }
 
 enum Event {
-    State(usize, Result<LocationState, String>),
+    State(usize, Result<LocationState, String>, Option<VolumeInfo>),
     Counted(usize, u64, u64),
     Devices(usize, Vec<DeviceBackup>, Vec<String>, Option<SourceFacts>),
     Finished(usize),
@@ -55,17 +58,21 @@ impl ScanJob {
     pub fn start(locations: Vec<Location>, wake: impl Fn() + Send + Sync + 'static) -> Self {
         let (tx, rx) = mpsc::channel();
         let cancel = Cancel::new();
+        // The state is a few file-system calls: read it now, so no page ever
+        // shows a placeholder; the thread reads it again with the sizes.
+        let links = link::platform_link();
         let reports = locations
             .iter()
             .map(|l| LocationReport {
                 location: l.clone(),
-                state: Ok(LocationState::Absent),
+                state: inspect(&l.path, links.as_ref()),
                 bytes: 0,
                 files: 0,
                 devices: Vec::new(),
                 done: false,
                 errors: Vec::new(),
                 facts: None,
+                volume: None,
             })
             .collect();
         let c = cancel.clone();
@@ -87,7 +94,10 @@ impl ScanJob {
         while let Ok(event) = self.events.try_recv() {
             changed = true;
             match event {
-                Event::State(i, s) => self.reports[i].state = s,
+                Event::State(i, s, v) => {
+                    self.reports[i].state = s;
+                    self.reports[i].volume = v;
+                }
                 Event::Counted(i, bytes, files) => {
                     self.reports[i].bytes = bytes;
                     self.reports[i].files = files;
@@ -134,7 +144,7 @@ fn run(locations: &[Location], tx: &Sender<Event>, cancel: &Cancel, wake: &(dyn 
         wake();
     };
     for (i, location) in locations.iter().enumerate() {
-        let state = locations::inspect(&location.path, links.as_ref()).map_err(|e| e.to_string());
+        let state = inspect(&location.path, links.as_ref());
         let folder: Option<PathBuf> = match &state {
             Ok(LocationState::Local) => Some(location.path.clone()),
             Ok(LocationState::Relocated { target } | LocationState::ForeignLink { target }) => {
@@ -142,7 +152,11 @@ fn run(locations: &[Location], tx: &Sender<Event>, cancel: &Cancel, wake: &(dyn 
             }
             _ => None,
         };
-        send(Event::State(i, state));
+        let drive = match &state {
+            Ok(LocationState::Relocated { target }) => volume::volume_of(target).ok(),
+            _ => None,
+        };
+        send(Event::State(i, state, drive));
         if let Some(folder) = folder {
             let progress = |p: Progress| {
                 if let Progress::Scanned { bytes, files } = p {
@@ -170,4 +184,8 @@ fn run(locations: &[Location], tx: &Sender<Event>, cancel: &Cancel, wake: &(dyn 
         }
         send(Event::Finished(i));
     }
+}
+
+fn inspect(path: &std::path::Path, links: &dyn link::FolderLink) -> Result<LocationState, String> {
+    locations::inspect(path, links).map_err(|e| e.to_string())
 }

@@ -111,9 +111,11 @@ struct Navigation {
 fn navigation(state: &AppState) -> Option<Navigation> {
     match state.page {
         Page::Overview => {
-            let ready = state.location().is_some_and(|l| {
-                state.location_state(&l.path) == relocator::locations::LocationState::Local
-            });
+            let ready = state
+                .scan
+                .reports
+                .get(state.selected)
+                .is_some_and(|r| r.state == Ok(relocator::locations::LocationState::Local));
             Some(Navigation {
                 back: false,
                 next: Some(("Move backups…", ready, Action::Next)),

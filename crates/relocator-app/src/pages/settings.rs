@@ -12,15 +12,21 @@ use crate::page::{Action, Page};
 /// Draws the settings page.
 pub fn ui(state: &mut AppState, ui: &mut Ui) -> Option<Action> {
     let mut action = None;
-    let locations = state.config.locations.clone();
-    if locations.is_empty() {
+    // What the scan read from disk (it runs again after every operation):
+    // nothing here touches the disk while drawing.
+    let reports = state.scan.reports.clone();
+    if reports.is_empty() {
         ui.label("No backup folder is known on this computer.");
     }
-    for (i, location) in locations.iter().enumerate() {
-        let current = state.location_state(&location.path);
+    for (i, report) in reports.iter().enumerate() {
+        let location = &report.location;
+        let current = report
+            .state
+            .clone()
+            .unwrap_or_else(|e| LocationState::Unexpected { found: e });
         ui.group(|ui| {
             ui.set_width(ui.available_width());
-            if locations.len() > 1 {
+            if reports.len() > 1 {
                 ui.radio_value(
                     &mut state.selected,
                     i,
@@ -37,7 +43,7 @@ pub fn ui(state: &mut AppState, ui: &mut Ui) -> Option<Action> {
                         true,
                         &format!("Moved to {} (drive connected).", target.display()),
                     );
-                    if let Ok(v) = relocator::volume::volume_of(target) {
+                    if let Some(v) = &report.volume {
                         ui.label(format!(
                             "{} free on {}",
                             format_bytes(v.free_bytes),
