@@ -180,6 +180,21 @@ pub fn context<'a>(
     }
 }
 
+/// Moves `source` into `destination` in-process, quietly, with default
+/// options: the starting point of tests about relocated backups.
+pub fn move_quietly(source: &Path, destination: &Path) {
+    let links = links();
+    let cancel = Cancel::new();
+    let ctx = context(links.as_ref(), &QUIET, &cancel);
+    relocator::relocate::move_backups(
+        &ctx,
+        source,
+        destination,
+        relocator::relocate::Options::default(),
+    )
+    .unwrap_or_else(|e| panic!("moving {} failed: {e}", source.display()));
+}
+
 /// The platform's link implementation.
 pub fn links() -> Box<dyn FolderLink> {
     link::platform_link()

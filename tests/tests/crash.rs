@@ -117,7 +117,6 @@ fn crash_and_recover(op: Op, same_volume: bool, failpoint: &str, end: End) {
     let parent = s.source.parent().unwrap();
     let left = leftovers(&[parent, &s.first, &s.second]);
     assert!(left.is_empty(), "{failpoint}: leftovers {left:?}");
-    let expected_target = |dir: &Path| dir.join("Backup");
     match end {
         End::Local => {
             assert!(
@@ -129,36 +128,8 @@ fn crash_and_recover(op: Op, same_volume: bool, failpoint: &str, end: End) {
                 "{failpoint}: drive copy left"
             );
         }
-        End::First => {
-            assert_eq!(
-                fs::read_link(&s.source).unwrap(),
-                expected_target(&s.first),
-                "{failpoint}"
-            );
-            assert!(
-                marker::read(&expected_target(&s.first)).is_some(),
-                "{failpoint}: marker"
-            );
-            assert!(
-                !s.second.join("Backup").exists(),
-                "{failpoint}: second drive copy left"
-            );
-        }
-        End::Second => {
-            assert_eq!(
-                fs::read_link(&s.source).unwrap(),
-                expected_target(&s.second),
-                "{failpoint}"
-            );
-            assert!(
-                marker::read(&expected_target(&s.second)).is_some(),
-                "{failpoint}: marker"
-            );
-            assert!(
-                !s.first.join("Backup").exists(),
-                "{failpoint}: old copy left"
-            );
-        }
+        End::First => assert_linked(&s.source, &s.first, &s.second, failpoint),
+        End::Second => assert_linked(&s.source, &s.second, &s.first, failpoint),
     }
     let status = run(CLI, &["status", "--source", src, "--json"]);
     let state = relocator_tests::json(&status)["locations"][0]["state"]
@@ -173,6 +144,17 @@ fn crash_and_recover(op: Op, same_volume: bool, failpoint: &str, end: End) {
             "relocated"
         },
         "{failpoint}"
+    );
+}
+
+/// SOURCE links to `here/Backup`, which carries our marker; `other` holds no copy.
+fn assert_linked(source: &Path, here: &Path, other: &Path, failpoint: &str) {
+    let target = here.join("Backup");
+    assert_eq!(fs::read_link(source).unwrap(), target, "{failpoint}");
+    assert!(marker::read(&target).is_some(), "{failpoint}: marker");
+    assert!(
+        !other.join("Backup").exists(),
+        "{failpoint}: a copy left on the other drive"
     );
 }
 

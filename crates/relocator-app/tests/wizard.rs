@@ -223,16 +223,7 @@ fn a_relocated_folder_opens_on_settings_and_moves_back() {
     small_backup(&source, 65, 10);
     let before = digest(&source);
     let drive = Drive::mount("256m", "");
-    let links = relocator_tests::links();
-    let cancel = relocator::Cancel::new();
-    let ctx = relocator_tests::context(links.as_ref(), &relocator_tests::QUIET, &cancel);
-    relocator::relocate::move_backups(
-        &ctx,
-        &source,
-        drive.path(),
-        relocator::relocate::Options::default(),
-    )
-    .unwrap();
+    relocator_tests::move_quietly(&source, drive.path());
 
     let mut h = harness(&source, vec![]);
     assert_eq!(h.state().page, Page::Settings);
@@ -332,16 +323,7 @@ fn moving_on_to_another_drive_goes_through_destination_and_review() {
     let before = digest(&source);
     let first = Drive::mount("256m", "");
     let second = Drive::mount("256m", "");
-    let links = relocator_tests::links();
-    let cancel = relocator::Cancel::new();
-    let ctx = relocator_tests::context(links.as_ref(), &relocator_tests::QUIET, &cancel);
-    relocator::relocate::move_backups(
-        &ctx,
-        &source,
-        first.path(),
-        relocator::relocate::Options::default(),
-    )
-    .unwrap();
+    relocator_tests::move_quietly(&source, first.path());
 
     let mut h = harness(&source, vec![Some(second.path().to_owned())]);
     assert_eq!(h.state().page, Page::Settings);
