@@ -17,7 +17,7 @@ use crate::page::{Action, Page};
 use crate::pages;
 use crate::picker::{FolderPicker, NativePicker};
 use crate::progress_view::ProgressView;
-use crate::scan_job::ScanJob;
+use crate::scan_job::{LocationReport, ScanJob};
 use crate::settings::Settings;
 use crate::worker::{Job, JobResult, Worker, WorkerEvent};
 
@@ -128,6 +128,20 @@ impl AppState {
     #[must_use]
     pub fn location(&self) -> Option<&Location> {
         self.config.locations.get(self.selected)
+    }
+
+    /// What the scan found about the backup folder being worked on.
+    #[must_use]
+    pub fn report(&self) -> Option<&LocationReport> {
+        self.scan.reports.get(self.selected)
+    }
+
+    /// Bytes of the backups being worked on, once counted (0 before).
+    #[must_use]
+    pub fn backup_bytes(&self) -> u64 {
+        self.report()
+            .and_then(|r| r.facts.as_ref())
+            .map_or(0, |f| f.bytes)
     }
 
     /// The state of the selected folder, read from disk now.
@@ -267,9 +281,7 @@ impl AppState {
         let source = self.location().map(|l| l.path.clone()).unwrap_or_default();
         let facts = checks::gather_destination(&source, &folder);
         let source_facts = self
-            .scan
-            .reports
-            .get(self.selected)
+            .report()
             .and_then(|r| r.facts.clone())
             .unwrap_or_default();
         self.destination_problems = checks::evaluate_destination(&source_facts, &facts);

@@ -26,12 +26,7 @@ pub fn ui(state: &mut AppState, ui: &mut Ui) -> Option<Action> {
     };
     ui.add_space(10.0);
     ui.label(RichText::new(destination.display().to_string()).monospace());
-    let needed_source = state
-        .scan
-        .reports
-        .get(state.selected)
-        .and_then(|r| r.facts.as_ref())
-        .map_or(0, |f| f.bytes);
+    let needed_source = state.backup_bytes();
     if let Some(v) = state
         .destination_facts
         .as_ref()

@@ -112,9 +112,7 @@ fn navigation(state: &AppState) -> Option<Navigation> {
     match state.page {
         Page::Overview => {
             let ready = state
-                .scan
-                .reports
-                .get(state.selected)
+                .report()
                 .is_some_and(|r| r.state == Ok(relocator::locations::LocationState::Local));
             Some(Navigation {
                 back: false,

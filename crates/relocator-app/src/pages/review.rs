@@ -9,12 +9,7 @@ use crate::page::Action;
 
 /// Draws the review page.
 pub fn ui(state: &mut AppState, ui: &mut Ui) -> Option<Action> {
-    let bytes = state
-        .scan
-        .reports
-        .get(state.selected)
-        .and_then(|r| r.facts.as_ref())
-        .map_or(0, |f| f.bytes);
+    let bytes = state.backup_bytes();
     let target = state
         .destination
         .as_ref()

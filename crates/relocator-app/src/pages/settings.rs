@@ -91,12 +91,7 @@ pub fn ui(state: &mut AppState, ui: &mut Ui) -> Option<Action> {
 
 /// The size of the relocated backups, once the scan has counted them.
 fn revert_size(state: &AppState) -> Option<u64> {
-    state
-        .scan
-        .reports
-        .get(state.selected)
-        .filter(|r| r.done)
-        .map(|r| r.bytes)
+    state.report().filter(|r| r.done).map(|r| r.bytes)
 }
 
 fn actions(
