@@ -11,6 +11,9 @@ mod unix;
 #[cfg(windows)]
 mod windows;
 
+#[cfg(test)]
+mod tests;
+
 /// The kind of link a platform uses for a given target.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -77,7 +80,7 @@ pub fn same_link_target(a: &Path, b: &Path) -> bool {
 }
 
 #[cfg(test)]
-mod tests {
+mod rule_tests {
     use super::*;
 
     #[test]
