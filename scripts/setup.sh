@@ -2,7 +2,10 @@
 # Installs the system packages the project needs on Debian/Ubuntu, once.
 #   scripts/setup.sh tests     what the tests use (mount, setpriv: util-linux)
 #   scripts/setup.sh app       what the window needs at run time, and Xvfb for a display-less machine
-#   scripts/setup.sh targets   Debian's Rust with its library source, for the Windows/macOS type check
+#   scripts/setup.sh targets   Debian's Rust with its library source, for the Windows/macOS type check,
+#                              and LLVM's llvm-rc for the Windows resources
+#   scripts/setup.sh icons     Python's venv and Cairo, for rendering the icon files
+#   scripts/setup.sh package   what building, installing and trying the .deb needs
 # Each list is installed only if something in it is missing.
 set -euo pipefail
 
@@ -27,7 +30,9 @@ for part in "${@:-tests}"; do
         tests) want util-linux mount ;;
         app) want xvfb xauth libgl1 libegl1 libegl-mesa0 libgl1-mesa-dri libxkbcommon-x11-0 \
                   libxcursor1 libxrandr2 libxi6 x11-apps imagemagick ;;
-        targets) want rustc-web rust-web-src cargo-web ;;
+        targets) want rustc-web rust-web-src cargo-web llvm ;;
+        icons) want python3-venv libcairo2 ;;
+        package) want dpkg-dev desktop-file-utils xvfb xauth imagemagick x11-utils ;;
         *) echo "unknown part: $part" >&2; exit 2 ;;
     esac
 done

@@ -488,6 +488,8 @@ pub struct App {
     state: AppState,
     /// When the process started, until the first frame is logged.
     launched: Option<std::time::Instant>,
+    /// The page last written to the log, so each change is logged once.
+    logged_page: Option<Page>,
 }
 
 impl App {
@@ -510,6 +512,7 @@ impl App {
         Self {
             state: AppState::new(config, settings, Box::new(NativePicker), wake),
             launched: Some(launched),
+            logged_page: None,
         }
     }
 }
@@ -519,6 +522,12 @@ impl eframe::App for App {
         self.state.ui(ui);
         if let Some(launched) = self.launched.take() {
             tracing::info!(millis = launched.elapsed().as_millis(), "first frame drawn");
+        }
+        // What a person sees, in the log: support (and the package smoke
+        // test, scripts/try-deb.sh) can tell which page is on screen.
+        if self.logged_page != Some(self.state.page) {
+            self.logged_page = Some(self.state.page);
+            tracing::info!(page = ?self.state.page, "page shown");
         }
     }
 

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Builds the Linux package, target/packages/backup-relocator_<version>_amd64.deb,
+# with cargo-packager (installed at a pinned version if missing) from the
+# `dist` profile. The configuration is [package.metadata.packager] in
+# crates/relocator-app/Cargo.toml. Prints the package's path on stdout.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PACKAGER_VERSION=0.11.8
+if ! cargo packager --version 2>/dev/null | grep -q "$PACKAGER_VERSION"; then
+    echo "Installing cargo-packager $PACKAGER_VERSION (about 3 minutes, once)" >&2
+    cargo install cargo-packager --version "$PACKAGER_VERSION" --locked >&2
+fi
+scripts/setup.sh package >&2
+rm -f target/packages/*.deb
+cargo packager -p relocator-app --profile dist --formats deb --out-dir "$PWD/target/packages" >&2
+deb=$(ls target/packages/*.deb)
+echo "package-deb.sh: $deb, $(stat -c %s "$deb") bytes; binary $(stat -c %s target/dist/backup-relocator) bytes" >&2
+echo "$deb"
