@@ -1,15 +1,18 @@
 //! The copy engine: streams a tree into an existing, empty destination
-//! folder. Files are created new (never overwriting), symbolic links are
-//! copied as links, hard links stay hard links, modification times and
-//! permission bits are kept. Progress moves inside large files, cancel is
-//! checked often, and everything is flushed to the disk at the end.
+//! folder on the parallel walk (each walk thread copies the files it finds).
+//! Files are created new (never overwriting), symbolic links are copied as
+//! links, hard links stay hard links, modification times and permission bits
+//! are kept. Small files pass through a buffer in user space (two system
+//! calls); big ones through the kernel's copy unless they are being hashed.
+//! Progress moves inside large files, cancel is checked often, and everything
+//! is flushed to the disk once, at the end.
 
 use std::collections::HashMap;
 use std::fs::{self, File, Metadata, OpenOptions};
 use std::io::{self, Read as _, Write as _};
 use std::path::{Path, PathBuf};
-
-use walkdir::WalkDir;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::durable;
 use crate::error::{Error, IoContext as _, Result};
@@ -17,11 +20,17 @@ use crate::faults::crash_point;
 use crate::file_id::shared_identity;
 use crate::marker::MARKER_FILE;
 use crate::progress::{Cancel, Progress, ProgressSink, Throttle};
+use crate::walk::{self, Entry, Visitor};
 
 /// Bytes copied between two cancel checks and progress updates inside a file.
 const CHUNK: u64 = 8 * 1024 * 1024;
-/// The buffer used when the bytes must pass through user space (hashing).
-const HASH_BUFFER: usize = 1024 * 1024;
+/// The buffer for bytes that pass through user space: small files, and any
+/// file being hashed.
+const BUFFER: usize = 1024 * 1024;
+/// Files up to this size are read and written through the buffer: fewer
+/// system calls than the kernel's copy, which must first find out it cannot
+/// copy between file systems.
+const SMALL_FILE: u64 = 256 * 1024;
 
 /// What the copy should also do.
 #[derive(Debug, Clone, Copy)]
@@ -30,6 +39,8 @@ pub struct CopyOptions {
     pub hash: bool,
     /// At most one progress event per this interval.
     pub progress_interval: std::time::Duration,
+    /// Threads copying at once.
+    pub threads: usize,
 }
 
 impl Default for CopyOptions {
@@ -37,6 +48,7 @@ impl Default for CopyOptions {
         Self {
             hash: false,
             progress_interval: Throttle::PROGRESS,
+            threads: walk::default_threads(),
         }
     }
 }
@@ -63,16 +75,26 @@ pub struct CopyReport {
     pub hashes: Hashes,
 }
 
+/// Running totals all copy threads add to, and the throttled progress events.
 struct Counter<'a> {
     sink: &'a dyn ProgressSink,
     throttle: Throttle,
-    bytes: u64,
-    files: u64,
+    bytes: AtomicU64,
+    files: AtomicU64,
 }
 
 impl Counter<'_> {
-    fn add_bytes(&mut self, n: u64, current: &Path) {
-        self.bytes += n;
+    fn add_bytes(&self, n: u64, current: &Path) {
+        self.bytes.fetch_add(n, Ordering::Relaxed);
+        if self.throttle.ready() {
+            self.emit(current);
+        }
+    }
+
+    fn add_file(&self, current: &Path) {
+        self.files.fetch_add(1, Ordering::Relaxed);
+        // Throttled like the in-file updates: a channel message per file
+        // would cost more than copying a small file.
         if self.throttle.ready() {
             self.emit(current);
         }
@@ -80,10 +102,97 @@ impl Counter<'_> {
 
     fn emit(&self, current: &Path) {
         self.sink.report(Progress::Copied {
-            bytes: self.bytes,
-            files: self.files,
+            bytes: self.bytes.load(Ordering::Relaxed),
+            files: self.files.load(Ordering::Relaxed),
             current: current.to_owned(),
         });
+    }
+}
+
+/// One copy thread's share of the work.
+struct Part {
+    report: CopyReport,
+    /// Folders whose times and permissions are set once their contents are in.
+    folders: Vec<(PathBuf, Metadata)>,
+    /// Extra names of hard-linked files: (first copy, new name), linked at the end.
+    extra_names: Vec<(PathBuf, PathBuf)>,
+    buffer: Vec<u8>,
+}
+
+/// The copy's visitor.
+struct Copier<'a> {
+    source: &'a Path,
+    destination: &'a Path,
+    options: CopyOptions,
+    counter: Counter<'a>,
+    cancel: &'a Cancel,
+    /// First copy of each hard-linked file, by (device, inode) of the original.
+    first_names: Mutex<HashMap<(u64, u64), PathBuf>>,
+}
+
+impl Visitor for Copier<'_> {
+    type State = Part;
+
+    fn state(&self) -> Part {
+        Part {
+            report: CopyReport::default(),
+            folders: Vec::new(),
+            extra_names: Vec::new(),
+            buffer: Vec::new(),
+        }
+    }
+
+    fn visit(&self, part: &mut Part, entry: &Entry<'_>) -> Result<bool> {
+        if entry.depth == 1 && entry.file_name() == MARKER_FILE {
+            return Ok(false);
+        }
+        let rel = entry
+            .path
+            .strip_prefix(self.source)
+            .expect("walk stays under its root");
+        let to = self.destination.join(rel);
+        let ft = entry.file_type;
+        if ft.is_dir() {
+            let meta = entry.metadata()?;
+            create_private_dir(&to)?;
+            part.report.folders += 1;
+            part.folders.push((to, meta));
+            return Ok(true);
+        }
+        if ft.is_symlink() {
+            copy_symlink(entry.path, &to)?;
+            part.report.links += 1;
+            return Ok(false);
+        }
+        if !ft.is_file() {
+            part.report.skipped_special += 1;
+            self.counter.sink.report(Progress::Warning {
+                message: format!("{}: a special file, not copied", entry.path.display()),
+            });
+            return Ok(false);
+        }
+        let meta = entry.metadata()?;
+        if let Some(id) = shared_identity(&meta) {
+            let mut first_names = self
+                .first_names
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            if let Some(first) = first_names.get(&id) {
+                part.extra_names.push((first.clone(), to));
+                part.report.hard_links += 1;
+                return Ok(false);
+            }
+            first_names.insert(id, to.clone());
+        }
+        let hash = copy_file(entry.path, &to, &meta, self, &mut part.buffer)?;
+        if let Some(h) = hash {
+            part.report.hashes.insert(rel.to_owned(), h);
+        }
+        part.report.files += 1;
+        part.report.bytes += meta.len();
+        self.counter.add_file(entry.path);
+        crash_point("copy-after-file");
+        Ok(false)
     }
 }
 
@@ -98,78 +207,40 @@ pub fn copy_tree(
     progress: &dyn ProgressSink,
     cancel: &Cancel,
 ) -> Result<CopyReport> {
-    let mut report = CopyReport::default();
-    let mut counter = Counter {
-        sink: progress,
-        throttle: Throttle::new(options.progress_interval),
-        bytes: 0,
-        files: 0,
-    };
-    // First destination path of each hard-linked file, by (device, inode).
-    let mut first_names: HashMap<(u64, u64), PathBuf> = HashMap::new();
-    // Folders whose times and permissions are set once their contents are in.
-    let mut folders: Vec<(PathBuf, Metadata)> = Vec::new();
     let root_meta = fs::symlink_metadata(source).at(source)?;
-    folders.push((destination.to_owned(), root_meta));
-
-    let walker = WalkDir::new(source)
-        .follow_links(false)
-        .min_depth(1)
-        .into_iter();
-    for entry in walker.filter_entry(|e| !(e.depth() == 1 && e.file_name() == MARKER_FILE)) {
-        cancel.check()?;
-        let entry = entry.map_err(|e| {
-            let path = e.path().unwrap_or(source).to_owned();
-            Error::io(path, e.into())
-        })?;
-        let rel = entry
-            .path()
-            .strip_prefix(source)
-            .expect("walk stays under its root");
-        let to = destination.join(rel);
-        let meta = entry
-            .metadata()
-            .map_err(|e| Error::io(entry.path(), e.into()))?;
-        let ft = meta.file_type();
-        if ft.is_dir() {
-            create_private_dir(&to)?;
-            report.folders += 1;
-            folders.push((to, meta));
-        } else if ft.is_symlink() {
-            copy_symlink(entry.path(), &to)?;
-            report.links += 1;
-        } else if ft.is_file() {
-            if let Some(id) = shared_identity(&meta) {
-                if let Some(first) = first_names.get(&id) {
-                    fs::hard_link(first, &to).at(&to)?;
-                    report.hard_links += 1;
-                    continue;
-                }
-                first_names.insert(id, to.clone());
-            }
-            let hash = copy_file(entry.path(), &to, &meta, options, &mut counter, cancel)?;
-            if let Some(h) = hash {
-                report.hashes.insert(rel.to_owned(), h);
-            }
-            report.files += 1;
-            report.bytes += meta.len();
-            counter.files += 1;
-            // Throttled like the in-file updates: a channel message per file
-            // would cost more than copying a small file.
-            if counter.throttle.ready() {
-                counter.emit(entry.path());
-            }
-            crash_point("copy-after-file");
-        } else {
-            report.skipped_special += 1;
-            progress.report(Progress::Warning {
-                message: format!("{}: a special file, not copied", entry.path().display()),
-            });
+    let copier = Copier {
+        source,
+        destination,
+        options,
+        counter: Counter {
+            sink: progress,
+            throttle: Throttle::new(options.progress_interval),
+            bytes: AtomicU64::new(0),
+            files: AtomicU64::new(0),
+        },
+        cancel,
+        first_names: Mutex::new(HashMap::new()),
+    };
+    let parts = walk::walk(source, options.threads, cancel, &copier)?;
+    let mut report = CopyReport::default();
+    let mut folders = vec![(destination.to_owned(), root_meta)];
+    for part in parts {
+        report.bytes += part.report.bytes;
+        report.files += part.report.files;
+        report.folders += part.report.folders;
+        report.links += part.report.links;
+        report.hard_links += part.report.hard_links;
+        report.skipped_special += part.report.skipped_special;
+        report.hashes.extend(part.report.hashes);
+        folders.extend(part.folders);
+        for (first, to) in part.extra_names {
+            fs::hard_link(&first, &to).at(&to)?;
         }
     }
-    counter.emit(source);
+    copier.counter.emit(source);
     // Deepest first, so setting a folder's time is not undone by its children.
-    for (dir, meta) in folders.iter().rev() {
+    folders.sort_by_key(|(dir, _)| std::cmp::Reverse(dir.components().count()));
+    for (dir, meta) in &folders {
         apply_folder_metadata(dir, meta)?;
     }
     durable::flush_tree(destination)?;
@@ -214,9 +285,8 @@ fn copy_file(
     from: &Path,
     to: &Path,
     meta: &Metadata,
-    options: CopyOptions,
-    counter: &mut Counter<'_>,
-    cancel: &Cancel,
+    copier: &Copier<'_>,
+    buffer: &mut Vec<u8>,
 ) -> Result<Option<blake3::Hash>> {
     let mut input = File::open(from).at(from)?;
     let mut open = OpenOptions::new();
@@ -228,27 +298,31 @@ fn copy_file(
         open.mode(meta.permissions().mode() & 0o777);
     }
     let mut output = open.open(to).at(to)?;
-    let hash = if options.hash {
-        let mut hasher = blake3::Hasher::new();
-        let mut buffer = vec![0u8; HASH_BUFFER];
+    let hash = if copier.options.hash || meta.len() <= SMALL_FILE {
+        if buffer.is_empty() {
+            buffer.resize(BUFFER, 0);
+        }
+        let mut hasher = copier.options.hash.then(blake3::Hasher::new);
         let mut since_check = 0u64;
         loop {
-            let n = match input.read(&mut buffer) {
+            let n = match input.read(buffer) {
                 Ok(0) => break,
                 Ok(n) => n,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
                 Err(e) => return Err(Error::io(from, e)),
             };
-            hasher.update(&buffer[..n]);
+            if let Some(h) = hasher.as_mut() {
+                h.update(&buffer[..n]);
+            }
             output.write_all(&buffer[..n]).at(to)?;
             since_check += n as u64;
-            counter.add_bytes(n as u64, from);
+            copier.counter.add_bytes(n as u64, from);
             if since_check >= CHUNK {
                 since_check = 0;
-                cancel.check()?;
+                copier.cancel.check()?;
             }
         }
-        Some(hasher.finalize())
+        hasher.map(|h| h.finalize())
     } else {
         // `io::copy` between files uses the kernel's copy (copy_file_range,
         // sendfile) on Linux; chunks let progress and cancel work inside big files.
@@ -264,11 +338,13 @@ fn copy_file(
                     _ => Error::io(from, e),
                 }
             })?;
-            if n == 0 {
+            if n > 0 {
+                copier.counter.add_bytes(n, from);
+                copier.cancel.check()?;
+            }
+            if n < CHUNK {
                 break;
             }
-            counter.add_bytes(n, from);
-            cancel.check()?;
         }
         None
     };
@@ -324,6 +400,32 @@ mod tests {
         assert_eq!(fs::read(dst.join("a")).unwrap(), b"keep me");
     }
 
+    /// Windows' 260-character `MAX_PATH`: std adds the `\\?\` prefix for
+    /// long paths, and this proves it for the copy (run natively in CI).
+    #[test]
+    fn copies_paths_longer_than_max_path() {
+        let dir = tempfile::tempdir().unwrap();
+        let src = dir.path().join("src");
+        let dst = dir.path().join("dst");
+        let mut deep = PathBuf::new();
+        while src.join(&deep).as_os_str().len() < 320 {
+            deep.push("a-folder-name-of-forty-characters-length");
+        }
+        fs::create_dir_all(src.join(&deep)).unwrap();
+        fs::write(src.join(&deep).join("Manifest.db"), b"deep").unwrap();
+        fs::create_dir(&dst).unwrap();
+        let report = copy_tree(
+            &src,
+            &dst,
+            CopyOptions::default(),
+            &NoProgress,
+            &Cancel::new(),
+        )
+        .unwrap();
+        assert_eq!(report.files, 1);
+        assert_eq!(fs::read(dst.join(&deep).join("Manifest.db")).unwrap(), b"deep");
+    }
+
     #[test]
     fn progress_moves_inside_a_large_file() {
         let dir = tempfile::tempdir().unwrap();
@@ -341,8 +443,8 @@ mod tests {
             }
         };
         let options = CopyOptions {
-            hash: false,
             progress_interval: std::time::Duration::ZERO,
+            ..CopyOptions::default()
         };
         let report = copy_tree(&src, &dst, options, &sink, &Cancel::new()).unwrap();
         assert_eq!(report.bytes, 3 * CHUNK + 5);

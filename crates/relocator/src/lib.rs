@@ -32,6 +32,7 @@ pub mod scan;
 pub mod units;
 pub mod verify;
 pub mod volume;
+pub mod walk;
 
 pub use error::{Error, Result};
 pub use progress::{Cancel, NoProgress, Phase, Progress, ProgressSink};

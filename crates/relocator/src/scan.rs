@@ -1,16 +1,17 @@
-//! Sizing a tree: total bytes and files, with progress and cancel. Never
+//! Sizing a tree (on the parallel walk): total bytes and files, with progress and cancel. Never
 //! follows links, counts a hard-linked file once, and collects unreadable
 //! entries as errors instead of stopping.
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
-
-use walkdir::WalkDir;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::error::{Error, Result};
 use crate::file_id::shared_identity;
 use crate::marker::MARKER_FILE;
 use crate::progress::{Cancel, Progress, ProgressSink, Throttle};
+use crate::walk::{self, Entry, Visitor};
 
 /// What a scan found.
 #[derive(Debug, Default)]
@@ -31,59 +32,34 @@ pub struct ScanTotals {
     pub errors: Vec<Error>,
 }
 
-/// Sizes the tree at `root` (the root itself must be readable).
+/// Sizes the tree at `root` (the root itself must be readable), on
+/// [`walk::default_threads`] threads.
 pub fn scan(root: &Path, progress: &dyn ProgressSink, cancel: &Cancel) -> Result<ScanTotals> {
     std::fs::symlink_metadata(root).map_err(|e| Error::io(root, e))?;
-    let mut totals = ScanTotals::default();
-    let mut seen: HashSet<(u64, u64)> = HashSet::new();
-    let throttle = Throttle::new(Throttle::PROGRESS);
-    let walk = WalkDir::new(root).follow_links(false).into_iter();
-    // Our own marker file is not part of the backups.
-    let walk = walk.filter_entry(|e| !(e.depth() == 1 && e.file_name() == MARKER_FILE));
-    for (n, entry) in walk.enumerate() {
-        if n % 256 == 0 {
-            cancel.check()?;
+    let sizing = Sizing {
+        progress,
+        throttle: Throttle::new(Throttle::PROGRESS),
+        bytes: AtomicU64::new(0),
+        files: AtomicU64::new(0),
+        seen: Mutex::new(HashSet::new()),
+    };
+    let parts = walk::walk(root, walk::default_threads(), cancel, &sizing)?;
+    let mut totals = ScanTotals {
+        folders: 1,
+        ..ScanTotals::default()
+    };
+    for part in parts {
+        totals.bytes += part.bytes;
+        totals.files += part.files;
+        totals.folders += part.folders;
+        totals.links += part.links;
+        totals.extra_hard_links += part.extra_hard_links;
+        if let Some((path, len)) = part.largest_file
+            && totals.largest_file.as_ref().is_none_or(|(_, l)| len > *l)
+        {
+            totals.largest_file = Some((path, len));
         }
-        let entry = match entry {
-            Ok(e) => e,
-            Err(e) => {
-                let path = e.path().unwrap_or(root).to_owned();
-                totals.errors.push(Error::io(path, e.into()));
-                continue;
-            }
-        };
-        let ft = entry.file_type();
-        if ft.is_dir() {
-            totals.folders += 1;
-        } else if ft.is_symlink() {
-            totals.links += 1;
-        } else if ft.is_file() {
-            let meta = match entry.metadata() {
-                Ok(m) => m,
-                Err(e) => {
-                    totals.errors.push(Error::io(entry.path(), e.into()));
-                    continue;
-                }
-            };
-            if let Some(id) = shared_identity(&meta)
-                && !seen.insert(id)
-            {
-                totals.extra_hard_links += 1;
-                continue;
-            }
-            let len = meta.len();
-            totals.bytes += len;
-            totals.files += 1;
-            if totals.largest_file.as_ref().is_none_or(|(_, l)| len > *l) {
-                totals.largest_file = Some((entry.path().to_owned(), len));
-            }
-            if throttle.ready() {
-                progress.report(Progress::Scanned {
-                    bytes: totals.bytes,
-                    files: totals.files,
-                });
-            }
-        }
+        totals.errors.extend(part.errors);
     }
     progress.report(Progress::Scanned {
         bytes: totals.bytes,
@@ -92,12 +68,81 @@ pub fn scan(root: &Path, progress: &dyn ProgressSink, cancel: &Cancel) -> Result
     Ok(totals)
 }
 
+/// The scan's visitor: per-thread totals, shared running counts for progress.
+struct Sizing<'a> {
+    progress: &'a dyn ProgressSink,
+    throttle: Throttle,
+    bytes: AtomicU64,
+    files: AtomicU64,
+    /// Hard-linked files seen, by (device, inode): only files with several names.
+    seen: Mutex<HashSet<(u64, u64)>>,
+}
+
+impl Visitor for Sizing<'_> {
+    type State = ScanTotals;
+
+    fn state(&self) -> ScanTotals {
+        ScanTotals::default()
+    }
+
+    fn visit(&self, totals: &mut ScanTotals, entry: &Entry<'_>) -> Result<bool> {
+        let ft = entry.file_type;
+        if ft.is_dir() {
+            totals.folders += 1;
+            return Ok(true);
+        }
+        if ft.is_symlink() {
+            totals.links += 1;
+            return Ok(false);
+        }
+        // Our own marker file is not part of the backups.
+        if !ft.is_file() || (entry.depth == 1 && entry.file_name() == MARKER_FILE) {
+            return Ok(false);
+        }
+        let meta = match entry.metadata() {
+            Ok(m) => m,
+            Err(e) => {
+                totals.errors.push(e);
+                return Ok(false);
+            }
+        };
+        if let Some(id) = shared_identity(&meta)
+            && !self
+                .seen
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .insert(id)
+        {
+            totals.extra_hard_links += 1;
+            return Ok(false);
+        }
+        let len = meta.len();
+        totals.bytes += len;
+        totals.files += 1;
+        if totals.largest_file.as_ref().is_none_or(|(_, l)| len > *l) {
+            totals.largest_file = Some((entry.path.to_owned(), len));
+        }
+        let bytes = self.bytes.fetch_add(len, Ordering::Relaxed) + len;
+        let files = self.files.fetch_add(1, Ordering::Relaxed) + 1;
+        if self.throttle.ready() {
+            self.progress.report(Progress::Scanned { bytes, files });
+        }
+        Ok(false)
+    }
+
+    fn unreadable(&self, totals: &mut ScanTotals, error: Error) -> Result<()> {
+        totals.errors.push(error);
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::progress::NoProgress;
     use std::fs;
 
+    #[cfg(unix)]
     #[test]
     fn counts_bytes_and_files_once_per_hard_link_and_never_follows_links() {
         let dir = tempfile::tempdir().unwrap();

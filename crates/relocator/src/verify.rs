@@ -6,15 +6,16 @@ use std::collections::HashSet;
 use std::fs::{self, File, Metadata};
 use std::io::{self, Read as _};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
-
-use walkdir::WalkDir;
 
 use crate::copy::Hashes;
 use crate::error::{Error, IoContext as _, Result};
 use crate::file_id::shared_identity;
 use crate::marker::MARKER_FILE;
 use crate::progress::{Cancel, Progress, ProgressSink, Throttle};
+use crate::walk::{self, Entry, Visitor};
 
 /// How thoroughly to compare.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -39,9 +40,9 @@ pub struct VerifyReport {
     pub bytes_hashed: u64,
 }
 
-/// Compares the tree `copy` with `original`. With `VerifyMode::Full`, file
-/// contents are hashed: the copy's side always, the original's side only
-/// where `known` has no hash from the copy.
+/// Compares the tree `copy` with `original`, on the parallel walk. With
+/// `VerifyMode::Full`, file contents are hashed: the copy's side always, the
+/// original's side only where `known` has no hash from the copy.
 pub fn verify_tree(
     original: &Path,
     copy: &Path,
@@ -50,55 +51,28 @@ pub fn verify_tree(
     progress: &dyn ProgressSink,
     cancel: &Cancel,
 ) -> Result<VerifyReport> {
+    let comparer = Comparer {
+        original,
+        copy,
+        mode,
+        known,
+        progress,
+        throttle: Throttle::new(Throttle::PROGRESS),
+        bytes_hashed: AtomicU64::new(0),
+        files: AtomicU64::new(0),
+        hashed: Mutex::new(HashSet::new()),
+        cancel,
+    };
+    let threads = walk::default_threads();
     let mut report = VerifyReport::default();
-    let throttle = Throttle::new(Throttle::PROGRESS);
-    let mut hashed: HashSet<(u64, u64)> = HashSet::new();
-    let mut files_done = 0u64;
-    for entry in walk(original) {
-        cancel.check()?;
-        let entry =
-            entry.map_err(|e| Error::io(e.path().unwrap_or(original).to_owned(), e.into()))?;
-        let rel = entry
-            .path()
-            .strip_prefix(original)
-            .expect("walk stays under its root");
-        let theirs = copy.join(rel);
-        let a = entry
-            .metadata()
-            .map_err(|e| Error::io(entry.path(), e.into()))?;
-        let b = match fs::symlink_metadata(&theirs) {
-            Ok(m) => m,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => {
-                return Err(mismatch(&theirs, "missing from the copy"));
-            }
-            Err(e) => return Err(Error::io(&theirs, e)),
-        };
-        compare_entry(entry.path(), &a, &theirs, &b)?;
-        report.entries += 1;
-        if a.is_file() {
-            if mode == VerifyMode::Full && shared_identity(&b).is_none_or(|id| hashed.insert(id)) {
-                let copy_hash = hash_file(&theirs, cancel)?;
-                let original_hash = match known.and_then(|k| k.get(rel)) {
-                    Some(h) => *h,
-                    None => hash_file(entry.path(), cancel)?,
-                };
-                if copy_hash != original_hash {
-                    return Err(mismatch(&theirs, "its content differs"));
-                }
-                report.bytes_hashed += b.len();
-            }
-            files_done += 1;
-            if throttle.ready() {
-                progress.report(Progress::Copied {
-                    bytes: report.bytes_hashed,
-                    files: files_done,
-                    current: entry.path().to_owned(),
-                });
-            }
-        }
+    for part in walk::walk(original, threads, cancel, &comparer)? {
+        report.entries += part.entries;
+        report.bytes_hashed += part.bytes_hashed;
     }
     // Every original entry is in the copy; equal counts mean nothing extra is.
-    let copy_entries = walk(copy).flatten().count() as u64;
+    let copy_entries: u64 = walk::walk(copy, threads, cancel, &Counting)?
+        .into_iter()
+        .sum();
     if copy_entries != report.entries {
         return Err(mismatch(
             copy,
@@ -109,6 +83,115 @@ pub fn verify_tree(
         ));
     }
     Ok(report)
+}
+
+/// Whether a walk should look at this entry: folders, files and links,
+/// not our root-level marker, not special files (which are never copied).
+fn compared(entry: &Entry<'_>) -> bool {
+    let ft = entry.file_type;
+    (ft.is_dir() || ft.is_file() || ft.is_symlink())
+        && !(entry.depth == 1 && entry.file_name() == MARKER_FILE)
+}
+
+/// The verification's visitor: each original entry against the copy's.
+struct Comparer<'a> {
+    original: &'a Path,
+    copy: &'a Path,
+    mode: VerifyMode,
+    known: Option<&'a Hashes>,
+    progress: &'a dyn ProgressSink,
+    throttle: Throttle,
+    bytes_hashed: AtomicU64,
+    files: AtomicU64,
+    /// Hard-linked files of the copy already hashed, by (device, inode).
+    hashed: Mutex<HashSet<(u64, u64)>>,
+    cancel: &'a Cancel,
+}
+
+impl Visitor for Comparer<'_> {
+    type State = VerifyReport;
+
+    fn state(&self) -> VerifyReport {
+        VerifyReport::default()
+    }
+
+    fn visit(&self, report: &mut VerifyReport, entry: &Entry<'_>) -> Result<bool> {
+        if !compared(entry) {
+            return Ok(false);
+        }
+        let rel = entry
+            .path
+            .strip_prefix(self.original)
+            .expect("walk stays under its root");
+        let theirs = self.copy.join(rel);
+        let a = entry.metadata()?;
+        let b = match fs::symlink_metadata(&theirs) {
+            Ok(m) => m,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                return Err(mismatch(&theirs, "missing from the copy"));
+            }
+            Err(e) => return Err(Error::io(&theirs, e)),
+        };
+        compare_entry(entry.path, &a, &theirs, &b)?;
+        report.entries += 1;
+        if !a.is_file() {
+            return Ok(a.is_dir());
+        }
+        let mut hashed_now = 0;
+        if self.mode == VerifyMode::Full && self.first_time(&b) {
+            let copy_hash = hash_file(&theirs, self.cancel)?;
+            let original_hash = match self.known.and_then(|k| k.get(rel)) {
+                Some(h) => *h,
+                None => hash_file(entry.path, self.cancel)?,
+            };
+            if copy_hash != original_hash {
+                return Err(mismatch(&theirs, "its content differs"));
+            }
+            report.bytes_hashed += b.len();
+            hashed_now = b.len();
+        }
+        let bytes = self.bytes_hashed.fetch_add(hashed_now, Ordering::Relaxed) + hashed_now;
+        let files = self.files.fetch_add(1, Ordering::Relaxed) + 1;
+        if self.throttle.ready() {
+            self.progress.report(Progress::Copied {
+                bytes,
+                files,
+                current: entry.path.to_owned(),
+            });
+        }
+        Ok(false)
+    }
+}
+
+impl Comparer<'_> {
+    /// Whether this copy file has not been hashed yet (hard links once).
+    fn first_time(&self, copy_meta: &Metadata) -> bool {
+        shared_identity(copy_meta).is_none_or(|id| {
+            self.hashed
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .insert(id)
+        })
+    }
+}
+
+/// Counts the entries a verification compares, without reading any metadata.
+struct Counting;
+
+impl Visitor for Counting {
+    type State = u64;
+
+    fn state(&self) -> u64 {
+        0
+    }
+
+    fn visit(&self, count: &mut u64, entry: &Entry<'_>) -> Result<bool> {
+        if !compared(entry) {
+            return Ok(false);
+        }
+        *count += 1;
+        Ok(entry.file_type.is_dir())
+    }
 }
 
 /// A quick comparison of two trees (names, types, sizes, times): used right
@@ -123,20 +206,6 @@ pub fn quick_compare(original: &Path, copy: &Path, cancel: &Cancel) -> Result<()
         cancel,
     )
     .map(|_| ())
-}
-
-fn walk(root: &Path) -> impl Iterator<Item = walkdir::Result<walkdir::DirEntry>> {
-    WalkDir::new(root)
-        .follow_links(false)
-        .min_depth(1)
-        .into_iter()
-        .filter_entry(|e| !(e.depth() == 1 && e.file_name() == MARKER_FILE))
-        .filter(|e| {
-            e.as_ref().map_or(true, |e| {
-                let ft = e.file_type();
-                ft.is_dir() || ft.is_file() || ft.is_symlink()
-            })
-        })
 }
 
 fn compare_entry(ours: &Path, a: &Metadata, theirs: &Path, b: &Metadata) -> Result<()> {

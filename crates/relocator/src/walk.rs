@@ -1,0 +1,292 @@
+//! A parallel tree walk shared by the scan, the copy and the verification.
+//! Several threads take folders from one queue; each reads a folder, hands
+//! every entry to a [`Visitor`] and queues the subfolders it wants entered.
+//! A file's type comes from the folder listing, and its metadata is read
+//! relative to its folder (`fstatat`), so no full path is resolved twice.
+//! Never follows links. Memory is bounded by the folders waiting in the
+//! queue, not by the number of files.
+
+use std::fs::{self, DirEntry, FileType, Metadata};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Condvar, Mutex};
+
+use crate::error::{Error, Result};
+use crate::progress::Cancel;
+
+/// Threads a walk uses by default: two even on two cores (much of a copy is
+/// kernel time per file, which a second thread overlaps), up to four.
+#[must_use]
+pub fn default_threads() -> usize {
+    std::thread::available_parallelism().map_or(2, |n| n.get().clamp(2, 4))
+}
+
+/// One entry below the root.
+pub struct Entry<'a> {
+    /// Its full path.
+    pub path: &'a Path,
+    /// 1 for the root's children, 2 for theirs, and so on.
+    pub depth: usize,
+    /// Its type as the folder listing gave it (a link is a link).
+    pub file_type: FileType,
+    dir_entry: &'a DirEntry,
+}
+
+impl Entry<'_> {
+    /// Its metadata, not following links.
+    pub fn metadata(&self) -> Result<Metadata> {
+        self.dir_entry
+            .metadata()
+            .map_err(|e| Error::io(self.path, e))
+    }
+
+    /// Its name in its folder.
+    #[must_use]
+    pub fn file_name(&self) -> std::ffi::OsString {
+        self.dir_entry.file_name()
+    }
+}
+
+/// What a walk does with each entry. One `State` per thread, returned at the end.
+pub trait Visitor: Sync {
+    /// Each thread's own tally.
+    type State: Send;
+    /// A fresh tally for a thread.
+    fn state(&self) -> Self::State;
+    /// Called for every entry below the root. Return `true` for a folder to
+    /// be entered; an error stops the whole walk.
+    fn visit(&self, state: &mut Self::State, entry: &Entry<'_>) -> Result<bool>;
+    /// A folder or entry that could not be read. Return the error to stop
+    /// the walk, or `Ok` to note it and go on.
+    fn unreadable(&self, state: &mut Self::State, error: Error) -> Result<()> {
+        let _ = state;
+        Err(error)
+    }
+}
+
+struct Queue {
+    folders: Vec<(PathBuf, usize)>,
+    busy: usize,
+    failed: Option<Error>,
+}
+
+/// What the threads share.
+struct Shared<'a, V> {
+    queue: Mutex<Queue>,
+    changed: Condvar,
+    /// Set with the first error, so the other threads stop mid-folder.
+    stopping: AtomicBool,
+    cancel: &'a Cancel,
+    visitor: &'a V,
+}
+
+/// Walks the tree below `root` (not the root itself) on `threads` threads.
+/// Returns each thread's state, or the first error a visitor returned.
+pub fn walk<V: Visitor>(
+    root: &Path,
+    threads: usize,
+    cancel: &Cancel,
+    visitor: &V,
+) -> Result<Vec<V::State>> {
+    let shared = Shared {
+        queue: Mutex::new(Queue {
+            folders: vec![(root.to_owned(), 0)],
+            busy: 0,
+            failed: None,
+        }),
+        changed: Condvar::new(),
+        stopping: AtomicBool::new(false),
+        cancel,
+        visitor,
+    };
+    let states = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads.max(1))
+            .map(|i| {
+                std::thread::Builder::new()
+                    .name(format!("walk-{i}"))
+                    .spawn_scoped(scope, || worker(&shared))
+                    .expect("start a walk thread")
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+            .collect::<Vec<_>>()
+    });
+    let queue = shared
+        .queue
+        .into_inner()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    match queue.failed {
+        Some(error) => Err(error),
+        None => Ok(states),
+    }
+}
+
+fn worker<V: Visitor>(shared: &Shared<'_, V>) -> V::State {
+    let mut state = shared.visitor.state();
+    let lock = || {
+        shared
+            .queue
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    };
+    loop {
+        let (folder, depth) = {
+            let mut q = lock();
+            loop {
+                if q.failed.is_some() {
+                    return state;
+                }
+                if let Some(next) = q.folders.pop() {
+                    q.busy += 1;
+                    break next;
+                }
+                if q.busy == 0 {
+                    shared.changed.notify_all();
+                    return state;
+                }
+                q = shared
+                    .changed
+                    .wait(q)
+                    .unwrap_or_else(std::sync::PoisonError::into_inner);
+            }
+        };
+        let mut found = Vec::new();
+        let outcome = read_folder(shared, &folder, depth, &mut state, &mut found);
+        let mut q = lock();
+        q.busy -= 1;
+        match outcome {
+            Ok(()) => q.folders.append(&mut found),
+            Err(error) => {
+                shared.stopping.store(true, Ordering::Relaxed);
+                q.failed.get_or_insert(error);
+            }
+        }
+        shared.changed.notify_all();
+    }
+}
+
+fn read_folder<V: Visitor>(
+    shared: &Shared<'_, V>,
+    folder: &Path,
+    depth: usize,
+    state: &mut V::State,
+    found: &mut Vec<(PathBuf, usize)>,
+) -> Result<()> {
+    shared.cancel.check()?;
+    let visitor = shared.visitor;
+    let entries = match fs::read_dir(folder) {
+        Ok(e) => e,
+        Err(e) => return visitor.unreadable(state, Error::io(folder, e)),
+    };
+    for dir_entry in entries {
+        shared.cancel.check()?;
+        if shared.stopping.load(Ordering::Relaxed) {
+            return Ok(());
+        }
+        let dir_entry = match dir_entry {
+            Ok(d) => d,
+            Err(e) => {
+                visitor.unreadable(state, Error::io(folder, e))?;
+                continue;
+            }
+        };
+        let path = dir_entry.path();
+        let file_type = match dir_entry.file_type() {
+            Ok(t) => t,
+            Err(e) => {
+                visitor.unreadable(state, Error::io(&path, e))?;
+                continue;
+            }
+        };
+        let entry = Entry {
+            path: &path,
+            depth: depth + 1,
+            file_type,
+            dir_entry: &dir_entry,
+        };
+        if visitor.visit(state, &entry)? && file_type.is_dir() {
+            found.push((path, depth + 1));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io;
+    use std::collections::BTreeSet;
+
+    struct Names;
+    impl Visitor for Names {
+        type State = BTreeSet<(String, usize)>;
+        fn state(&self) -> Self::State {
+            BTreeSet::new()
+        }
+        fn visit(&self, state: &mut Self::State, entry: &Entry<'_>) -> Result<bool> {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            state.insert((name.clone(), entry.depth));
+            Ok(name != "skip")
+        }
+    }
+
+    fn tree() -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        for d in ["a/b/c", "skip/inner", "e"] {
+            fs::create_dir_all(dir.path().join(d)).unwrap();
+        }
+        for f in ["a/1", "a/b/2", "a/b/c/3", "skip/inner/4", "e/5"] {
+            fs::write(dir.path().join(f), f).unwrap();
+        }
+        dir
+    }
+
+    #[test]
+    fn every_entry_once_on_any_thread_count_and_skipped_folders_stay_closed() {
+        let dir = tree();
+        for threads in [1, 2, 5] {
+            let states = walk(dir.path(), threads, &Cancel::new(), &Names).unwrap();
+            assert_eq!(states.len(), threads);
+            let total: usize = states.iter().map(BTreeSet::len).sum();
+            let all: BTreeSet<_> = states.into_iter().flatten().collect();
+            assert_eq!(total, all.len(), "an entry was visited twice");
+            let names: Vec<_> = all.iter().map(|(n, d)| format!("{n}@{d}")).collect();
+            assert_eq!(
+                names,
+                ["1@2", "2@3", "3@4", "5@2", "a@1", "b@2", "c@3", "e@1", "skip@1"],
+                "threads: {threads}"
+            );
+        }
+    }
+
+    struct FailOn(&'static str);
+    impl Visitor for FailOn {
+        type State = ();
+        fn state(&self) {}
+        fn visit(&self, (): &mut (), entry: &Entry<'_>) -> Result<bool> {
+            if entry.file_name() == self.0 {
+                return Err(Error::io(entry.path, io::Error::other("refused")));
+            }
+            Ok(true)
+        }
+    }
+
+    #[test]
+    fn the_first_error_stops_the_walk_and_names_its_path() {
+        let dir = tree();
+        let err = walk(dir.path(), 2, &Cancel::new(), &FailOn("3")).unwrap_err();
+        assert!(err.to_string().contains("3"), "{err}");
+        assert!(err.to_string().contains("refused"), "{err}");
+    }
+
+    #[test]
+    fn a_cancelled_walk_stops() {
+        let dir = tree();
+        let cancel = Cancel::new();
+        cancel.cancel();
+        let err = walk(dir.path(), 2, &cancel, &Names).unwrap_err();
+        assert!(matches!(err, Error::Cancelled), "{err}");
+    }
+}
