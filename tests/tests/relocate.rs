@@ -212,6 +212,27 @@ fn cancel_mid_copy_rolls_back() {
     assert_untouched(&source, &before, drive.path());
 }
 
+/// A copy whose content differs from what was written (a fault point flips
+/// a byte of one file between the write and the read-back): the full
+/// verification catches it, and the move is undone.
+#[test]
+fn a_copy_damaged_after_writing_is_caught_and_the_move_undone() {
+    let root = scratch();
+    let source = root.path().join("Backup");
+    small_backup(&source, 46, 20);
+    let before = digest(&source);
+    let drive = Drive::mount("256m", "");
+    let out = std::process::Command::new(CLI)
+        .args(source_to("move", &source, drive.path(), &["--yes", "--verify", "full"]))
+        .env("FAILPOINTS", "copy-damage-before-readback=1*return")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let msg = stderr(&out);
+    assert!(msg.contains("its content differs from the original"), "{msg}");
+    assert_untouched(&source, &before, drive.path());
+}
+
 #[test]
 fn a_full_drive_fails_cleanly() {
     let root = scratch();

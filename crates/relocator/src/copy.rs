@@ -4,19 +4,22 @@
 //! links, hard links stay hard links, modification times and permission bits
 //! are kept. Small files pass through a buffer in user space (two system
 //! calls); big ones through the kernel's copy unless they are being hashed.
-//! Progress moves inside large files, cancel is checked often, and everything
-//! is flushed to the disk once, at the end.
+//! With content verification each file is hashed (BLAKE3) while it is
+//! copied and read back right after, while it is still in the cache: no list
+//! of hashes grows with the number of files. Progress moves inside large
+//! files, cancel is checked often, and everything is flushed to the disk
+//! once, at the end.
 
 use std::collections::HashMap;
 use std::fs::{self, File, Metadata, OpenOptions};
-use std::io::{self, Read as _, Write as _};
+use std::io::{self, Read as _, Seek as _, Write as _};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::durable;
 use crate::error::{Error, IoContext as _, Result};
-use crate::faults::crash_point;
+use crate::faults::{crash_point, damage_point};
 use crate::file_id::shared_identity;
 use crate::marker::MARKER_FILE;
 use crate::progress::{Cancel, Progress, ProgressSink, Throttle};
@@ -35,8 +38,9 @@ const SMALL_FILE: u64 = 256 * 1024;
 /// What the copy should also do.
 #[derive(Debug, Clone, Copy)]
 pub struct CopyOptions {
-    /// Hash every file's content (BLAKE3) while copying, for a full verification.
-    pub hash: bool,
+    /// Hash every file (BLAKE3) while copying it, read the copy back and
+    /// compare: the full verification of content.
+    pub verify_content: bool,
     /// At most one progress event per this interval.
     pub progress_interval: std::time::Duration,
     /// Threads copying at once.
@@ -46,15 +50,12 @@ pub struct CopyOptions {
 impl Default for CopyOptions {
     fn default() -> Self {
         Self {
-            hash: false,
+            verify_content: false,
             progress_interval: Throttle::PROGRESS,
             threads: walk::default_threads(),
         }
     }
 }
-
-/// The hash of each copied file, by path relative to the tree's root.
-pub type Hashes = HashMap<PathBuf, blake3::Hash>;
 
 /// What was copied.
 #[derive(Debug, Default)]
@@ -71,8 +72,8 @@ pub struct CopyReport {
     pub hard_links: u64,
     /// Special files (sockets, pipes, devices) skipped.
     pub skipped_special: u64,
-    /// Content hashes, when asked for.
-    pub hashes: Hashes,
+    /// Bytes read back from the copy and found equal to the original.
+    pub bytes_verified: u64,
 }
 
 /// Running totals all copy threads add to, and the throttled progress events.
@@ -184,9 +185,9 @@ impl Visitor for Copier<'_> {
             }
             first_names.insert(id, to.clone());
         }
-        let hash = copy_file(entry.path, &to, &meta, self, &mut part.buffer)?;
-        if let Some(h) = hash {
-            part.report.hashes.insert(rel.to_owned(), h);
+        copy_file(entry.path, &to, &meta, self, &mut part.buffer)?;
+        if self.options.verify_content {
+            part.report.bytes_verified += meta.len();
         }
         part.report.files += 1;
         part.report.bytes += meta.len();
@@ -231,7 +232,7 @@ pub fn copy_tree(
         report.links += part.report.links;
         report.hard_links += part.report.hard_links;
         report.skipped_special += part.report.skipped_special;
-        report.hashes.extend(part.report.hashes);
+        report.bytes_verified += part.report.bytes_verified;
         folders.extend(part.folders);
         for (first, to) in part.extra_names {
             fs::hard_link(&first, &to).at(&to)?;
@@ -280,17 +281,21 @@ fn copy_symlink(from: &Path, to: &Path) -> Result<()> {
     filetime::set_symlink_file_times(to, mtime, mtime).at(to)
 }
 
-/// Copies one regular file; returns its content hash when asked.
+/// Copies one regular file, and with `verify_content` checks the copy's content.
 fn copy_file(
     from: &Path,
     to: &Path,
     meta: &Metadata,
     copier: &Copier<'_>,
     buffer: &mut Vec<u8>,
-) -> Result<Option<blake3::Hash>> {
+) -> Result<()> {
     let mut input = File::open(from).at(from)?;
     let mut open = OpenOptions::new();
-    open.write(true).create_new(true);
+    // Readable too when it will be read back: the new file may have a mode
+    // its owner cannot open again (0200), but this handle keeps working.
+    open.read(copier.options.verify_content)
+        .write(true)
+        .create_new(true);
     #[cfg(unix)]
     {
         use std::os::unix::fs::{OpenOptionsExt as _, PermissionsExt as _};
@@ -298,11 +303,11 @@ fn copy_file(
         open.mode(meta.permissions().mode() & 0o777);
     }
     let mut output = open.open(to).at(to)?;
-    let hash = if copier.options.hash || meta.len() <= SMALL_FILE {
+    let hash = if copier.options.verify_content || meta.len() <= SMALL_FILE {
         if buffer.is_empty() {
             buffer.resize(BUFFER, 0);
         }
-        let mut hasher = copier.options.hash.then(blake3::Hasher::new);
+        let mut hasher = copier.options.verify_content.then(blake3::Hasher::new);
         let mut since_check = 0u64;
         loop {
             let n = match input.read(buffer) {
@@ -355,6 +360,15 @@ fn copy_file(
             path: from.to_owned(),
         });
     }
+    if let Some(original) = hash {
+        damage_point("copy-damage-before-readback", to);
+        if read_back_hash(&mut output, to, buffer, copier.cancel)? != original {
+            return Err(Error::Mismatch {
+                path: to.to_owned(),
+                what: "its content differs from the original".to_owned(),
+            });
+        }
+    }
     let mut times = fs::FileTimes::new();
     if let Ok(m) = meta.modified() {
         times = times.set_modified(m);
@@ -364,7 +378,34 @@ fn copy_file(
     }
     output.set_times(times).at(to)?;
     output.set_permissions(meta.permissions()).at(to)?;
-    Ok(hash)
+    Ok(())
+}
+
+/// The BLAKE3 hash of what the file system gives back for the file just written.
+fn read_back_hash(
+    output: &mut File,
+    to: &Path,
+    buffer: &mut [u8],
+    cancel: &Cancel,
+) -> Result<blake3::Hash> {
+    output.rewind().at(to)?;
+    let mut hasher = blake3::Hasher::new();
+    let mut since_check = 0;
+    loop {
+        let n = match output.read(buffer) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(Error::io(to, e)),
+        };
+        hasher.update(&buffer[..n]);
+        since_check += n;
+        if since_check >= BUFFER * 8 {
+            since_check = 0;
+            cancel.check()?;
+        }
+    }
+    Ok(hasher.finalize())
 }
 
 fn apply_folder_metadata(dir: &Path, meta: &Metadata) -> Result<()> {
@@ -424,6 +465,34 @@ mod tests {
         .unwrap();
         assert_eq!(report.files, 1);
         assert_eq!(fs::read(dst.join(&deep).join("Manifest.db")).unwrap(), b"deep");
+    }
+
+    #[test]
+    fn a_verified_copy_reads_every_byte_back_even_of_unreadable_modes() {
+        let dir = tempfile::tempdir().unwrap();
+        let src = dir.path().join("src");
+        let dst = dir.path().join("dst");
+        fs::create_dir_all(src.join("00")).unwrap();
+        fs::write(src.join("00/small"), b"hello").unwrap();
+        let big = File::create(src.join("00/big")).unwrap();
+        big.set_len(SMALL_FILE * 3 + 1).unwrap();
+        drop(big);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt as _;
+            fs::write(src.join("write-only"), b"w").unwrap();
+            fs::set_permissions(src.join("write-only"), fs::Permissions::from_mode(0o200))
+                .unwrap();
+        }
+        fs::create_dir(&dst).unwrap();
+        let options = CopyOptions {
+            verify_content: true,
+            ..CopyOptions::default()
+        };
+        let report = copy_tree(&src, &dst, options, &NoProgress, &Cancel::new()).unwrap();
+        assert_eq!(report.bytes_verified, report.bytes);
+        assert_eq!(report.bytes, 5 + SMALL_FILE * 3 + 1 + u64::from(cfg!(unix)));
+        assert_eq!(fs::read(dst.join("00/small")).unwrap(), b"hello");
     }
 
     #[test]

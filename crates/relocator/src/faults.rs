@@ -1,11 +1,37 @@
-//! Crash points for the kill-and-recover tests. With the `failpoints`
-//! feature, setting `FAILPOINTS=<name>=return` makes the process abort at
-//! that point (like a `kill -9`: no destructors, no cleanup). Without the
-//! feature these compile to nothing.
+//! Fault points for the kill-and-recover and damage tests. With the
+//! `failpoints` feature, `FAILPOINTS=<name>=return` switches one on. Without
+//! the feature these compile to nothing.
 
-/// Aborts the process here when the crash point `name` is switched on.
+use std::path::Path;
+
+/// Aborts the process here when the crash point `name` is switched on
+/// (like a `kill -9`: no destructors, no cleanup).
 #[inline]
 pub fn crash_point(name: &str) {
     let _ = name; // used only with the `failpoints` feature
     fail::fail_point!(name, |_| std::process::abort());
+}
+
+/// Flips the first byte of the file at `path` when `name` is switched on: a
+/// copy whose content differs from what was written, which no real disk
+/// produces on demand.
+#[inline]
+pub fn damage_point(name: &str, path: &Path) {
+    #[cfg(feature = "failpoints")]
+    fail::fail_point!(name, |_| flip_first_byte(path));
+    let _ = (name, path);
+}
+
+#[cfg(feature = "failpoints")]
+fn flip_first_byte(path: &Path) {
+    use std::io::{Read as _, Seek as _, Write as _};
+    let mut file = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open(path)
+        .expect("open the file to damage");
+    let mut byte = [0u8; 1];
+    file.read_exact(&mut byte).expect("read its first byte");
+    file.rewind().expect("rewind");
+    file.write_all(&[!byte[0]]).expect("write it back flipped");
 }

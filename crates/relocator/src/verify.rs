@@ -1,18 +1,15 @@
-//! Comparing a copy with its original: names, types, sizes, link targets and
-//! modification times always; file contents by BLAKE3 when asked. A file
-//! whose time moved since the copy means the original changed meanwhile.
+//! Comparing a copy with its original after the copy: names, types, sizes,
+//! link targets and modification times, and nothing missing or extra. A
+//! file whose time moved since the copy means the original changed
+//! meanwhile. (Contents are compared by the copy itself, file by file.)
 
-use std::collections::HashSet;
-use std::fs::{self, File, Metadata};
-use std::io::{self, Read as _};
+use std::fs::{self, Metadata};
+use std::io;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
-use crate::copy::Hashes;
 use crate::error::{Error, IoContext as _, Result};
-use crate::file_id::shared_identity;
 use crate::marker::MARKER_FILE;
 use crate::progress::{Cancel, Progress, ProgressSink, Throttle};
 use crate::walk::{self, Entry, Visitor};
@@ -24,7 +21,8 @@ pub enum VerifyMode {
     /// Names, types, sizes, link targets and times.
     #[default]
     Sizes,
-    /// All of that, and every file's content by BLAKE3.
+    /// All of that, and every file's content by BLAKE3, read back right
+    /// after it is written.
     Full,
 }
 
@@ -36,38 +34,28 @@ const TIME_TOLERANCE: Duration = Duration::from_secs(2);
 pub struct VerifyReport {
     /// Entries compared (files, folders, links).
     pub entries: u64,
-    /// Bytes whose content was hashed on the copy's side.
-    pub bytes_hashed: u64,
 }
 
-/// Compares the tree `copy` with `original`, on the parallel walk. With
-/// `VerifyMode::Full`, file contents are hashed: the copy's side always, the
-/// original's side only where `known` has no hash from the copy.
+/// Compares the tree `copy` with `original` entry by entry, on the parallel
+/// walk. Contents are not read here: the copy checks them as it goes
+/// ([`crate::copy::CopyOptions::verify_content`]).
 pub fn verify_tree(
     original: &Path,
     copy: &Path,
-    mode: VerifyMode,
-    known: Option<&Hashes>,
     progress: &dyn ProgressSink,
     cancel: &Cancel,
 ) -> Result<VerifyReport> {
     let comparer = Comparer {
         original,
         copy,
-        mode,
-        known,
         progress,
         throttle: Throttle::new(Throttle::PROGRESS),
-        bytes_hashed: AtomicU64::new(0),
         files: AtomicU64::new(0),
-        hashed: Mutex::new(HashSet::new()),
-        cancel,
     };
     let threads = walk::default_threads();
     let mut report = VerifyReport::default();
     for part in walk::walk(original, threads, cancel, &comparer)? {
         report.entries += part.entries;
-        report.bytes_hashed += part.bytes_hashed;
     }
     // Every original entry is in the copy; equal counts mean nothing extra is.
     let copy_entries: u64 = walk::walk(copy, threads, cancel, &Counting)?
@@ -97,15 +85,9 @@ fn compared(entry: &Entry<'_>) -> bool {
 struct Comparer<'a> {
     original: &'a Path,
     copy: &'a Path,
-    mode: VerifyMode,
-    known: Option<&'a Hashes>,
     progress: &'a dyn ProgressSink,
     throttle: Throttle,
-    bytes_hashed: AtomicU64,
     files: AtomicU64,
-    /// Hard-linked files of the copy already hashed, by (device, inode).
-    hashed: Mutex<HashSet<(u64, u64)>>,
-    cancel: &'a Cancel,
 }
 
 impl Visitor for Comparer<'_> {
@@ -137,41 +119,15 @@ impl Visitor for Comparer<'_> {
         if !a.is_file() {
             return Ok(a.is_dir());
         }
-        let mut hashed_now = 0;
-        if self.mode == VerifyMode::Full && self.first_time(&b) {
-            let copy_hash = hash_file(&theirs, self.cancel)?;
-            let original_hash = match self.known.and_then(|k| k.get(rel)) {
-                Some(h) => *h,
-                None => hash_file(entry.path, self.cancel)?,
-            };
-            if copy_hash != original_hash {
-                return Err(mismatch(&theirs, "its content differs"));
-            }
-            report.bytes_hashed += b.len();
-            hashed_now = b.len();
-        }
-        let bytes = self.bytes_hashed.fetch_add(hashed_now, Ordering::Relaxed) + hashed_now;
         let files = self.files.fetch_add(1, Ordering::Relaxed) + 1;
         if self.throttle.ready() {
             self.progress.report(Progress::Copied {
-                bytes,
+                bytes: 0,
                 files,
                 current: entry.path.to_owned(),
             });
         }
         Ok(false)
-    }
-}
-
-impl Comparer<'_> {
-    /// Whether this copy file has not been hashed yet (hard links once).
-    fn first_time(&self, copy_meta: &Metadata) -> bool {
-        shared_identity(copy_meta).is_none_or(|id| {
-            self.hashed
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner)
-                .insert(id)
-        })
     }
 }
 
@@ -197,15 +153,7 @@ impl Visitor for Counting {
 /// A quick comparison of two trees (names, types, sizes, times): used right
 /// before deleting one of them, to catch late writes into it.
 pub fn quick_compare(original: &Path, copy: &Path, cancel: &Cancel) -> Result<()> {
-    verify_tree(
-        original,
-        copy,
-        VerifyMode::Sizes,
-        None,
-        &crate::progress::NoProgress,
-        cancel,
-    )
-    .map(|_| ())
+    verify_tree(original, copy, &crate::progress::NoProgress, cancel).map(|_| ())
 }
 
 fn compare_entry(ours: &Path, a: &Metadata, theirs: &Path, b: &Metadata) -> Result<()> {
@@ -268,29 +216,12 @@ fn mismatch(path: &Path, what: &str) -> Error {
     }
 }
 
-/// The BLAKE3 hash of a file's content.
-pub fn hash_file(path: &Path, cancel: &Cancel) -> Result<blake3::Hash> {
-    let mut file = File::open(path).at(path)?;
-    let mut hasher = blake3::Hasher::new();
-    let mut buffer = vec![0u8; 1024 * 1024];
-    loop {
-        let n = match file.read(&mut buffer) {
-            Ok(0) => break,
-            Ok(n) => n,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(Error::io(path, e)),
-        };
-        hasher.update(&buffer[..n]);
-        cancel.check()?;
-    }
-    Ok(hasher.finalize())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::copy::{CopyOptions, copy_tree};
     use crate::progress::NoProgress;
+    use std::fs::File;
 
     fn tree() -> (tempfile::TempDir, PathBuf, PathBuf) {
         let dir = tempfile::tempdir().unwrap();
@@ -303,79 +234,37 @@ mod tests {
         (dir, a, b)
     }
 
-    fn copy_all(a: &Path, b: &Path, hash: bool) -> Hashes {
-        let opts = CopyOptions {
-            hash,
-            ..CopyOptions::default()
-        };
-        copy_tree(a, b, opts, &NoProgress, &Cancel::new())
-            .unwrap()
-            .hashes
+    fn copy_all(a: &Path, b: &Path) {
+        copy_tree(a, b, CopyOptions::default(), &NoProgress, &Cancel::new()).unwrap();
     }
 
     #[test]
-    fn an_exact_copy_verifies_both_ways() {
+    fn an_exact_copy_verifies() {
         let (_d, a, b) = tree();
-        let hashes = copy_all(&a, &b, true);
-        verify_tree(&a, &b, VerifyMode::Sizes, None, &NoProgress, &Cancel::new()).unwrap();
-        let r = verify_tree(
-            &a,
-            &b,
-            VerifyMode::Full,
-            Some(&hashes),
-            &NoProgress,
-            &Cancel::new(),
-        )
-        .unwrap();
-        assert_eq!(r.bytes_hashed, 10);
+        copy_all(&a, &b);
+        let r = verify_tree(&a, &b, &NoProgress, &Cancel::new()).unwrap();
         assert_eq!(r.entries, 3);
-    }
-
-    #[test]
-    fn same_size_different_content_is_caught_only_by_full() {
-        let (_d, a, b) = tree();
-        let hashes = copy_all(&a, &b, true);
-        let victim = b.join("00/f1");
-        let mtime = fs::metadata(&victim).unwrap().modified().unwrap();
-        fs::write(&victim, b"HELLO").unwrap();
-        File::options()
-            .write(true)
-            .open(&victim)
-            .unwrap()
-            .set_modified(mtime)
-            .unwrap();
-        verify_tree(&a, &b, VerifyMode::Sizes, None, &NoProgress, &Cancel::new()).unwrap();
-        let err = verify_tree(
-            &a,
-            &b,
-            VerifyMode::Full,
-            Some(&hashes),
-            &NoProgress,
-            &Cancel::new(),
-        )
-        .unwrap_err();
-        assert!(err.to_string().contains("content differs"), "{err}");
     }
 
     #[test]
     fn missing_extra_and_changed_entries_are_caught() {
         let (_d, a, b) = tree();
-        copy_all(&a, &b, false);
+        copy_all(&a, &b);
         fs::write(b.join("extra"), b"").unwrap();
         let err =
-            verify_tree(&a, &b, VerifyMode::Sizes, None, &NoProgress, &Cancel::new()).unwrap_err();
+            verify_tree(&a, &b, &NoProgress, &Cancel::new()).unwrap_err();
         assert!(err.to_string().contains("entries"), "{err}");
         fs::remove_file(b.join("extra")).unwrap();
         fs::remove_file(b.join("Info.plist")).unwrap();
         let err =
-            verify_tree(&a, &b, VerifyMode::Sizes, None, &NoProgress, &Cancel::new()).unwrap_err();
+            verify_tree(&a, &b, &NoProgress, &Cancel::new()).unwrap_err();
         assert!(err.to_string().contains("missing"), "{err}");
     }
 
     #[test]
     fn a_newer_original_means_it_changed_during_the_copy() {
         let (_d, a, b) = tree();
-        copy_all(&a, &b, false);
+        copy_all(&a, &b);
         let f = File::options()
             .write(true)
             .open(a.join("Info.plist"))
@@ -383,7 +272,7 @@ mod tests {
         f.set_modified(std::time::SystemTime::now() + Duration::from_mins(1))
             .unwrap();
         let err =
-            verify_tree(&a, &b, VerifyMode::Sizes, None, &NoProgress, &Cancel::new()).unwrap_err();
+            verify_tree(&a, &b, &NoProgress, &Cancel::new()).unwrap_err();
         assert!(matches!(err, Error::ChangedDuringCopy { .. }), "{err}");
     }
 }

@@ -49,7 +49,7 @@ pub(super) fn stage_copy(
         files: planned.1,
     });
     let options = CopyOptions {
-        hash: verify_mode == VerifyMode::Full,
+        verify_content: verify_mode == VerifyMode::Full,
         ..CopyOptions::default()
     };
     let report = copy::copy_tree(from, &j.staging, options, ctx.progress, ctx.cancel)?;
@@ -58,21 +58,10 @@ pub(super) fn stage_copy(
         phase: Phase::Verifying,
     });
     ctx.progress.report(Progress::Planned {
-        bytes: if verify_mode == VerifyMode::Full {
-            report.bytes
-        } else {
-            0
-        },
+        bytes: 0,
         files: report.files,
     });
-    verify::verify_tree(
-        from,
-        &j.staging,
-        verify_mode,
-        Some(&report.hashes),
-        ctx.progress,
-        ctx.cancel,
-    )?;
+    verify::verify_tree(from, &j.staging, ctx.progress, ctx.cancel)?;
     ctx.cancel.check()?;
     Ok((report.bytes, report.files))
 }
