@@ -24,6 +24,15 @@ pub enum VerifyArg {
 }
 
 /// What every operation that changes things takes.
+impl From<VerifyArg> for relocator::verify::VerifyMode {
+    fn from(arg: VerifyArg) -> Self {
+        match arg {
+            VerifyArg::Sizes => Self::Sizes,
+            VerifyArg::Full => Self::Full,
+        }
+    }
+}
+
 #[derive(Debug, clap::Args)]
 pub struct RunArgs {
     /// How thoroughly to check the copy before anything is deleted.
@@ -126,6 +135,24 @@ pub enum Command {
         #[arg(long)]
         from: PathBuf,
         /// Print the result as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Copy a folder the way a move does (new files only, flushed to the disk,
+    /// optionally verified) without linking or deleting anything: for
+    /// benchmarks and for trying a drive.
+    Copy {
+        /// The folder to copy.
+        from: PathBuf,
+        /// The new folder to create (must not exist).
+        to: PathBuf,
+        /// Verify the copy afterwards (default: no verification).
+        #[arg(long, value_enum)]
+        verify: Option<VerifyArg>,
+        /// Threads copying at once (default: the number of cores, 2 to 4).
+        #[arg(long)]
+        threads: Option<usize>,
+        /// Print progress and the result as JSON lines (otherwise nothing until the end).
         #[arg(long)]
         json: bool,
     },

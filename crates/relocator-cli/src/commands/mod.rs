@@ -1,6 +1,7 @@
 //! One file per command; `dispatch` picks the command.
 
 mod check;
+mod copy;
 mod operate;
 mod sample;
 mod scan;
@@ -16,6 +17,13 @@ pub fn dispatch(cli: Cli) -> relocator::Result<ExitCode> {
         Command::Status { source, json } => status::run(source.as_deref(), json),
         Command::Scan { dir, json } => scan::run(&dir, json),
         Command::Check { source, to, json } => check::run(&source, &to, json),
+        Command::Copy {
+            from,
+            to,
+            verify,
+            threads,
+            json,
+        } => copy::run(&from, &to, verify, threads, json),
         Command::Sample {
             dir,
             seed,

@@ -8,7 +8,6 @@ use std::process::ExitCode;
 use relocator::checks::{self, Preflight};
 use relocator::relocate::{self, Context, Options, Outcome};
 use relocator::units::format_bytes;
-use relocator::verify::VerifyMode;
 use relocator::{Cancel, Error, ProgressSink, link, processes};
 use serde_json::json;
 
@@ -82,6 +81,7 @@ pub fn run(command: Command) -> relocator::Result<ExitCode> {
         Command::Status { .. }
         | Command::Scan { .. }
         | Command::Check { .. }
+        | Command::Copy { .. }
         | Command::Sample { .. } => {
             unreachable!("dispatched elsewhere")
         }
@@ -94,10 +94,7 @@ pub fn run(command: Command) -> relocator::Result<ExitCode> {
 
 fn options(verify: VerifyArg, keep_previous: bool) -> Options {
     Options {
-        verify: match verify {
-            VerifyArg::Sizes => VerifyMode::Sizes,
-            VerifyArg::Full => VerifyMode::Full,
-        },
+        verify: verify.into(),
         keep_previous,
     }
 }

@@ -1,7 +1,10 @@
 //! A seeded generator of realistic, backup-shaped folders: per device an
-//! `Info.plist`, `Manifest.plist`, `Status.plist`, a `Manifest.db` and
-//! `00`–`ff` folders of SHA-1-named files with incompressible content. Used
-//! by the tests, the benchmarks and the app's `--demo`.
+//! `Info.plist`, `Manifest.plist`, `Status.plist`, a `Manifest.db` (a real
+//! SQLite database with the `sqlite-manifest` feature, see [`manifest_db`])
+//! and `00`–`ff` folders of SHA-1-named files with incompressible content.
+//! Used by the tests, the benchmarks and the app's `--demo`.
+
+pub mod manifest_db;
 
 use std::fs::{self, File};
 use std::io::Write as _;
@@ -108,28 +111,21 @@ pub fn generate(backup_dir: &Path, spec: &SampleSpec) -> Result<SampleSummary> {
         let dir = backup_dir.join(&udid);
         fs::create_dir(&dir).at(&dir)?;
         write_plists(&dir, device, &udid, index, &mut rng)?;
-        let meta_files = 4u64;
-        let db_len = (spec.files_per_device as u64 * 200).max(4096);
-        write_file(
-            &dir.join("Manifest.db"),
-            db_len,
-            &mut rng,
-            &mut buffer,
-            b"SQLite format 3\0",
-        )?;
-        summary.bytes += db_len;
         let plist_bytes: u64 = ["Info.plist", "Manifest.plist", "Status.plist"]
             .iter()
             .map(|n| fs::metadata(dir.join(n)).map_or(0, |m| m.len()))
             .sum();
         summary.bytes += plist_bytes;
-        summary.files += meta_files;
+        summary.files += 3;
 
+        let db_estimate = manifest_db::estimated_len(spec.files_per_device);
         let sizes = file_sizes(
             &mut rng,
             spec.files_per_device,
-            spec.bytes_per_device.saturating_sub(db_len + plist_bytes),
+            spec.bytes_per_device
+                .saturating_sub(db_estimate + plist_bytes),
         );
+        let mut names = Vec::with_capacity(sizes.len());
         for size in sizes {
             let name = hex(&mut rng, 40);
             let sub = dir.join(&name[..2]);
@@ -139,7 +135,10 @@ pub fn generate(backup_dir: &Path, spec: &SampleSpec) -> Result<SampleSummary> {
             write_file(&sub.join(&name), size, &mut rng, &mut buffer, b"")?;
             summary.bytes += size;
             summary.files += 1;
+            names.push(name);
         }
+        summary.bytes += manifest_db::write(&dir.join("Manifest.db"), &names, &mut rng)?;
+        summary.files += 1;
         summary.device_folders.push(dir);
     }
     Ok(summary)
@@ -147,7 +146,8 @@ pub fn generate(backup_dir: &Path, spec: &SampleSpec) -> Result<SampleSummary> {
 
 /// Sizes for `count` files adding up to about `budget` bytes: 55 % of files
 /// 64 B–4 KiB, 35 % 4–64 KiB, 8 % 64–256 KiB, 2 % 256 KiB–1 MiB, and, if the
-/// budget allows, the last files as photos (1–8 MB) and videos (8–200 MB).
+/// budget allows, three app databases (0.1–30 MB), then the last files as
+/// photos (1–8 MB) and videos (8–200 MB).
 fn file_sizes(rng: &mut fastrand::Rng, count: usize, budget: u64) -> Vec<u64> {
     let mut sizes: Vec<u64> = (0..count)
         .map(|_| match rng.u32(0..100) {
@@ -172,6 +172,13 @@ fn file_sizes(rng: &mut fastrand::Rng, count: usize, budget: u64) -> Vec<u64> {
         }
         return sizes;
     }
+    // A few app databases (Messages, Photos, WhatsApp…): the first files.
+    for s in sizes.iter_mut().take(3) {
+        let room = budget - total;
+        let database = rng.u64(100_000..30_000_000).min(room + *s).max(*s);
+        total = total - *s + database;
+        *s = database;
+    }
     // Turn files from the end into photos and videos until the budget is used.
     for s in sizes.iter_mut().rev() {
         if total >= budget {
@@ -190,7 +197,8 @@ fn file_sizes(rng: &mut fastrand::Rng, count: usize, budget: u64) -> Vec<u64> {
     sizes
 }
 
-fn write_file(
+/// Writes `len` incompressible bytes to a new file, starting with `header`.
+pub(crate) fn write_file(
     path: &Path,
     len: u64,
     rng: &mut fastrand::Rng,
