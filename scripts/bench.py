@@ -1,0 +1,466 @@
+#!/usr/bin/env python3
+"""The benchmark: Backup Relocator against the tools a user would otherwise use.
+
+Run through scripts/bench.sh, which installs the tools and builds the CLI.
+Everything happens on two fresh loop-mounted ext4 file systems (a source and
+a destination: a real cross-volume copy, away from this machine's root file
+system, which has no journal and slow discards). Every copy goes into a fresh
+folder; deleting it afterwards is never timed. Each round runs every command
+of a group once, in a rotated order, and ratios are taken inside the round
+(pair by pair), then summarised as median and min-max over the rounds.
+
+  scripts/bench.py            full run, writes docs/BENCHMARKS.md (~20 minutes)
+  scripts/bench.py --quick    a tiny set, one round, writes target/bench/BENCHMARKS-quick.md
+"""
+
+import argparse
+import datetime
+import json
+import os
+import pathlib
+import platform
+import re
+import shlex
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+WORK = ROOT / "target" / "bench"
+CLI = ROOT / "target" / "release" / "backup-relocator-cli"
+
+# name -> (devices, files per device, bytes per device, rounds)
+FULL_SETS = {
+    "1 GiB / 20,000 files": (4, 5_000, 268_435_456, 5),
+    "6 GiB / 60,000 files": (4, 15_000, 1_610_612_736, 3),
+}
+HUGE_SET = ("500,000 files", (4, 125_000, 500_000_000, 1))
+QUICK_SETS = {"tiny: 40 MB / 2,000 files": (2, 1_000, 20_000_000, 1)}
+
+
+def sh(cmd, **kw):
+    """Runs a shell command, failing loudly."""
+    return subprocess.run(cmd, shell=True, check=True, text=True, **kw)
+
+
+def out(cmd):
+    try:
+        return subprocess.run(cmd, shell=True, text=True, capture_output=True).stdout.strip()
+    except OSError:
+        return "?"
+
+
+def drop_tree(path):
+    """Deletes a copy (untimed) and settles the file system before the next run."""
+    if os.path.lexists(path):
+        sh(f"rm -rf {shlex.quote(str(path))}")
+    sh("sync")
+
+
+class FileSystems:
+    """Two loop-mounted ext4 file systems, made fresh for each run."""
+
+    def __init__(self, src_gib, dst_gib):
+        WORK.mkdir(parents=True, exist_ok=True)
+        self.mounts = []
+        self.src = self._make("src", src_gib, bytes_per_inode=4096)
+        self.dst = self._make("dst", dst_gib, bytes_per_inode=8192)
+
+    def _make(self, name, gib, bytes_per_inode):
+        image = WORK / f"{name}.img"
+        mount = WORK / f"mnt-{name}"
+        if os.path.ismount(mount):
+            sh(f"umount {mount}")
+        image.unlink(missing_ok=True)
+        sh(f"truncate -s {gib}G {image}")
+        # Inode tables and journal written now, not by a background thread mid-benchmark.
+        sh(f"mkfs.ext4 -q -F -i {bytes_per_inode} -E lazy_itable_init=0,lazy_journal_init=0 {image}")
+        mount.mkdir(exist_ok=True)
+        sh(f"mount -o loop,noatime {image} {mount}")
+        self.mounts.append((mount, image))
+        return mount
+
+    def close(self):
+        for mount, image in self.mounts:
+            subprocess.run(["umount", str(mount)], check=False)
+            image.unlink(missing_ok=True)
+
+
+def hyperfine(command, runs=1, warmup=0):
+    """Median seconds of `command` as hyperfine measures it."""
+    with tempfile.NamedTemporaryFile(suffix=".json") as f:
+        sh(
+            "hyperfine --style none --runs {} --warmup {} --export-json {} {}".format(
+                runs, warmup, f.name, shlex.quote(command)
+            ),
+            stdout=subprocess.DEVNULL,
+        )
+        return json.load(open(f.name))["results"][0]["median"]
+
+
+def peak_rss_mb(command):
+    """Peak resident memory of `command` in MB, from /usr/bin/time -v."""
+    r = subprocess.run(
+        f"/usr/bin/time -v {command}", shell=True, text=True, capture_output=True, check=True
+    )
+    kb = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", r.stderr).group(1))
+    return kb / 1024
+
+
+def fmt_s(seconds):
+    return f"{seconds * 1000:.0f} ms" if seconds < 1 else f"{seconds:.2f} s"
+
+
+def summary(values, fmt=fmt_s):
+    med = statistics.median(values)
+    if len(values) == 1:
+        return fmt(med)
+    return f"{fmt(med)} ({fmt(min(values))}–{fmt(max(values))})"
+
+
+def ratio_summary(ratios):
+    med = statistics.median(ratios)
+    if len(ratios) == 1:
+        return f"{med:.2f}×"
+    return f"{med:.2f}× ({min(ratios):.2f}–{max(ratios):.2f})"
+
+
+class Bench:
+    def __init__(self, fs, quick):
+        self.fs = fs
+        self.quick = quick
+        self.results = {}
+
+    def generate(self, name, shape, seed):
+        devices, files, size, _ = shape
+        folder = self.fs.src / f"set-{seed}" / "Backup"
+        folder.parent.mkdir()
+        t = time.perf_counter()
+        sh(
+            f"{CLI} sample {folder} --seed {seed} --devices {devices} --files {files} --bytes {size}",
+            stdout=subprocess.DEVNULL,
+        )
+        sh("sync")
+        took = time.perf_counter() - t
+        totals = json.loads(out(f"{CLI} scan {folder} --json"))
+        print(f"== {name}: {totals['bytes'] / 1e9:.2f} GB in {totals['files']} files "
+              f"(generated in {took:.0f} s)", flush=True)
+        return folder, totals
+
+    def rounds(self, label, rounds, commands, baseline, measure):
+        """Runs each command once per round (order rotated); returns per-command times."""
+        times = {c: [] for c in commands}
+        ratios = {c: [] for c in commands}
+        for r in range(rounds):
+            order = commands[r % len(commands):] + commands[: r % len(commands)]
+            this_round = {}
+            for c in order:
+                this_round[c] = measure(c, r)
+                times[c].append(this_round[c])
+            for c in commands:
+                ratios[c].append(this_round[c] / this_round[baseline])
+            print(f"   {label} round {r + 1}/{rounds}: "
+                  + ", ".join(f"{c.split(' &&')[0][:24]} {fmt_s(this_round[c])}" for c in commands),
+                  flush=True)
+        return times, ratios
+
+    def scan(self, set_name, folder, rounds):
+        commands = {
+            "`du -sb`": f"du -sb {folder}",
+            "`diskus -b`": f"diskus -b {folder}",
+            "ours: `backup-relocator-cli scan`": f"{CLI} scan {folder}",
+        }
+        names = list(commands)
+        runs = 1 if self.quick else 5
+        times, ratios = self.rounds(
+            "scan", rounds * 2, names, names[0],
+            lambda c, _r: hyperfine(commands[c], runs=runs, warmup=1),
+        )
+        self.results.setdefault(set_name, {})["scan"] = (names, times, ratios, names[0])
+
+    def copies(self, set_name, folder, rounds):
+        s = shlex.quote(str(folder))
+        d = lambda tag: self.fs.dst / tag  # noqa: E731
+        commands = {
+            "`cp -a && sync`": lambda t: f"cp -a {s} {d(t)} && sync",
+            "`rsync -a && sync`": lambda t: f"rsync -a {s}/ {d(t)}/ && sync",
+            "`xcp -r && sync`": lambda t: f"xcp -r {s} {d(t)} && sync",
+            "`fcp && sync`": lambda t: f"fcp {s} {d(t)} && sync",
+            "ours: `copy` (durable)": lambda t: f"{CLI} copy {s} {d(t)}",
+            "ours: `copy --json` (with progress)": lambda t: f"{CLI} copy --json {s} {d(t)} > /dev/null",
+            "`cp -a && diff -rq && sync`": lambda t: f"cp -a {s} {d(t)} && diff -rq {s} {d(t)} && sync",
+            "`rsync -a && rsync -a --checksum --dry-run && sync`":
+                lambda t: f"rsync -a {s}/ {d(t)}/ && rsync -a --checksum --dry-run {s}/ {d(t)}/ && sync",
+            "ours: `copy --verify full` (BLAKE3)": lambda t: f"{CLI} copy --verify full {s} {d(t)}",
+        }
+        names = list(commands)
+
+        def measure(c, r):
+            tag = f"copy-r{r}-{names.index(c)}"
+            drop_tree(d(tag))
+            try:
+                return hyperfine(commands[c](tag))
+            finally:
+                drop_tree(d(tag))
+
+        times, ratios = self.rounds("copy", rounds, names, names[0], measure)
+        self.results[set_name]["copy"] = (names, times, ratios, names[0])
+
+    def move(self, set_name, folder, rounds):
+        """Our whole move against the manual recipe, phase by phase."""
+        ours_phases, recipe_phases = [], []
+        for r in range(rounds):
+            for who in (["ours", "recipe"] if r % 2 == 0 else ["recipe", "ours"]):
+                src_parent = self.fs.src / f"move-{who}-{r}"
+                src = src_parent / "Backup"
+                dst = self.fs.dst / f"move-{who}-{r}"
+                src_parent.mkdir()
+                dst.mkdir()
+                sh(f"cp -a {folder} {src}")  # a fresh original to move (untimed)
+                sh("sync")
+                if who == "ours":
+                    ours_phases.append(self._our_move(src, dst))
+                else:
+                    recipe_phases.append(self._recipe(src, dst))
+                drop_tree(dst)
+                drop_tree(src_parent)
+            print(f"   move round {r + 1}/{rounds}: ours {fmt_s(ours_phases[-1]['total'])}, "
+                  f"recipe {fmt_s(recipe_phases[-1]['total'])}", flush=True)
+        self.results[set_name]["move"] = (ours_phases, recipe_phases)
+
+    def _our_move(self, src, dst):
+        start = time.perf_counter()
+        marks = []
+        p = subprocess.Popen(
+            [str(CLI), "move", "--source", str(src), "--to", str(dst), "--yes", "--json"],
+            stdout=subprocess.PIPE, text=True,
+        )
+        for line in p.stdout:
+            event = json.loads(line)
+            if event.get("event") == "phase":
+                marks.append((event["phase"], time.perf_counter() - start))
+        if p.wait() != 0:
+            raise SystemExit(f"our move failed: {src} -> {dst}")
+        total = time.perf_counter() - start
+        phases = {"total": total}
+        bounds = marks + [("end", total)]
+        for (name, t0), (_, t1) in zip(bounds, bounds[1:]):
+            phases[name] = phases.get(name, 0) + (t1 - t0)
+        return phases
+
+    def _recipe(self, src, dst):
+        phases = {}
+        start = time.perf_counter()
+        for name, cmd in [
+            ("cp -a", f"cp -a {src} {dst}/Backup"),
+            ("rm -rf", f"rm -rf {src}"),
+            ("ln -s", f"ln -s {dst}/Backup {src}"),
+        ]:
+            t = time.perf_counter()
+            sh(cmd)
+            phases[name] = time.perf_counter() - t
+        phases["total"] = time.perf_counter() - start
+        t = time.perf_counter()
+        sh("sync")
+        phases["sync"] = time.perf_counter() - t
+        return phases
+
+    def memory(self, set_name, folder, totals):
+        src_parent = self.fs.src / "mem-move"
+        dst = self.fs.dst / "mem-move"
+        src_parent.mkdir()
+        dst.mkdir()
+        scan_mb = peak_rss_mb(f"{CLI} scan {folder}")
+        du_mb = peak_rss_mb(f"du -sb {folder}")
+        sh(f"cp -a {folder} {src_parent}/Backup")
+        sh("sync")
+        move_mb = peak_rss_mb(f"{CLI} move --source {src_parent}/Backup --to {dst} --yes")
+        drop_tree(dst)
+        drop_tree(src_parent)
+        self.results.setdefault("memory", []).append(
+            (set_name, totals["files"], scan_mb, move_mb, du_mb)
+        )
+        print(f"   memory {set_name}: scan {scan_mb:.0f} MB, move {move_mb:.0f} MB, du {du_mb:.0f} MB",
+              flush=True)
+
+
+def machine():
+    cpu = out("lscpu | sed -n 's/^Model name: *//p'")
+    mem = int(out("awk '/MemTotal/ {print $2}' /proc/meminfo") or 0) / 1024 / 1024
+    rootfs = out("findmnt -no FSTYPE,OPTIONS /")
+    load = out("cut -d' ' -f1-3 /proc/loadavg")
+    return [
+        f"- {platform.system()} {platform.release()}, {os.cpu_count()} cores ({cpu}), {mem:.0f} GiB RAM",
+        f"- Source and destination: two loop-mounted ext4 images (journal on, `noatime`) on the "
+        f"root disk (`{rootfs}`)",
+        f"- Load average at the start: {load}",
+        "- " + "; ".join(
+            out(c) for c in [
+                f"{CLI} --version", "cp --version | head -1", "du --version | head -1",
+                "rsync --version | head -1", "xcp --version", "echo fcp 0.2.1, patched to build",
+                "diskus --version", "hyperfine --version",
+            ]
+        ),
+        f"- Commit {out('git -C ' + str(ROOT) + ' rev-parse --short HEAD')}, "
+        f"{datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC",
+    ]
+
+
+GOALS = {
+    # (group, command, reference command, limit)
+    "scan": ("ours: `backup-relocator-cli scan`", "`du -sb`", 0.65),
+    "copy": ("ours: `copy` (durable)", "`xcp -r && sync`", 0.9),
+    "verify": ("ours: `copy --verify full` (BLAKE3)", "`xcp -r && sync`", 1.2),
+    "progress": ("ours: `copy --json` (with progress)", "ours: `copy` (durable)", 1.02),
+}
+
+
+def pair_ratios(times, a, b):
+    return [x / y for x, y in zip(times[a], times[b])]
+
+
+def report(bench, sets, quick):
+    lines = [
+        "# Benchmarks" if not quick else "# Benchmarks (quick CI run: one tiny set, one round)",
+        "",
+        "Written by `scripts/bench.sh` (which runs `scripts/bench.py`); do not edit by hand.",
+        "",
+        "## Machine and tools",
+        "",
+        *machine(),
+        "",
+        "## Method",
+        "",
+        "- Sample backups from the project's seeded generator (`backup-relocator-cli sample`, "
+        "built with a real SQLite `Manifest.db`): per device `Info.plist`, binary `Manifest.plist` "
+        "and `Status.plist`, `Manifest.db` with a ~1 KB row per file, and `00`–`ff` folders of "
+        "SHA-1-named files: 55 % 64 B–4 KiB, 35 % 4–64 KiB, 8 % 64–256 KiB, 2 % 256 KiB–1 MiB, "
+        "three app databases of 0.1–30 MB, the rest photos (1–8 MB) and videos (8–200 MB). "
+        "Incompressible content.",
+        "- Every copy goes to a fresh folder on the destination file system, which is a different "
+        "file system from the source (so `copy_file_range` cannot shortcut). Deleting it afterwards, "
+        "then `sync`, is not timed.",
+        "- Page cache: **warm for the source** (it was just written, and 24 GiB of RAM hold it); "
+        "writes end on the disk: every copy command ends with `sync`, and ours flushes the "
+        "destination with `syncfs` itself.",
+        "- Each round runs every command of a group once, in an order rotated from round to round; "
+        "ratios are taken inside a round (pair by pair) and summarised as median (min–max) over "
+        "rounds. Times are hyperfine's (one run per command per round; scans: median of 5 runs "
+        "after a warm-up).",
+        "",
+    ]
+    goal_rows = []
+    for set_name in sets:
+        res = bench.results.get(set_name, {})
+        lines += [f"## {set_name}", ""]
+        for group in ("scan", "copy"):
+            if group not in res:
+                continue
+            names, times, ratios, base = res[group]
+            lines += [
+                f"### {'Size scan' if group == 'scan' else 'Copy to another file system, until on the disk'}",
+                "",
+                f"| command | time, median (min–max) | ratio to {base}, pair by pair |",
+                "|---|---|---|",
+            ]
+            for n in names:
+                lines.append(f"| {n} | {summary(times[n])} | {ratio_summary(ratios[n])} |")
+            lines.append("")
+            checks = [("scan", GOALS["scan"])] if group == "scan" else [
+                ("copy", GOALS["copy"]), ("verify", GOALS["verify"]), ("progress", GOALS["progress"])]
+            for goal, (a, b, limit) in checks:
+                r = pair_ratios(times, a, b)
+                goal_rows.append((set_name, goal, a, b, limit, r))
+        if "move" in res:
+            ours, recipe = res["move"]
+            lines += [
+                "### The whole move: ours (copy, verify with BLAKE3, link, delete, all durable) "
+                "vs `cp -a SRC DST && rm -rf SRC && ln -s DST SRC`",
+                "",
+                "| phase | ours, median (min–max) | | recipe phase | recipe, median (min–max) |",
+                "|---|---|---|---|---|",
+            ]
+            our_keys = [k for k in ours[0] if k != "total"]
+            rec_keys = [k for k in recipe[0] if k != "total"]
+            for i in range(max(len(our_keys), len(rec_keys))):
+                a = our_keys[i] if i < len(our_keys) else ""
+                b = rec_keys[i] if i < len(rec_keys) else ""
+                lines.append(
+                    f"| {a} | {summary([o.get(a, 0) for o in ours]) if a else ''} | | "
+                    f"{b} | {summary([x[b] for x in recipe]) if b else ''} |"
+                )
+            lines.append(
+                f"| **total** | **{summary([o['total'] for o in ours])}** | | **total (without sync)** "
+                f"| **{summary([x['total'] for x in recipe])}** |"
+            )
+            lines.append("")
+            r = [o["total"] / x["total"] for o, x in zip(ours, recipe)]
+            goal_rows.append((set_name, "move", "our move", "the manual recipe", 1.0, r))
+            lines.append(
+                "The recipe's `sync` is listed apart: the recipe as people type it does not wait "
+                "for the disk; our move does, at the end of the copy.")
+            lines.append("")
+    if "memory" in bench.results:
+        lines += [
+            "## Peak memory against file count (`/usr/bin/time -v`, maximum resident set size)",
+            "",
+            "| set | files | ours: `scan` | ours: `move` (full verification) | `du -sb` |",
+            "|---|---|---|---|---|",
+        ]
+        for set_name, files, scan_mb, move_mb, du_mb in bench.results["memory"]:
+            lines.append(f"| {set_name} | {files:,} | {scan_mb:.0f} MB | {move_mb:.0f} MB | {du_mb:.0f} MB |")
+        lines.append("")
+        worst = max(m[3] for m in bench.results["memory"])
+        goal_rows.append(("all sets", "memory", "peak RSS of move", "150 MB", 150, [worst]))
+    lines += ["## Goals (issue 5), from the ratios above", "",
+              "| set | goal | measured (median, min–max) | limit | met |", "|---|---|---|---|---|"]
+    for set_name, goal, a, b, limit, r in goal_rows:
+        if goal == "memory":
+            lines.append(f"| {set_name} | {a} | {r[0]:.0f} MB | < {limit} MB | {'yes' if r[0] < limit else 'no'} |")
+            continue
+        med = statistics.median(r)
+        lines.append(
+            f"| {set_name} | {goal}: {a} / {b} | {ratio_summary(r)} | ≤ {limit} | "
+            f"{'yes' if med <= limit else 'no'} |"
+        )
+    lines.append("")
+    target = (WORK / "BENCHMARKS-quick.md") if quick else (ROOT / "docs" / "BENCHMARKS.md")
+    target.write_text("\n".join(lines))
+    (WORK / ("results-quick.json" if quick else "results.json")).write_text(
+        json.dumps(bench.results, indent=1, default=str))
+    print(f"bench.py: wrote {target}")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="one tiny set, one round (CI)")
+    args = parser.parse_args()
+    if os.geteuid() != 0:
+        raise SystemExit("bench.py mounts loop file systems: run it as root")
+    sets = QUICK_SETS if args.quick else FULL_SETS
+    fs = FileSystems(src_gib=2 if args.quick else 16, dst_gib=2 if args.quick else 16)
+    try:
+        bench = Bench(fs, args.quick)
+        for seed, (name, shape) in enumerate(sets.items(), start=1):
+            folder, totals = bench.generate(name, shape, seed)
+            rounds = shape[3]
+            bench.scan(name, folder, rounds)
+            bench.copies(name, folder, rounds)
+            bench.move(name, folder, rounds)
+            bench.memory(name, folder, totals)
+            drop_tree(folder.parent)
+        if not args.quick:
+            name, shape = HUGE_SET
+            folder, totals = bench.generate(name, shape, 9)
+            bench.scan(name, folder, 1)
+            bench.memory(name, folder, totals)
+        report(bench, list(sets) + ([] if args.quick else [HUGE_SET[0]]), args.quick)
+    finally:
+        fs.close()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
