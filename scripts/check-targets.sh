@@ -12,11 +12,11 @@ export RUSTC_BOOTSTRAP=1
 export RUSTFLAGS="-D warnings"
 for target in x86_64-pc-windows-msvc aarch64-apple-darwin; do
     echo "== cargo check --target $target" >&2
-    /usr/bin/cargo check -Zbuild-std --target "$target" --workspace --features relocator/portable-hash \
+    /usr/bin/cargo check -Zbuild-std --target "$target" --workspace \
         --target-dir target/cross-check
     # The core library's unit tests run natively on these systems in the
     # GitHub workflow: make sure they at least compile here.
-    /usr/bin/cargo check -Zbuild-std --target "$target" -p relocator --tests --features portable-hash \
+    /usr/bin/cargo check -Zbuild-std --target "$target" -p relocator --tests \
         --target-dir target/cross-check
 done
 echo "check-targets.sh: Windows and macOS type-check"

@@ -4,7 +4,20 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo fmt --all --check
 cargo clippy --workspace --all-targets --locked -- -D warnings
+# Feature-gated code the default build does not compile (the benchmark's real SQLite Manifest.db).
+cargo clippy -p relocator-cli --features sqlite-manifest --locked -- -D warnings
 RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked
+# The scripts in Python, and the GitHub workflow (valid YAML, the three systems).
+scripts/setup.sh checks
+python3 -m py_compile scripts/bench.py scripts/icons.py
+python3 - <<'PY'
+import yaml
+workflow = yaml.safe_load(open(".github/workflows/ci.yml"))
+systems = set(workflow["jobs"]["test"]["strategy"]["matrix"]["os"])
+assert systems == {"ubuntu-latest", "macos-latest", "windows-latest"}, systems
+packaged = {row["os"] for row in workflow["jobs"]["package"]["strategy"]["matrix"]["include"]}
+assert packaged == systems, packaged
+PY
 if [ "${1:-}" != "--skip-tests" ]; then
     scripts/test.sh
 fi

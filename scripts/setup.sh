@@ -6,6 +6,7 @@
 #                              and LLVM's llvm-rc for the Windows resources
 #   scripts/setup.sh icons     Python's venv and Cairo, for rendering the icon files
 #   scripts/setup.sh package   what building, installing and trying the .deb needs
+#   scripts/setup.sh checks    Python's YAML reader, for checking the GitHub workflow
 #   scripts/setup.sh bench     the benchmark's tools from apt (hyperfine, rsync, GNU time, mkfs.ext4)
 # Each list is installed only if something in it is missing.
 set -euo pipefail
@@ -33,6 +34,7 @@ for part in "${@:-tests}"; do
                   libxcursor1 libxrandr2 libxi6 x11-apps imagemagick ;;
         targets) want rustc-web rust-web-src cargo-web llvm ;;
         icons) want python3-venv libcairo2 ;;
+        checks) want python3-yaml ;;
         bench) want hyperfine rsync time e2fsprogs diffutils util-linux ;;
         package) want dpkg-dev desktop-file-utils xvfb xauth imagemagick x11-utils ;;
         *) echo "unknown part: $part" >&2; exit 2 ;;

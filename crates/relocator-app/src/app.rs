@@ -57,7 +57,7 @@ pub struct AppState {
     pub destination_problems: Vec<Problem>,
     /// The user ticked "I understand…" for the warnings.
     pub accepted_warnings: bool,
-    /// Check every file's content (BLAKE3) after copying.
+    /// Check every file's content: each chunk read back and compared as it is copied.
     pub verify_full: bool,
     /// The job running, if any.
     pub worker: Option<Worker>,

@@ -19,7 +19,7 @@ pub struct Cli {
 pub enum VerifyArg {
     /// Names, sizes, times and link targets.
     Sizes,
-    /// Also every file's content (BLAKE3).
+    /// Also every file's content, read back and compared byte for byte.
     Full,
 }
 

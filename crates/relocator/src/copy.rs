@@ -3,10 +3,11 @@
 //! Files are created new (never overwriting), symbolic links are copied as
 //! links, hard links stay hard links, modification times and permission bits
 //! are kept. Small files pass through a buffer in user space (two system
-//! calls); big ones through the kernel's copy unless they are being hashed.
-//! With content verification each file is hashed (BLAKE3) while it is
-//! copied and read back right after, while it is still in the cache: no list
-//! of hashes grows with the number of files. Progress moves inside large
+//! calls); big ones through the kernel's copy unless they are being verified.
+//! With content verification every chunk written is read back at once and
+//! compared byte for byte with what was read from the original: no hash
+//! list grows with the number of files, and no second pass re-reads either
+//! tree. Progress moves inside large
 //! files, cancel is checked often, and everything is flushed to the disk
 //! once, at the end.
 
@@ -28,7 +29,7 @@ use crate::walk::{self, Entry, Visitor};
 /// Bytes copied between two cancel checks and progress updates inside a file.
 const CHUNK: u64 = 8 * 1024 * 1024;
 /// The buffer for bytes that pass through user space: small files, and any
-/// file being hashed.
+/// file being verified.
 const BUFFER: usize = 1024 * 1024;
 /// Files up to this size are read and written through the buffer: fewer
 /// system calls than the kernel's copy, which must first find out it cannot
@@ -38,8 +39,8 @@ const SMALL_FILE: u64 = 256 * 1024;
 /// What the copy should also do.
 #[derive(Debug, Clone, Copy)]
 pub struct CopyOptions {
-    /// Hash every file (BLAKE3) while copying it, read the copy back and
-    /// compare: the full verification of content.
+    /// Read every chunk back right after writing it and compare it byte for
+    /// byte with the original's: the full verification of content.
     pub verify_content: bool,
     /// At most one progress event per this interval.
     pub progress_interval: std::time::Duration,
@@ -118,6 +119,8 @@ struct Part {
     /// Extra names of hard-linked files: (first copy, new name), linked at the end.
     extra_names: Vec<(PathBuf, PathBuf)>,
     buffer: Vec<u8>,
+    /// What the copy gives back, for the comparison.
+    read_back: Vec<u8>,
 }
 
 /// The copy's visitor.
@@ -140,6 +143,7 @@ impl Visitor for Copier<'_> {
             folders: Vec::new(),
             extra_names: Vec::new(),
             buffer: Vec::new(),
+            read_back: Vec::new(),
         }
     }
 
@@ -185,7 +189,7 @@ impl Visitor for Copier<'_> {
             }
             first_names.insert(id, to.clone());
         }
-        copy_file(entry.path, &to, &meta, self, &mut part.buffer)?;
+        copy_file(entry.path, &to, &meta, self, part)?;
         if self.options.verify_content {
             part.report.bytes_verified += meta.len();
         }
@@ -287,7 +291,7 @@ fn copy_file(
     to: &Path,
     meta: &Metadata,
     copier: &Copier<'_>,
-    buffer: &mut Vec<u8>,
+    part: &mut Part,
 ) -> Result<()> {
     let mut input = File::open(from).at(from)?;
     let mut open = OpenOptions::new();
@@ -303,23 +307,31 @@ fn copy_file(
         open.mode(meta.permissions().mode() & 0o777);
     }
     let mut output = open.open(to).at(to)?;
-    let hash = if copier.options.verify_content || meta.len() <= SMALL_FILE {
-        if buffer.is_empty() {
-            buffer.resize(BUFFER, 0);
+    let verify = copier.options.verify_content;
+    if verify || meta.len() <= SMALL_FILE {
+        if part.buffer.is_empty() {
+            part.buffer.resize(BUFFER, 0);
         }
-        let mut hasher = copier.options.verify_content.then(blake3::Hasher::new);
+        if verify && part.read_back.is_empty() {
+            part.read_back.resize(BUFFER, 0);
+        }
         let mut since_check = 0u64;
+        let mut first = true;
         loop {
-            let n = match input.read(buffer) {
+            let n = match input.read(&mut part.buffer) {
                 Ok(0) => break,
                 Ok(n) => n,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
                 Err(e) => return Err(Error::io(from, e)),
             };
-            if let Some(h) = hasher.as_mut() {
-                h.update(&buffer[..n]);
+            output.write_all(&part.buffer[..n]).at(to)?;
+            if verify {
+                if first {
+                    damage_point("copy-damage-before-readback", to);
+                }
+                read_back_equal(&mut output, to, &part.buffer[..n], &mut part.read_back)?;
             }
-            output.write_all(&buffer[..n]).at(to)?;
+            first = false;
             since_check += n as u64;
             copier.counter.add_bytes(n as u64, from);
             if since_check >= CHUNK {
@@ -327,7 +339,6 @@ fn copy_file(
                 copier.cancel.check()?;
             }
         }
-        hasher.map(|h| h.finalize())
     } else {
         // `io::copy` between files uses the kernel's copy (copy_file_range,
         // sendfile) on Linux; chunks let progress and cancel work inside big files.
@@ -351,23 +362,13 @@ fn copy_file(
                 break;
             }
         }
-        None
-    };
+    }
     // A file that changed while we read it would give a copy of no moment in time.
     let after = input.metadata().at(from)?;
     if after.len() != meta.len() || after.modified().ok() != meta.modified().ok() {
         return Err(Error::ChangedDuringCopy {
             path: from.to_owned(),
         });
-    }
-    if let Some(original) = hash {
-        damage_point("copy-damage-before-readback", to);
-        if read_back_hash(&mut output, to, buffer, copier.cancel)? != original {
-            return Err(Error::Mismatch {
-                path: to.to_owned(),
-                what: "its content differs from the original".to_owned(),
-            });
-        }
     }
     let mut times = fs::FileTimes::new();
     if let Ok(m) = meta.modified() {
@@ -381,31 +382,26 @@ fn copy_file(
     Ok(())
 }
 
-/// The BLAKE3 hash of what the file system gives back for the file just written.
-fn read_back_hash(
+/// Reads back the `written.len()` bytes just written to `output` (its
+/// position is right after them) and compares them with `written`.
+fn read_back_equal(
     output: &mut File,
     to: &Path,
-    buffer: &mut [u8],
-    cancel: &Cancel,
-) -> Result<blake3::Hash> {
-    output.rewind().at(to)?;
-    let mut hasher = blake3::Hasher::new();
-    let mut since_check = 0;
-    loop {
-        let n = match output.read(buffer) {
-            Ok(0) => break,
-            Ok(n) => n,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(Error::io(to, e)),
-        };
-        hasher.update(&buffer[..n]);
-        since_check += n;
-        if since_check >= BUFFER * 8 {
-            since_check = 0;
-            cancel.check()?;
-        }
+    written: &[u8],
+    read_back: &mut [u8],
+) -> Result<()> {
+    let len = written.len();
+    let back = i64::try_from(len).expect("a chunk is at most a few MiB");
+    output.seek(io::SeekFrom::Current(-back)).at(to)?;
+    output.read_exact(&mut read_back[..len]).at(to)?;
+    if read_back[..len] == *written {
+        Ok(())
+    } else {
+        Err(Error::Mismatch {
+            path: to.to_owned(),
+            what: "its content differs from the original".to_owned(),
+        })
     }
-    Ok(hasher.finalize())
 }
 
 fn apply_folder_metadata(dir: &Path, meta: &Metadata) -> Result<()> {

@@ -21,8 +21,8 @@ pub enum VerifyMode {
     /// Names, types, sizes, link targets and times.
     #[default]
     Sizes,
-    /// All of that, and every file's content by BLAKE3, read back right
-    /// after it is written.
+    /// All of that, and every file's content, read back right after it is
+    /// written and compared byte for byte with the original's.
     Full,
 }
 
