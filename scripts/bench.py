@@ -6,7 +6,7 @@ Everything happens on two fresh loop-mounted ext4 file systems (a source and
 a destination: a real cross-volume copy, away from this machine's root file
 system, which has no journal and slow discards). Every copy goes into a fresh
 folder; deleting it afterwards is never timed. Each round runs every command
-of a group once, in a rotated order, and ratios are taken inside the round
+of a group once, in a shuffled order, and ratios are taken inside the round
 (pair by pair), then summarised as median and min-max over the rounds.
 
   scripts/bench.py            full run, writes docs/BENCHMARKS.md (~20 minutes)
@@ -32,6 +32,7 @@ import time
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 WORK = ROOT / "target" / "bench"
 CLI = ROOT / "target" / "release" / "backup-relocator-cli"
+CLI_Q = shlex.quote(str(CLI))  # for shell commands
 
 # name -> (devices, files per device, bytes per device, rounds)
 FULL_SETS = {
@@ -72,24 +73,27 @@ class FileSystems:
 
     def _make(self, name, gib, bytes_per_inode):
         image = WORK / f"{name}.img"
-        mount = WORK / f"mnt-{name}"
+        # Mounted outside the repository, so the paths in commands have no spaces.
+        mount = pathlib.Path(f"/mnt/backup-relocator-bench-{name}")
         if os.path.ismount(mount):
             sh(f"umount {mount}")
         image.unlink(missing_ok=True)
+        img = shlex.quote(str(image))
         # Written in full up front: writing into a sparse (or merely
         # fallocated) image makes the host file system allocate or convert
         # blocks mid-benchmark, which whichever command comes first pays for.
-        sh(f"dd if=/dev/zero of={image} bs=16M count={gib * 64} oflag=direct status=none")
+        sh(f"dd if=/dev/zero of={img} bs=16M count={gib * 64} oflag=direct status=none")
         # Inode tables and journal written now, not by a background thread mid-benchmark.
-        sh(f"mkfs.ext4 -q -F -i {bytes_per_inode} -E lazy_itable_init=0,lazy_journal_init=0 {image}")
+        sh(f"mkfs.ext4 -q -F -i {bytes_per_inode} -E lazy_itable_init=0,lazy_journal_init=0 {img}")
         mount.mkdir(exist_ok=True)
-        sh(f"mount -o loop,noatime {image} {mount}")
+        sh(f"mount -o loop,noatime {img} {mount}")
         self.mounts.append((mount, image))
         return mount
 
     def close(self):
         for mount, image in self.mounts:
             subprocess.run(["umount", str(mount)], check=False)
+            mount.rmdir()
             image.unlink(missing_ok=True)
 
 
@@ -146,12 +150,12 @@ class Bench:
         folder.parent.mkdir()
         t = time.perf_counter()
         sh(
-            f"{CLI} sample {folder} --seed {seed} --devices {devices} --files {files} --bytes {size}",
+            f"{CLI_Q} sample {folder} --seed {seed} --devices {devices} --files {files} --bytes {size}",
             stdout=subprocess.DEVNULL,
         )
         sh("sync")
         took = time.perf_counter() - t
-        totals = json.loads(out(f"{CLI} scan {folder} --json"))
+        totals = json.loads(out(f"{CLI_Q} scan {folder} --json"))
         print(f"== {name}: {totals['bytes'] / 1e9:.2f} GB in {totals['files']} files "
               f"(generated in {took:.0f} s)", flush=True)
         return folder, totals
@@ -184,7 +188,7 @@ class Bench:
         commands = {
             "`du -sb`": f"du -sb {folder}",
             "`diskus -b`": f"diskus -b {folder}",
-            "ours: `backup-relocator-cli scan`": f"{CLI} scan {folder}",
+            "ours: `backup-relocator-cli scan`": f"{CLI_Q} scan {folder}",
         }
         names = list(commands)
         runs = 1 if self.quick else 5
@@ -196,18 +200,23 @@ class Bench:
 
     def copies(self, set_name, folder, rounds):
         s = shlex.quote(str(folder))
-        d = lambda tag: self.fs.dst / tag  # noqa: E731
+        def d(tag):
+            return self.fs.dst / tag
+
+        def q(tag):
+            return shlex.quote(str(d(tag)))
+
         commands = {
-            "`cp -a && sync`": lambda t: f"cp -a {s} {d(t)} && sync",
-            "`rsync -a && sync`": lambda t: f"rsync -a {s}/ {d(t)}/ && sync",
-            "`xcp -r && sync`": lambda t: f"xcp -r {s} {d(t)} && sync",
-            "`fcp && sync`": lambda t: f"fcp {s} {d(t)} && sync",
-            "ours: `copy` (durable)": lambda t: f"{CLI} copy {s} {d(t)}",
-            "ours: `copy --json` (with progress)": lambda t: f"{CLI} copy --json {s} {d(t)} > /dev/null",
-            "`cp -a && diff -rq && sync`": lambda t: f"cp -a {s} {d(t)} && diff -rq {s} {d(t)} && sync",
+            "`cp -a && sync`": lambda t: f"cp -a {s} {q(t)} && sync",
+            "`rsync -a && sync`": lambda t: f"rsync -a {s}/ {q(t)}/ && sync",
+            "`xcp -r && sync`": lambda t: f"xcp -r {s} {q(t)} && sync",
+            "`fcp && sync`": lambda t: f"fcp {s} {q(t)} && sync",
+            "ours: `copy` (durable)": lambda t: f"{CLI_Q} copy {s} {q(t)}",
+            "ours: `copy --json` (with progress)": lambda t: f"{CLI_Q} copy --json {s} {q(t)} > /dev/null",
+            "`cp -a && diff -rq && sync`": lambda t: f"cp -a {s} {q(t)} && diff -rq {s} {q(t)} && sync",
             "`rsync -a && rsync -a --checksum --dry-run && sync`":
-                lambda t: f"rsync -a {s}/ {d(t)}/ && rsync -a --checksum --dry-run {s}/ {d(t)}/ && sync",
-            "ours: `copy --verify full` (read back, byte for byte)": lambda t: f"{CLI} copy --verify full {s} {d(t)}",
+                lambda t: f"rsync -a {s}/ {q(t)}/ && rsync -a --checksum --dry-run {s}/ {q(t)}/ && sync",
+            "ours: `copy --verify full` (read back, byte for byte)": lambda t: f"{CLI_Q} copy --verify full {s} {q(t)}",
         }
         names = list(commands)
 
@@ -287,11 +296,11 @@ class Bench:
         dst = self.fs.dst / "mem-move"
         src_parent.mkdir()
         dst.mkdir()
-        scan_mb = peak_rss_mb(f"{CLI} scan {folder}")
+        scan_mb = peak_rss_mb(f"{CLI_Q} scan {folder}")
         du_mb = peak_rss_mb(f"du -sb {folder}")
         sh(f"cp -a {folder} {src_parent}/Backup")
         sh("sync")
-        move_mb = peak_rss_mb(f"{CLI} move --source {src_parent}/Backup --to {dst} --yes")
+        move_mb = peak_rss_mb(f"{CLI_Q} move --source {src_parent}/Backup --to {dst} --yes")
         drop_tree(dst)
         drop_tree(src_parent)
         self.results.setdefault("memory", []).append(
@@ -313,7 +322,7 @@ def machine():
         f"- Load average at the start: {load}",
         "- " + "; ".join(
             out(c) for c in [
-                f"{CLI} --version", "cp --version | head -1", "du --version | head -1",
+                f"{CLI_Q} --version", "cp --version | head -1", "du --version | head -1",
                 "rsync --version | head -1", "xcp --version", "echo fcp 0.2.1, patched to build",
                 "diskus --version", "hyperfine --version",
             ]
@@ -362,7 +371,7 @@ def report(bench, sets, quick):
         "- Page cache: **warm for the source** (it was just written, and 24 GiB of RAM hold it); "
         "writes end on the disk: every copy command ends with `sync`, and ours flushes the "
         "destination with `syncfs` itself.",
-        "- Each round runs every command of a group once, in an order rotated from round to round; "
+        "- Each round runs every command of a group once, in a shuffled order (seeded); "
         "ratios are taken inside a round (pair by pair) and summarised as median (min–max) over "
         "rounds. Times are hyperfine's (one run per command per round; scans: median of 5 runs "
         "after a warm-up).",

@@ -32,7 +32,7 @@ if [ ! -x "$tools/bin/fcp" ]; then
     tar xzf "$crate" -C "$src"
     sed -i 's/let args: Box<_> = env::args/let args: Box<[String]> = env::args/' "$src/fcp-0.2.1/src/main.rs"
     sed -i '47s/err));$/err))/' "$src/fcp-0.2.1/src/filesystem.rs"
-    cargo install --locked --quiet --root "$tools" --path "$src/fcp-0.2.1"
+    cargo install --locked --quiet --force --root "$tools" --path "$src/fcp-0.2.1"
     rm -rf "$src"
 fi
 cargo build --release --locked -p relocator-cli --features sqlite-manifest

@@ -21,6 +21,7 @@ echo "== declared dependencies: $(dpkg-deb -f "$deb" Depends)"
 # bring in what the package declares but the machine lacks.
 if ! dpkg -i "$deb"; then
     echo "== installing the declared dependencies that are missing"
+    apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -f -y -qq --no-install-recommends >/dev/null \
         || fail "apt could not install the package's dependencies"
 fi
@@ -38,8 +39,9 @@ for size in 32x32 128x128 256x256; do
     [ -f "$icon" ] || fail "$icon is missing"
     [ "$(identify -format '%wx%h' "$icon")" = "$size" ] || fail "$icon is not $size"
 done
-if ldd /usr/bin/$name | grep -q "not found"; then
-    ldd /usr/bin/$name >&2
+libraries=$(ldd /usr/bin/$name)
+if grep -q "not found" <<<"$libraries"; then
+    echo "$libraries" >&2
     fail "the binary needs a library that is not installed"
 fi
 
@@ -66,13 +68,15 @@ grep -q 'page shown page=Overview' "$log" || { cat "$log" >&2 || true; fail "the
 sleep 1
 shot=target/packages/installed-app.png
 DISPLAY="$display" import -window root "$shot"
-DISPLAY="$display" xwininfo -root -tree | grep -q '"Backup Relocator"' || fail "no window titled Backup Relocator"
+windows=$(DISPLAY="$display" xwininfo -root -tree)
+grep -q '"Backup Relocator"' <<<"$windows" || fail "no window titled Backup Relocator"
 colours=$(identify -format '%k' "$shot")
 spread=$(convert "$shot" -colorspace Gray -format '%[fx:standard_deviation]' info:)
 echo "screenshot $shot: $colours colours, grey standard deviation $spread"
 [ "$colours" -gt 50 ] || fail "the screenshot is blank ($colours colours)"
 awk -v s="$spread" 'BEGIN { exit !(s > 0.05) }' || fail "the screenshot is nearly uniform"
-kill $app; wait $app 2>/dev/null || true
+kill $app || fail "the app died before it was closed"
+wait $app 2>/dev/null || true
 app=""
 
 echo "== removal"

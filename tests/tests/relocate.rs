@@ -223,13 +223,21 @@ fn a_copy_damaged_after_writing_is_caught_and_the_move_undone() {
     let before = digest(&source);
     let drive = Drive::mount("256m", "");
     let out = std::process::Command::new(CLI)
-        .args(source_to("move", &source, drive.path(), &["--yes", "--verify", "full"]))
+        .args(source_to(
+            "move",
+            &source,
+            drive.path(),
+            &["--yes", "--verify", "full"],
+        ))
         .env("FAILPOINTS", "copy-damage-before-readback=1*return")
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
     let msg = stderr(&out);
-    assert!(msg.contains("its content differs from the original"), "{msg}");
+    assert!(
+        msg.contains("its content differs from the original"),
+        "{msg}"
+    );
     assert_untouched(&source, &before, drive.path());
 }
 

@@ -140,11 +140,11 @@ impl Visitor for Sizing<'_> {
 mod tests {
     use super::*;
     use crate::progress::NoProgress;
-    use std::fs;
 
     #[cfg(unix)]
     #[test]
     fn counts_bytes_and_files_once_per_hard_link_and_never_follows_links() {
+        use std::fs;
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path().join("tree");
         fs::create_dir_all(root.join("a/b")).unwrap();

@@ -251,13 +251,11 @@ mod tests {
         let (_d, a, b) = tree();
         copy_all(&a, &b);
         fs::write(b.join("extra"), b"").unwrap();
-        let err =
-            verify_tree(&a, &b, &NoProgress, &Cancel::new()).unwrap_err();
+        let err = verify_tree(&a, &b, &NoProgress, &Cancel::new()).unwrap_err();
         assert!(err.to_string().contains("entries"), "{err}");
         fs::remove_file(b.join("extra")).unwrap();
         fs::remove_file(b.join("Info.plist")).unwrap();
-        let err =
-            verify_tree(&a, &b, &NoProgress, &Cancel::new()).unwrap_err();
+        let err = verify_tree(&a, &b, &NoProgress, &Cancel::new()).unwrap_err();
         assert!(err.to_string().contains("missing"), "{err}");
     }
 
@@ -271,8 +269,7 @@ mod tests {
             .unwrap();
         f.set_modified(std::time::SystemTime::now() + Duration::from_mins(1))
             .unwrap();
-        let err =
-            verify_tree(&a, &b, &NoProgress, &Cancel::new()).unwrap_err();
+        let err = verify_tree(&a, &b, &NoProgress, &Cancel::new()).unwrap_err();
         assert!(matches!(err, Error::ChangedDuringCopy { .. }), "{err}");
     }
 }

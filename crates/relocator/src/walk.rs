@@ -1,8 +1,9 @@
 //! A parallel tree walk shared by the scan, the copy and the verification.
 //! Several threads take folders from one queue; each reads a folder, hands
 //! every entry to a [`Visitor`] and queues the subfolders it wants entered.
-//! A file's type comes from the folder listing, and its metadata is read
-//! relative to its folder (`fstatat`), so no full path is resolved twice.
+//! A file's type comes from the folder listing, and on Linux its metadata is
+//! read relative to the open folder (`fstatat`), so no full path is resolved
+//! twice.
 //! Never follows links. Memory is bounded by the folders waiting in the
 //! queue, not by the number of files.
 
@@ -29,21 +30,26 @@ pub struct Entry<'a> {
     pub depth: usize,
     /// Its type as the folder listing gave it (a link is a link).
     pub file_type: FileType,
-    dir_entry: &'a DirEntry,
+    /// The folder listing's entry for it.
+    listing: &'a DirEntry,
 }
 
 impl Entry<'_> {
     /// Its metadata, not following links.
     pub fn metadata(&self) -> Result<Metadata> {
-        self.dir_entry
-            .metadata()
-            .map_err(|e| Error::io(self.path, e))
+        // Windows' listing carries sizes and times that NTFS may not have
+        // updated while a writer has the file open: ask the file itself.
+        #[cfg(windows)]
+        let meta = fs::symlink_metadata(self.path);
+        #[cfg(not(windows))]
+        let meta = self.listing.metadata();
+        meta.map_err(|e| Error::io(self.path, e))
     }
 
     /// Its name in its folder.
     #[must_use]
     pub fn file_name(&self) -> std::ffi::OsString {
-        self.dir_entry.file_name()
+        self.listing.file_name()
     }
 }
 
@@ -110,7 +116,10 @@ pub fn walk<V: Visitor>(
             .collect();
         handles
             .into_iter()
-            .map(|h| h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+            .map(|h| {
+                h.join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
             .collect::<Vec<_>>()
     });
     let queue = shared
@@ -153,14 +162,28 @@ fn worker<V: Visitor>(shared: &Shared<'_, V>) -> V::State {
             }
         };
         let mut found = Vec::new();
-        let outcome = read_folder(shared, &folder, depth, &mut state, &mut found);
+        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            read_folder(shared, &folder, depth, &mut state, &mut found)
+        }));
         let mut q = lock();
         q.busy -= 1;
         match outcome {
-            Ok(()) => q.folders.append(&mut found),
-            Err(error) => {
+            Ok(Ok(())) => q.folders.append(&mut found),
+            Ok(Err(error)) => {
                 shared.stopping.store(true, Ordering::Relaxed);
                 q.failed.get_or_insert(error);
+            }
+            Err(panic) => {
+                // Stop the others (they would wait for this folder forever),
+                // then let the panic reach the caller through `join`.
+                shared.stopping.store(true, Ordering::Relaxed);
+                q.failed.get_or_insert(Error::io(
+                    &folder,
+                    std::io::Error::other("a walk thread panicked"),
+                ));
+                shared.changed.notify_all();
+                drop(q);
+                std::panic::resume_unwind(panic);
             }
         }
         shared.changed.notify_all();
@@ -204,7 +227,7 @@ fn read_folder<V: Visitor>(
             path: &path,
             depth: depth + 1,
             file_type,
-            dir_entry: &dir_entry,
+            listing: &dir_entry,
         };
         if visitor.visit(state, &entry)? && file_type.is_dir() {
             found.push((path, depth + 1));
@@ -216,8 +239,8 @@ fn read_folder<V: Visitor>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::io;
     use std::collections::BTreeSet;
+    use std::io;
 
     struct Names;
     impl Visitor for Names {
@@ -255,7 +278,9 @@ mod tests {
             let names: Vec<_> = all.iter().map(|(n, d)| format!("{n}@{d}")).collect();
             assert_eq!(
                 names,
-                ["1@2", "2@3", "3@4", "5@2", "a@1", "b@2", "c@3", "e@1", "skip@1"],
+                [
+                    "1@2", "2@3", "3@4", "5@2", "a@1", "b@2", "c@3", "e@1", "skip@1"
+                ],
                 "threads: {threads}"
             );
         }
@@ -277,8 +302,30 @@ mod tests {
     fn the_first_error_stops_the_walk_and_names_its_path() {
         let dir = tree();
         let err = walk(dir.path(), 2, &Cancel::new(), &FailOn("3")).unwrap_err();
-        assert!(err.to_string().contains("3"), "{err}");
+        let path = dir.path().join("a/b/c/3");
+        assert!(
+            err.to_string().contains(&path.display().to_string()),
+            "{err}"
+        );
         assert!(err.to_string().contains("refused"), "{err}");
+    }
+
+    struct PanicOn(&'static str);
+    impl Visitor for PanicOn {
+        type State = ();
+        fn state(&self) {}
+        fn visit(&self, (): &mut (), entry: &Entry<'_>) -> Result<bool> {
+            assert!(entry.file_name() != self.0, "visitor panics on {}", self.0);
+            Ok(true)
+        }
+    }
+
+    #[test]
+    fn a_panicking_visitor_reaches_the_caller_instead_of_hanging_the_walk() {
+        let dir = tree();
+        let outcome =
+            std::panic::catch_unwind(|| walk(dir.path(), 3, &Cancel::new(), &PanicOn("b")));
+        assert!(outcome.is_err(), "the panic must reach the caller");
     }
 
     #[test]

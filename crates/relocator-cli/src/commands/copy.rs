@@ -6,12 +6,12 @@ use std::path::Path;
 use std::process::ExitCode;
 use std::time::Instant;
 
+use relocator::Cancel;
 use relocator::copy::{self, CopyOptions};
 use relocator::error::IoContext as _;
 use relocator::progress::{NoProgress, ProgressSink};
 use relocator::units::format_bytes;
 use relocator::verify::{self, VerifyMode};
-use relocator::Cancel;
 use serde_json::json;
 
 use crate::args::VerifyArg;
