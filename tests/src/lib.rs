@@ -208,6 +208,19 @@ pub fn run<S: AsRef<std::ffi::OsStr>>(cli: &str, args: &[S]) -> Output {
     Command::new(cli).args(args).output().unwrap()
 }
 
+/// Runs `cli` (built with the `failpoints` feature) with `FAILPOINTS=failpoint`.
+pub fn run_with_failpoint<S: AsRef<std::ffi::OsStr>>(
+    cli: &str,
+    args: &[S],
+    failpoint: &str,
+) -> Output {
+    Command::new(cli)
+        .args(args)
+        .env("FAILPOINTS", failpoint)
+        .output()
+        .unwrap()
+}
+
 /// `VERB --source SOURCE --to TO EXTRA…`, the shape of most CLI calls in the tests.
 pub fn source_to(
     verb: &str,

@@ -9,7 +9,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use relocator::marker;
-use relocator_tests::{Drive, digest, leftovers, run, scratch, small_backup, stderr};
+use relocator_tests::{
+    Drive, digest, leftovers, run, run_with_failpoint, scratch, small_backup, stderr,
+};
 
 const CLI: &str = env!("CARGO_BIN_EXE_cli-under-test");
 
@@ -64,12 +66,21 @@ fn setup(same_volume: bool, seed: u64) -> Setup {
 }
 
 fn cli(args: &[&str], failpoint: Option<&str>) -> std::process::Output {
-    let mut cmd = Command::new(CLI);
-    cmd.args(args);
-    if let Some(fp) = failpoint {
-        cmd.env("FAILPOINTS", fp);
+    match failpoint {
+        Some(fp) => run_with_failpoint(CLI, args, fp),
+        None => run(CLI, args),
     }
-    cmd.output().unwrap()
+}
+
+/// Starts moving the setup's backups to the first drive and kills the CLI at `failpoint`.
+fn crash_move_to_first(s: &Setup, failpoint: &str) {
+    let src = s.source.to_str().unwrap();
+    let first = s.first.to_str().unwrap();
+    let crashed = cli(
+        &["move", "--source", src, "--to", first, "--yes"],
+        Some(failpoint),
+    );
+    assert!(crashed.status.code().is_none(), "not killed at {failpoint}");
 }
 
 fn crash_and_recover(op: Op, same_volume: bool, failpoint: &str, end: End) {
@@ -211,12 +222,7 @@ fn recovery_with_the_drive_missing_changes_nothing_and_says_so() {
     let s = setup(false, 99);
     let before = digest(&s.source);
     let src = s.source.to_str().unwrap();
-    let first = s.first.to_str().unwrap();
-    let crashed = cli(
-        &["move", "--source", src, "--to", first, "--yes"],
-        Some("move-set-aside=return"),
-    );
-    assert!(crashed.status.code().is_none());
+    crash_move_to_first(&s, "move-set-aside=return");
     // Unplug: unmount the first drive (its copy stays on the unmounted fs).
     assert!(
         Command::new("umount")
@@ -268,12 +274,7 @@ fn a_new_backup_folder_made_after_a_crash_is_never_merged_or_deleted() {
     let s = setup(false, 98);
     let before = digest(&s.source);
     let src = s.source.to_str().unwrap();
-    let first = s.first.to_str().unwrap();
-    let crashed = cli(
-        &["move", "--source", src, "--to", first, "--yes"],
-        Some("move-set-aside=return"),
-    );
-    assert!(crashed.status.code().is_none());
+    crash_move_to_first(&s, "move-set-aside=return");
     // iTunes starts a fresh backup folder where the original used to be.
     fs::create_dir(&s.source).unwrap();
     fs::write(s.source.join("new-backup"), b"made after the crash").unwrap();
@@ -311,14 +312,9 @@ fn a_new_backup_folder_made_after_a_crash_is_never_merged_or_deleted() {
 fn a_journal_left_for_one_folder_blocks_its_neighbours() {
     let s = setup(false, 97);
     let src = s.source.to_str().unwrap();
-    let first = s.first.to_str().unwrap();
     let neighbour = s.source.with_file_name("Other");
     small_backup(&neighbour, 96, 3);
-    let crashed = cli(
-        &["move", "--source", src, "--to", first, "--yes"],
-        Some("copied=return"),
-    );
-    assert!(crashed.status.code().is_none());
+    crash_move_to_first(&s, "copied=return");
     let out = run(
         CLI,
         &[

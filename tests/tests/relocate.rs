@@ -14,8 +14,8 @@ use relocator::relocate::{self, Options};
 use relocator::verify::VerifyMode;
 use relocator::{Cancel, Error, Progress, marker};
 use relocator_tests::{
-    Drive, QUIET, context, digest, leftovers, links, run, run_as_nobody, scratch, small_backup,
-    source_to, stderr,
+    Drive, QUIET, context, digest, leftovers, links, run, run_as_nobody, run_with_failpoint,
+    scratch, small_backup, source_to, stderr,
 };
 
 const CLI: &str = env!("CARGO_BIN_EXE_cli-under-test");
@@ -222,16 +222,16 @@ fn a_copy_damaged_after_writing_is_caught_and_the_move_undone() {
     small_backup(&source, 46, 20);
     let before = digest(&source);
     let drive = Drive::mount("256m", "");
-    let out = std::process::Command::new(CLI)
-        .args(source_to(
+    let out = run_with_failpoint(
+        CLI,
+        &source_to(
             "move",
             &source,
             drive.path(),
             &["--yes", "--verify", "full"],
-        ))
-        .env("FAILPOINTS", "copy-damage-before-readback=1*return")
-        .output()
-        .unwrap();
+        ),
+        "copy-damage-before-readback=1*return",
+    );
     assert_eq!(out.status.code(), Some(1));
     let msg = stderr(&out);
     assert!(
@@ -525,18 +525,11 @@ fn a_late_write_into_the_set_aside_original_keeps_the_original() {
     let source = root.path().join("Backup");
     let s = small_backup(&source, 53, 10);
     let drive = Drive::mount("256m", "");
-    let out = std::process::Command::new(CLI)
-        .args([
-            "move",
-            "--source",
-            source.to_str().unwrap(),
-            "--to",
-            drive.path().to_str().unwrap(),
-            "--yes",
-        ])
-        .env("FAILPOINTS", "move-set-aside=return")
-        .output()
-        .unwrap();
+    let out = run_with_failpoint(
+        CLI,
+        &source_to("move", &source, drive.path(), &["--yes"]),
+        "move-set-aside=return",
+    );
     assert!(!out.status.success());
     let aside = fs::read_dir(root.path())
         .unwrap()
