@@ -22,7 +22,6 @@ use crate::durable;
 use crate::error::{Error, IoContext as _, Result};
 use crate::faults::{crash_point, damage_point};
 use crate::file_id::shared_identity;
-use crate::marker::MARKER_FILE;
 use crate::progress::{Cancel, Progress, ProgressSink, Throttle};
 use crate::walk::{self, Entry, Visitor};
 
@@ -125,7 +124,6 @@ struct Part {
 
 /// The copy's visitor.
 struct Copier<'a> {
-    source: &'a Path,
     destination: &'a Path,
     options: CopyOptions,
     counter: Counter<'a>,
@@ -148,14 +146,7 @@ impl Visitor for Copier<'_> {
     }
 
     fn visit(&self, part: &mut Part, entry: &Entry<'_>) -> Result<bool> {
-        if entry.depth == 1 && entry.file_name() == MARKER_FILE {
-            return Ok(false);
-        }
-        let rel = entry
-            .path
-            .strip_prefix(self.source)
-            .expect("walk stays under its root");
-        let to = self.destination.join(rel);
+        let to = self.destination.join(entry.relative());
         let ft = entry.file_type;
         if ft.is_dir() {
             let meta = entry.metadata()?;
@@ -214,7 +205,6 @@ pub fn copy_tree(
 ) -> Result<CopyReport> {
     let root_meta = fs::symlink_metadata(source).at(source)?;
     let copier = Copier {
-        source,
         destination,
         options,
         counter: Counter {

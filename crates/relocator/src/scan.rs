@@ -9,7 +9,6 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::error::{Error, Result};
 use crate::file_id::shared_identity;
-use crate::marker::MARKER_FILE;
 use crate::progress::{Cancel, Progress, ProgressSink, Throttle};
 use crate::walk::{self, Entry, Visitor};
 
@@ -95,8 +94,7 @@ impl Visitor for Sizing<'_> {
             totals.links += 1;
             return Ok(false);
         }
-        // Our own marker file is not part of the backups.
-        if !ft.is_file() || (entry.depth == 1 && entry.file_name() == MARKER_FILE) {
+        if !ft.is_file() {
             return Ok(false);
         }
         let meta = match entry.metadata() {

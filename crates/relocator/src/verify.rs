@@ -10,7 +10,6 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use crate::error::{Error, IoContext as _, Result};
-use crate::marker::MARKER_FILE;
 use crate::progress::{Cancel, Progress, ProgressSink, Throttle};
 use crate::walk::{self, Entry, Visitor};
 
@@ -46,7 +45,6 @@ pub fn verify_tree(
     cancel: &Cancel,
 ) -> Result<VerifyReport> {
     let comparer = Comparer {
-        original,
         copy,
         progress,
         throttle: Throttle::new(Throttle::PROGRESS),
@@ -73,17 +71,15 @@ pub fn verify_tree(
     Ok(report)
 }
 
-/// Whether a walk should look at this entry: folders, files and links,
-/// not our root-level marker, not special files (which are never copied).
+/// Whether a walk should look at this entry: folders, files and links, not
+/// special files (which are never copied).
 fn compared(entry: &Entry<'_>) -> bool {
     let ft = entry.file_type;
-    (ft.is_dir() || ft.is_file() || ft.is_symlink())
-        && !(entry.depth == 1 && entry.file_name() == MARKER_FILE)
+    ft.is_dir() || ft.is_file() || ft.is_symlink()
 }
 
 /// The verification's visitor: each original entry against the copy's.
 struct Comparer<'a> {
-    original: &'a Path,
     copy: &'a Path,
     progress: &'a dyn ProgressSink,
     throttle: Throttle,
@@ -101,11 +97,7 @@ impl Visitor for Comparer<'_> {
         if !compared(entry) {
             return Ok(false);
         }
-        let rel = entry
-            .path
-            .strip_prefix(self.original)
-            .expect("walk stays under its root");
-        let theirs = self.copy.join(rel);
+        let theirs = self.copy.join(entry.relative());
         let a = entry.metadata()?;
         let b = match fs::symlink_metadata(&theirs) {
             Ok(m) => m,

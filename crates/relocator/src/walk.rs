@@ -4,8 +4,9 @@
 //! A file's type comes from the folder listing, and on Linux its metadata is
 //! read relative to the open folder (`fstatat`), so no full path is resolved
 //! twice.
-//! Never follows links. Memory is bounded by the folders waiting in the
-//! queue, not by the number of files.
+//! Never follows links. Our marker file at the root is not part of the
+//! backups: no visitor ever sees it. Memory is bounded by the folders waiting
+//! in the queue, not by the number of files.
 
 use std::fs::{self, DirEntry, FileType, Metadata};
 use std::path::{Path, PathBuf};
@@ -13,6 +14,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Condvar, Mutex};
 
 use crate::error::{Error, Result};
+use crate::marker::MARKER_FILE;
 use crate::progress::Cancel;
 
 /// Threads a walk uses by default: two even on two cores (much of a copy is
@@ -26,6 +28,8 @@ pub fn default_threads() -> usize {
 pub struct Entry<'a> {
     /// Its full path.
     pub path: &'a Path,
+    /// The walk's root.
+    root: &'a Path,
     /// 1 for the root's children, 2 for theirs, and so on.
     pub depth: usize,
     /// Its type as the folder listing gave it (a link is a link).
@@ -44,6 +48,14 @@ impl Entry<'_> {
         #[cfg(not(windows))]
         let meta = self.listing.metadata();
         meta.map_err(|e| Error::io(self.path, e))
+    }
+
+    /// Its path below the walk's root.
+    #[must_use]
+    pub fn relative(&self) -> &Path {
+        self.path
+            .strip_prefix(self.root)
+            .expect("a walk stays under its root")
     }
 
     /// Its name in its folder.
@@ -78,6 +90,7 @@ struct Queue {
 
 /// What the threads share.
 struct Shared<'a, V> {
+    root: &'a Path,
     queue: Mutex<Queue>,
     changed: Condvar,
     /// Set with the first error, so the other threads stop mid-folder.
@@ -95,6 +108,7 @@ pub fn walk<V: Visitor>(
     visitor: &V,
 ) -> Result<Vec<V::State>> {
     let shared = Shared {
+        root,
         queue: Mutex::new(Queue {
             folders: vec![(root.to_owned(), 0)],
             busy: 0,
@@ -215,6 +229,9 @@ fn read_folder<V: Visitor>(
                 continue;
             }
         };
+        if depth == 0 && dir_entry.file_name() == MARKER_FILE {
+            continue;
+        }
         let path = dir_entry.path();
         let file_type = match dir_entry.file_type() {
             Ok(t) => t,
@@ -225,6 +242,7 @@ fn read_folder<V: Visitor>(
         };
         let entry = Entry {
             path: &path,
+            root: shared.root,
             depth: depth + 1,
             file_type,
             listing: &dir_entry,
@@ -284,6 +302,20 @@ mod tests {
                 "threads: {threads}"
             );
         }
+    }
+
+    #[test]
+    fn our_marker_is_hidden_at_the_root_only() {
+        let dir = tree();
+        fs::write(dir.path().join(MARKER_FILE), b"{}").unwrap();
+        fs::write(dir.path().join("e").join(MARKER_FILE), b"{}").unwrap();
+        let all: BTreeSet<_> = walk(dir.path(), 2, &Cancel::new(), &Names)
+            .unwrap()
+            .into_iter()
+            .flatten()
+            .collect();
+        assert!(!all.contains(&(MARKER_FILE.to_owned(), 1)), "{all:?}");
+        assert!(all.contains(&(MARKER_FILE.to_owned(), 2)), "{all:?}");
     }
 
     struct FailOn(&'static str);
