@@ -7,11 +7,8 @@ cd "$(dirname "$0")/.."
 scripts/setup.sh app
 cargo build --release -p relocator-app --example screenshot_tour --example progress_overhead
 cargo build --release -p relocator-app -p relocator-cli
-export XDG_RUNTIME_DIR="${XDG_RUNTIME_DIR:-$(mktemp -d)}"
-display=":$(( (RANDOM % 400) + 100 ))"
-Xvfb "$display" -screen 0 1400x1000x24 -nolisten tcp >/dev/null 2>&1 &
-xvfb=$!
+source scripts/virtual-display.sh
+start_virtual_display 1400x1000
 trap 'kill $xvfb 2>/dev/null || true' EXIT
-sleep 1
 python3 scripts/measure_app.py target/release/backup-relocator target/release/examples/screenshot_tour "$display" target/release/backup-relocator-cli
 target/release/examples/progress_overhead "${ROUNDS:-5}"

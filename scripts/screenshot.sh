@@ -9,12 +9,10 @@ args=("$@")
 [ ${#args[@]} -eq 0 ] && args=(--demo)
 scripts/setup.sh app
 cargo build --release -p relocator-app
-export XDG_RUNTIME_DIR="${XDG_RUNTIME_DIR:-$(mktemp -d)}"
-display=":$(( (RANDOM % 400) + 100 ))"
-Xvfb "$display" -screen 0 1024x768x24 -nolisten tcp >/dev/null 2>&1 &
-xvfb=$!
+source scripts/virtual-display.sh
+app=""
+start_virtual_display 1024x768
 trap 'kill $app $xvfb 2>/dev/null || true' EXIT
-sleep 1
 DISPLAY="$display" target/release/backup-relocator "${args[@]}" &
 app=$!
 sleep "${WAIT_SECONDS:-6}"

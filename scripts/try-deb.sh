@@ -49,12 +49,10 @@ echo "== the installed app on a virtual display"
 home=$(mktemp -d)
 export XDG_RUNTIME_DIR="$home/run"
 mkdir -m 700 "$XDG_RUNTIME_DIR"
-display=":$(( (RANDOM % 400) + 100 ))"
-Xvfb "$display" -screen 0 1024x768x24 -nolisten tcp >/dev/null 2>&1 &
-xvfb=$!
+source scripts/virtual-display.sh
 app=""
+start_virtual_display 1024x768
 trap 'kill $app $xvfb 2>/dev/null || true; rm -rf "$home"' EXIT
-sleep 1
 # Started by name from PATH, in a fresh home, as a double-click would.
 (cd "$home" && HOME="$home" DISPLAY="$display" exec $name) &
 app=$!
