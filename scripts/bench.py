@@ -31,7 +31,7 @@ import time
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 WORK = ROOT / "target" / "bench"
-CLI = ROOT / "target" / "release" / "backup-relocator-cli"
+CLI = pathlib.Path(os.environ.get("CARGO_TARGET_DIR", ROOT / "target")) / "release" / "backup-relocator-cli"
 CLI_Q = shlex.quote(str(CLI))  # for shell commands
 
 # name -> (devices, files per device, bytes per device, rounds)

@@ -10,5 +10,6 @@ cargo build --release -p relocator-app -p relocator-cli
 source scripts/virtual-display.sh
 start_virtual_display 1400x1000
 trap 'kill $xvfb 2>/dev/null || true' EXIT
-python3 scripts/measure_app.py target/release/backup-relocator target/release/examples/screenshot_tour "$display" target/release/backup-relocator-cli
-target/release/examples/progress_overhead "${ROUNDS:-5}"
+built="${CARGO_TARGET_DIR:-target}/release"
+python3 scripts/measure_app.py "$built/backup-relocator" "$built/examples/screenshot_tour" "$display" "$built/backup-relocator-cli"
+"$built/examples/progress_overhead" "${ROUNDS:-5}"

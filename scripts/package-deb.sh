@@ -14,5 +14,5 @@ scripts/setup.sh package >&2
 rm -f target/packages/*.deb
 cargo packager -p relocator-app --profile dist --formats deb --out-dir "$PWD/target/packages" >&2
 deb=$(ls target/packages/*.deb)
-echo "package-deb.sh: $deb, $(stat -c %s "$deb") bytes; binary $(stat -c %s target/dist/backup-relocator) bytes" >&2
+echo "package-deb.sh: $deb, $(stat -c %s "$deb") bytes; binary $(stat -c %s "${CARGO_TARGET_DIR:-target}"/dist/backup-relocator) bytes" >&2
 echo "$deb"

@@ -13,7 +13,7 @@ source scripts/virtual-display.sh
 app=""
 start_virtual_display 1024x768
 trap 'kill $app $xvfb 2>/dev/null || true' EXIT
-DISPLAY="$display" target/release/backup-relocator "${args[@]}" &
+DISPLAY="$display" "${CARGO_TARGET_DIR:-target}/release/backup-relocator" "${args[@]}" &
 app=$!
 sleep "${WAIT_SECONDS:-6}"
 DISPLAY="$display" import -window root "$out"
