@@ -68,12 +68,8 @@ pub fn windows_kind_for(target: &str) -> LinkKind {
 #[must_use]
 pub fn same_link_target(a: &Path, b: &Path) -> bool {
     if cfg!(windows) {
-        let norm = |p: &Path| {
-            let s = p.to_string_lossy().replace('/', "\\").to_lowercase();
-            let s = s.strip_prefix("\\\\?\\").map(str::to_owned).unwrap_or(s);
-            s.trim_end_matches('\\').to_owned()
-        };
-        norm(a) == norm(b)
+        let comparable = |p: &Path| crate::paths::windows_comparable(&p.to_string_lossy());
+        comparable(a) == comparable(b)
     } else {
         a.components().eq(b.components())
     }

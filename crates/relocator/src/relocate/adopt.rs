@@ -21,11 +21,11 @@ pub fn adopt(ctx: &Context<'_>, source: &Path, from: &Path) -> Result<Outcome> {
         fs::create_dir_all(parent).at(parent)?;
     }
     let _lock = Lock::acquire(&source)?;
-    let from = fs::canonicalize(from).map_err(|e| match e.kind() {
-        std::io::ErrorKind::NotFound => Error::Refused(vec![Problem::TargetMissing {
+    let from = crate::paths::canonical(from).map_err(|e| match e.io_kind() {
+        Some(std::io::ErrorKind::NotFound) => Error::Refused(vec![Problem::TargetMissing {
             target: from.to_owned(),
         }]),
-        _ => Error::io(from, e),
+        _ => e,
     })?;
     let Some(old) = marker::read(&from).filter(|m| m.state == MarkerState::Complete) else {
         return Err(Error::Refused(vec![Problem::NotOurCopy { path: from }]));

@@ -1,0 +1,204 @@
+//! Path forms: canonical paths as people and Explorer should see them, and
+//! comparisons of Windows paths. On Windows `std::fs::canonicalize` returns
+//! verbatim paths (`\\?\D:\…`, `\\?\UNC\nas\share\…`), which match no
+//! drive list entry (`D:\`), read oddly in every message, and differ from
+//! what a link reads back. The rules are pure functions on strings, so they
+//! are tested on every platform.
+
+use std::path::{Path, PathBuf};
+
+use crate::error::{IoContext as _, Result};
+
+/// `path` with links resolved, in the form a person would type: on Windows
+/// without the verbatim prefix wherever dropping it keeps the same meaning.
+pub fn canonical(path: &Path) -> Result<PathBuf> {
+    let resolved = std::fs::canonicalize(path).at(path)?;
+    Ok(for_people(&resolved))
+}
+
+/// `path` without Windows' verbatim prefix where that is safe (see
+/// [`simplify_verbatim`]); unchanged elsewhere.
+#[must_use]
+pub fn for_people(path: &Path) -> PathBuf {
+    if !cfg!(windows) {
+        return path.to_owned();
+    }
+    match path.to_str().and_then(simplify_verbatim) {
+        Some(simple) => PathBuf::from(simple),
+        None => path.to_owned(),
+    }
+}
+
+/// The longest a path may be once the verbatim prefix is gone (Windows' `MAX_PATH`).
+const MAX_PATH: usize = 260;
+
+/// `\\?\D:\a\b` → `D:\a\b` and `\\?\UNC\nas\share\a` → `\\nas\share\a`,
+/// when the short form means the same (the rules of the `dunce` crate): no
+/// `.` or `..`, every name valid without the prefix (no reserved device
+/// name like `CON`, no trailing dot or space, no forbidden character), and
+/// at most 260 characters. `None` when the path has no such prefix or must
+/// keep it.
+#[must_use]
+pub fn simplify_verbatim(path: &str) -> Option<String> {
+    let (short_prefix, rest) = if let Some(rest) = strip_prefix_ignore_case(path, r"\\?\UNC\") {
+        (r"\\", rest)
+    } else if let Some(rest) = path.strip_prefix(r"\\?\") {
+        let drive = rest.as_bytes();
+        if drive.len() < 2 || !drive[0].is_ascii_alphabetic() || drive[1] != b':' {
+            return None; // \\?\Volume{…}\ and other device paths keep their form
+        }
+        ("", rest)
+    } else {
+        return None;
+    };
+    let simple = format!("{short_prefix}{rest}");
+    if simple.encode_utf16().count() > MAX_PATH {
+        return None;
+    }
+    // Names after the drive (`D:`) or the server and share.
+    let skip = if short_prefix.is_empty() { 1 } else { 2 };
+    let names_ok = rest
+        .split('\\')
+        .skip(skip)
+        .filter(|name| !name.is_empty())
+        .all(is_plain_name);
+    names_ok.then_some(simple)
+}
+
+/// A name Windows reads the same with or without the verbatim prefix.
+fn is_plain_name(name: &str) -> bool {
+    const RESERVED: [&str; 4] = ["AUX", "NUL", "PRN", "CON"];
+    if name == "."
+        || name == ".."
+        || name.ends_with(['.', ' '])
+        || name.encode_utf16().count() > 255
+    {
+        return false;
+    }
+    if name
+        .chars()
+        .any(|c| u32::from(c) < 32 || matches!(c, '<' | '>' | ':' | '"' | '/' | '|' | '?' | '*'))
+    {
+        return false;
+    }
+    let stem = name
+        .trim_end_matches(['.', ' '])
+        .split('.')
+        .next()
+        .unwrap_or("")
+        .to_ascii_uppercase();
+    let numbered = |base: &str| {
+        stem.strip_prefix(base)
+            .is_some_and(|n| n.len() == 1 && n.as_bytes()[0].is_ascii_digit() && n != "0")
+    };
+    !(RESERVED.contains(&stem.as_str()) || numbered("COM") || numbered("LPT"))
+}
+
+fn strip_prefix_ignore_case<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
+    let head = s.get(..prefix.len())?;
+    head.eq_ignore_ascii_case(prefix)
+        .then(|| &s[prefix.len()..])
+}
+
+/// A Windows path as one comparable string: verbatim prefix removed, `/`
+/// as `\`, lower case, no trailing separator.
+#[must_use]
+pub fn windows_comparable(path: &str) -> String {
+    let slashed = path.replace('/', "\\");
+    let without = if let Some(rest) = strip_prefix_ignore_case(&slashed, r"\\?\UNC\") {
+        format!(r"\\{rest}")
+    } else if let Some(rest) = slashed.strip_prefix(r"\\?\") {
+        rest.to_owned()
+    } else {
+        slashed
+    };
+    without.trim_end_matches('\\').to_lowercase()
+}
+
+/// Whether the Windows path `path` lies on the volume mounted at `mount`
+/// (`D:\`, `C:\Mounts\Photos\`, `\\nas\share\`): same drive letter or
+/// share whatever the case or slash, and whole names only.
+#[must_use]
+pub fn windows_path_is_under(path: &str, mount: &str) -> bool {
+    let path = windows_comparable(path);
+    let mount = windows_comparable(mount);
+    path == mount
+        || path
+            .strip_prefix(&mount)
+            .is_some_and(|rest| rest.starts_with('\\'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn verbatim_disk_and_unc_paths_lose_their_prefix() {
+        assert_eq!(
+            simplify_verbatim(r"\\?\D:\Backups").as_deref(),
+            Some(r"D:\Backups")
+        );
+        assert_eq!(simplify_verbatim(r"\\?\e:\").as_deref(), Some(r"e:\"));
+        assert_eq!(
+            simplify_verbatim(r"\\?\UNC\nas\share\Backup").as_deref(),
+            Some(r"\\nas\share\Backup")
+        );
+        assert_eq!(simplify_verbatim(r"D:\Backups"), None);
+        assert_eq!(simplify_verbatim("/home/ana"), None);
+    }
+
+    #[test]
+    fn paths_that_need_the_prefix_keep_it() {
+        for keep in [
+            r"\\?\Volume{0b3a2c1d-0000-0000-0000-100000000000}\Backup",
+            r"\\?\D:\a\..\b",
+            r"\\?\D:\trailing.",
+            r"\\?\D:\space ",
+            r"\\?\D:\CON",
+            r"\\?\D:\com1.txt",
+            r"\\?\D:\a:b",
+        ] {
+            assert_eq!(simplify_verbatim(keep), None, "{keep}");
+        }
+        let long = format!(r"\\?\D:\{}", "a\\".repeat(140));
+        assert_eq!(simplify_verbatim(&long), None);
+        assert!(simplify_verbatim(r"\\?\D:\COM10").is_some());
+    }
+
+    #[test]
+    fn windows_prefixes_compare_letters_and_shares_whatever_the_form() {
+        assert!(windows_path_is_under(r"\\?\E:\Backup", r"E:\"));
+        assert!(windows_path_is_under(r"e:\Backup", r"E:\"));
+        assert!(windows_path_is_under(r"E:/Backup/x", r"e:\"));
+        assert!(windows_path_is_under(r"E:\", r"E:\"));
+        assert!(!windows_path_is_under(r"F:\Backup", r"E:\"));
+        assert!(windows_path_is_under(
+            r"C:\Mounts\Photos\B",
+            r"C:\Mounts\Photos\"
+        ));
+        assert!(!windows_path_is_under(
+            r"C:\Mounts\PhotosOld\B",
+            r"C:\Mounts\Photos\"
+        ));
+        assert!(windows_path_is_under(
+            r"\\?\UNC\NAS\share\Backup",
+            r"\\nas\share\"
+        ));
+        assert!(!windows_path_is_under(
+            r"\\nas\other\Backup",
+            r"\\nas\share\"
+        ));
+    }
+
+    #[test]
+    fn comparable_forms_agree_for_the_same_place() {
+        assert_eq!(
+            windows_comparable(r"\\?\UNC\nas\Share\Backup\"),
+            windows_comparable(r"\\NAS\share\backup")
+        );
+        assert_eq!(
+            windows_comparable(r"\\?\D:\Backup"),
+            windows_comparable("d:/backup/")
+        );
+    }
+}
