@@ -1,15 +1,28 @@
 //! Making changes stick: atomic file replacement, folder syncs, a rename that
-//! never replaces, and a flush of everything written under a folder.
+//! never replaces, and the flushes that put a copy on the disk. Each
+//! platform's way, with the decisions (when to fall back to a weaker call)
+//! as pure functions:
+//! - macOS: `F_FULLFSYNC` (std's `sync_all`) flushes the whole drive's
+//!   cache per call and fails on SMB shares and macFUSE volumes; the copy
+//!   syncs each file with a plain `fsync` and the drive once at the end,
+//!   and a full sync that is not supported falls back to `fsync`;
+//! - Windows: `MoveFileExW` with `MOVEFILE_WRITE_THROUGH`, never replacing
+//!   unless asked (std's rename replaces, and a folder cannot be flushed);
+//! - a no-replace rename that the volume does not support (Linux: EINVAL
+//!   on FUSE; macOS: ENOTSUP on FAT, exFAT, SMB) checks, then renames: the
+//!   operation's lock keeps other Backup Relocator runs away meanwhile.
 
-use std::fs::{self, OpenOptions};
+use std::fs::{File, OpenOptions};
 use std::io::Write as _;
 use std::path::Path;
 
-use crate::error::{Error, IoContext as _, Result};
+#[cfg(unix)]
+use crate::error::Error;
+use crate::error::{IoContext as _, Result};
 
-/// Writes `bytes` to `path` atomically: a temporary file beside it, fsync,
-/// rename over `path`, fsync of the folder. A crash leaves either the old
-/// file or the new one, never a torn one.
+/// Writes `bytes` to `path` atomically: a temporary file beside it, a full
+/// sync, rename over `path`, sync of the folder. A crash leaves either the
+/// old file or the new one, never a torn one.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     let tmp = path.with_extension("tmp");
     {
@@ -20,10 +33,93 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
             .open(&tmp)
             .at(&tmp)?;
         f.write_all(bytes).at(&tmp)?;
-        f.sync_all().at(&tmp)?;
+        sync_fully(&f).at(&tmp)?;
     }
-    fs::rename(&tmp, path).at(path)?;
+    #[cfg(windows)]
+    crate::win32::rename(&tmp, path, true).at(path)?;
+    #[cfg(not(windows))]
+    std::fs::rename(&tmp, path).at(path)?;
     sync_parent(path)
+}
+
+/// Syncs a file as far as the drive allows: on macOS `F_FULLFSYNC`, or a
+/// plain `fsync` where the volume does not support it (SMB, macFUSE).
+pub fn sync_fully(file: &File) -> std::io::Result<()> {
+    #[cfg(target_vendor = "apple")]
+    {
+        match rustix::fs::fcntl_fullfsync(file) {
+            Ok(()) => Ok(()),
+            Err(e) if full_sync_falls_back(e) => rustix::fs::fsync(file).map_err(Into::into),
+            Err(e) => Err(e.into()),
+        }
+    }
+    #[cfg(not(target_vendor = "apple"))]
+    {
+        file.sync_all()
+    }
+}
+
+/// Syncs one copied file through the handle that wrote it, cheaply: a
+/// plain `fsync` on macOS (the drive's cache is flushed once, by
+/// [`flush_drive`]), `FlushFileBuffers` on Windows. Linux flushes the whole
+/// file system once instead, so this does nothing there.
+pub fn sync_copied_file(file: &File) -> std::io::Result<()> {
+    #[cfg(target_vendor = "apple")]
+    {
+        rustix::fs::fsync(file).map_err(Into::into)
+    }
+    #[cfg(target_os = "linux")]
+    {
+        let _ = file;
+        Ok(())
+    }
+    #[cfg(not(any(target_vendor = "apple", target_os = "linux")))]
+    {
+        file.sync_all()
+    }
+}
+
+/// Puts everything written under `root` on the disk at the end of a copy:
+/// Linux one `syncfs`; macOS one full sync of the drive's cache (falling
+/// back to `fsync` where unsupported); Windows nothing more (each file was
+/// flushed through its own handle).
+pub fn flush_drive(root: &Path) -> Result<()> {
+    #[cfg(target_os = "linux")]
+    {
+        let dir = File::open(root).at(root)?;
+        rustix::fs::syncfs(&dir).map_err(|e| Error::io(root, e.into()))
+    }
+    #[cfg(target_vendor = "apple")]
+    {
+        let dir = File::open(root).at(root)?;
+        sync_fully(&dir).at(root)
+    }
+    #[cfg(not(any(target_os = "linux", target_vendor = "apple")))]
+    {
+        let _ = root;
+        Ok(())
+    }
+}
+
+/// Whether a failed `F_FULLFSYNC` should be retried as a plain `fsync`:
+/// the volume does not support it (SMB: ENOTSUP; macFUSE: EINVAL; some
+/// drivers: ENOTTY). Real I/O errors are not retried.
+#[cfg(unix)]
+#[must_use]
+pub fn full_sync_falls_back(e: rustix::io::Errno) -> bool {
+    use rustix::io::Errno;
+    e == Errno::NOTSUP || e == Errno::OPNOTSUPP || e == Errno::INVAL || e == Errno::NOTTY
+}
+
+/// Whether a failed no-replace rename should be retried as check-then-
+/// rename: the volume or kernel lacks the flag (Linux: EINVAL on FUSE and
+/// older network file systems, ENOSYS on old kernels; macOS: ENOTSUP on
+/// FAT, exFAT, SMB and FUSE). `EEXIST` and real errors are final.
+#[cfg(unix)]
+#[must_use]
+pub fn rename_falls_back(e: rustix::io::Errno) -> bool {
+    use rustix::io::Errno;
+    e == Errno::INVAL || e == Errno::NOSYS || e == Errno::NOTSUP || e == Errno::OPNOTSUPP
 }
 
 /// Fsyncs the folder holding `path`, so a rename or creation in it survives
@@ -35,11 +131,12 @@ pub fn sync_parent(path: &Path) -> Result<()> {
     }
 }
 
-/// Fsyncs one folder (Unix); Windows has no such call and needs none.
+/// Fsyncs one folder (Unix); Windows cannot, and its renames are written
+/// through instead (see [`rename_no_replace`]).
 pub fn sync_dir(dir: &Path) -> Result<()> {
     #[cfg(unix)]
     {
-        fs::File::open(dir).at(dir)?.sync_all().at(dir)
+        File::open(dir).at(dir)?.sync_all().at(dir)
     }
     #[cfg(not(unix))]
     {
@@ -56,16 +153,19 @@ pub fn rename_no_replace(from: &Path, to: &Path) -> Result<()> {
         let flags = rustix::fs::RenameFlags::NOREPLACE;
         match rustix::fs::renameat_with(rustix::fs::CWD, from, rustix::fs::CWD, to, flags) {
             Ok(()) => {}
-            // Some file systems (older network ones) lack the flag: check, then rename.
-            Err(rustix::io::Errno::INVAL | rustix::io::Errno::NOSYS) => rename_checked(from, to)?,
+            Err(e) if rename_falls_back(e) => rename_checked(from, to)?,
             Err(e) => return Err(Error::io(to, e.into())),
         }
     }
-    #[cfg(not(any(target_os = "linux", target_os = "android", target_vendor = "apple")))]
-    {
-        // Windows' MoveFileEx without REPLACE_EXISTING already refuses an existing target.
-        rename_checked(from, to)?;
-    }
+    #[cfg(windows)]
+    crate::win32::rename(from, to, false).at(to)?;
+    #[cfg(not(any(
+        target_os = "linux",
+        target_os = "android",
+        target_vendor = "apple",
+        windows
+    )))]
+    rename_checked(from, to)?;
     sync_parent(to)?;
     if from.parent() != to.parent() {
         sync_parent(from)?;
@@ -73,26 +173,18 @@ pub fn rename_no_replace(from: &Path, to: &Path) -> Result<()> {
     Ok(())
 }
 
+#[cfg(not(windows))]
 fn rename_checked(from: &Path, to: &Path) -> Result<()> {
-    if fs::symlink_metadata(to).is_ok() {
+    if std::fs::symlink_metadata(to).is_ok() {
         return Err(Error::io(to, std::io::ErrorKind::AlreadyExists.into()));
     }
-    fs::rename(from, to).at(to)
-}
-
-/// Makes everything written on the file system holding `root` durable, with
-/// one `syncfs`: cheaper than a sync per file. (Elsewhere the copy syncs
-/// each file through the handle that wrote it: Windows refuses to flush a
-/// file opened only for reading.)
-#[cfg(target_os = "linux")]
-pub fn sync_file_system(root: &Path) -> Result<()> {
-    let dir = fs::File::open(root).at(root)?;
-    rustix::fs::syncfs(&dir).map_err(|e| Error::io(root, e.into()))
+    std::fs::rename(from, to).at(to)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::fs;
 
     #[test]
     fn write_atomic_replaces_whole_files() {
@@ -102,6 +194,30 @@ mod tests {
         write_atomic(&p, b"two").unwrap();
         assert_eq!(fs::read(&p).unwrap(), b"two");
         assert!(!p.with_extension("tmp").exists());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn only_unsupported_flags_fall_back_never_real_errors() {
+        use rustix::io::Errno;
+        for e in [Errno::INVAL, Errno::NOSYS, Errno::NOTSUP, Errno::OPNOTSUPP] {
+            assert!(rename_falls_back(e), "{e:?}");
+        }
+        for e in [
+            Errno::EXIST,
+            Errno::NOTEMPTY,
+            Errno::IO,
+            Errno::ACCESS,
+            Errno::XDEV,
+        ] {
+            assert!(!rename_falls_back(e), "{e:?}");
+        }
+        for e in [Errno::NOTSUP, Errno::INVAL, Errno::NOTTY] {
+            assert!(full_sync_falls_back(e), "{e:?}");
+        }
+        for e in [Errno::IO, Errno::NOSPC, Errno::BADF] {
+            assert!(!full_sync_falls_back(e), "{e:?}");
+        }
     }
 
     #[test]
