@@ -13,6 +13,7 @@
 
 #![deny(missing_docs)]
 
+pub mod capabilities;
 pub mod checks;
 pub mod copy;
 pub mod durable;
@@ -24,8 +25,10 @@ pub mod journal;
 pub mod link;
 pub mod locations;
 pub mod marker;
+pub mod paths;
 pub mod processes;
 pub mod progress;
+mod read_back;
 pub mod relocate;
 pub mod sample;
 pub mod scan;
@@ -33,6 +36,13 @@ pub mod units;
 pub mod verify;
 pub mod volume;
 pub mod walk;
+#[cfg(windows)]
+#[expect(
+    unsafe_code,
+    reason = "the one reviewed module of Win32 calls std lacks; see its documentation"
+)]
+pub mod win32;
+pub mod xattrs;
 
 pub use error::{Error, Result};
 pub use progress::{Cancel, NoProgress, Phase, Progress, ProgressSink};

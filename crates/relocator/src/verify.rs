@@ -1,32 +1,55 @@
 //! Comparing a copy with its original after the copy: names, types, sizes,
-//! link targets and modification times, and nothing missing or extra. A
-//! file whose time moved since the copy means the original changed
-//! meanwhile. (Contents are compared by the copy itself, file by file.)
+//! link targets, modification times (as finely as the copy's drive keeps
+//! them), permission bits and extended attributes (where both drives keep
+//! them), and nothing missing or extra. A time that differs is blamed on a
+//! writer only if the original really changed after the operation began;
+//! otherwise the drive did not keep it. (Contents are compared by the copy
+//! itself, read back from the drive; see [`crate::read_back`].)
 
 use std::fs::{self, Metadata};
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::Duration;
+use std::time::SystemTime;
 
+use crate::capabilities::CopyDrives;
 use crate::error::{Error, IoContext as _, Result};
 use crate::progress::{Cancel, Progress, ProgressSink, Throttle};
 use crate::walk::{self, Entry, Visitor};
+use crate::xattrs;
 
 /// How thoroughly to compare.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum VerifyMode {
-    /// Names, types, sizes, link targets and times.
+    /// Names, types, sizes, link targets, times, permissions and attributes.
     #[default]
     Sizes,
-    /// All of that, and every file's content, read back right after it is
-    /// written and compared byte for byte with the original's.
+    /// All of that, and every file's content, read back from the drive
+    /// once written and compared byte for byte with the original's.
     Full,
 }
 
-/// Modification times may differ this much (FAT and exFAT keep 2-second times).
-const TIME_TOLERANCE: Duration = Duration::from_secs(2);
+/// What a comparison knows about the copy it checks.
+#[derive(Debug, Clone, Copy)]
+pub struct Comparison {
+    /// What the two drives keep.
+    pub drives: CopyDrives,
+    /// When the operation began: an original changed since then was
+    /// written to during it.
+    pub since: SystemTime,
+}
+
+impl Comparison {
+    /// Two exact drives, an operation begun now.
+    #[must_use]
+    pub fn exact_since_now() -> Self {
+        Self {
+            drives: CopyDrives::EXACT,
+            since: SystemTime::now(),
+        }
+    }
+}
 
 /// What the comparison covered.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -41,11 +64,13 @@ pub struct VerifyReport {
 pub fn verify_tree(
     original: &Path,
     copy: &Path,
+    how: &Comparison,
     progress: &dyn ProgressSink,
     cancel: &Cancel,
 ) -> Result<VerifyReport> {
     let comparer = Comparer {
         copy,
+        how,
         progress,
         throttle: Throttle::new(Throttle::PROGRESS),
         files: AtomicU64::new(0),
@@ -71,16 +96,10 @@ pub fn verify_tree(
     Ok(report)
 }
 
-/// Whether a walk should look at this entry: folders, files and links, not
-/// special files (which are never copied).
-fn compared(entry: &Entry<'_>) -> bool {
-    let ft = entry.file_type;
-    ft.is_dir() || ft.is_file() || ft.is_symlink()
-}
-
 /// The verification's visitor: each original entry against the copy's.
 struct Comparer<'a> {
     copy: &'a Path,
+    how: &'a Comparison,
     progress: &'a dyn ProgressSink,
     throttle: Throttle,
     files: AtomicU64,
@@ -94,9 +113,6 @@ impl Visitor for Comparer<'_> {
     }
 
     fn visit(&self, report: &mut VerifyReport, entry: &Entry<'_>) -> Result<bool> {
-        if !compared(entry) {
-            return Ok(false);
-        }
         let theirs = self.copy.join(entry.relative());
         let a = entry.metadata()?;
         let b = match fs::symlink_metadata(&theirs) {
@@ -106,7 +122,7 @@ impl Visitor for Comparer<'_> {
             }
             Err(e) => return Err(Error::io(&theirs, e)),
         };
-        compare_entry(entry.path, &a, &theirs, &b)?;
+        compare_entry(entry.path, &a, &theirs, &b, self.how)?;
         report.entries += 1;
         if !a.is_file() {
             return Ok(a.is_dir());
@@ -123,7 +139,7 @@ impl Visitor for Comparer<'_> {
     }
 }
 
-/// Counts the entries a verification compares, without reading any metadata.
+/// Counts the entries of a tree, without reading any metadata.
 struct Counting;
 
 impl Visitor for Counting {
@@ -134,21 +150,29 @@ impl Visitor for Counting {
     }
 
     fn visit(&self, count: &mut u64, entry: &Entry<'_>) -> Result<bool> {
-        if !compared(entry) {
-            return Ok(false);
-        }
         *count += 1;
         Ok(entry.file_type.is_dir())
     }
 }
 
-/// A quick comparison of two trees (names, types, sizes, times): used right
+/// A quick comparison of two trees (everything but content): used right
 /// before deleting one of them, to catch late writes into it.
-pub fn quick_compare(original: &Path, copy: &Path, cancel: &Cancel) -> Result<()> {
-    verify_tree(original, copy, &crate::progress::NoProgress, cancel).map(|_| ())
+pub fn quick_compare(
+    original: &Path,
+    copy: &Path,
+    how: &Comparison,
+    cancel: &Cancel,
+) -> Result<()> {
+    verify_tree(original, copy, how, &crate::progress::NoProgress, cancel).map(|_| ())
 }
 
-fn compare_entry(ours: &Path, a: &Metadata, theirs: &Path, b: &Metadata) -> Result<()> {
+fn compare_entry(
+    ours: &Path,
+    a: &Metadata,
+    theirs: &Path,
+    b: &Metadata,
+    how: &Comparison,
+) -> Result<()> {
     let (fa, fb) = (a.file_type(), b.file_type());
     if fa.is_dir() != fb.is_dir()
         || fa.is_file() != fb.is_file()
@@ -165,9 +189,7 @@ fn compare_entry(ours: &Path, a: &Metadata, theirs: &Path, b: &Metadata) -> Resu
     } else if fa.is_file() {
         let (ta, tb) = (a.modified().ok(), b.modified().ok());
         if a.len() != b.len() {
-            // We copy times exactly: a size and a time that both moved mean
-            // the original was written since; a size alone means a bad copy.
-            if ta != tb {
+            if changed_since(a, how.since) {
                 return Err(Error::ChangedDuringCopy {
                     path: ours.to_owned(),
                 });
@@ -177,28 +199,58 @@ fn compare_entry(ours: &Path, a: &Metadata, theirs: &Path, b: &Metadata) -> Resu
                 &format!("{} bytes instead of {}", b.len(), a.len()),
             ));
         }
-        if let (Some(ta), Some(tb)) = (ta, tb) {
-            let diff = ta
-                .duration_since(tb)
-                .or_else(|_| tb.duration_since(ta))
-                .unwrap_or_default();
-            // FAT and exFAT keep 2-second times; elsewhere times match exactly.
-            let coarse = tb
-                .duration_since(std::time::UNIX_EPOCH)
-                .is_ok_and(|d| d.subsec_nanos() == 0);
-            let tolerance = if coarse {
-                TIME_TOLERANCE
-            } else {
-                Duration::ZERO
-            };
-            if diff > tolerance {
+        if let (Some(ta), Some(tb)) = (ta, tb)
+            && !how.drives.same_time(ta, tb)
+        {
+            if changed_since(a, how.since) {
                 return Err(Error::ChangedDuringCopy {
                     path: ours.to_owned(),
                 });
             }
+            return Err(mismatch(
+                theirs,
+                "the drive did not keep its modification time",
+            ));
         }
     }
+    if how.drives.permissions() && !fa.is_symlink() && !same_permissions(a, b) {
+        return Err(mismatch(theirs, "its permissions differ"));
+    }
+    if how.drives.xattrs() && xattrs::read(ours)? != xattrs::read(theirs)? {
+        return Err(mismatch(theirs, "its extended attributes differ"));
+    }
     Ok(())
+}
+
+/// Whether the original was written to after `since`: its status-change
+/// time (Unix; a writer cannot set it back) or modification time moved past it.
+fn changed_since(meta: &Metadata, since: SystemTime) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt as _;
+        let changed = std::time::UNIX_EPOCH
+            + std::time::Duration::new(
+                u64::try_from(meta.ctime()).unwrap_or(0),
+                u32::try_from(meta.ctime_nsec()).unwrap_or(0),
+            );
+        changed >= since || meta.modified().is_ok_and(|m| m >= since)
+    }
+    #[cfg(not(unix))]
+    {
+        meta.modified().is_ok_and(|m| m >= since)
+    }
+}
+
+fn same_permissions(a: &Metadata, b: &Metadata) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        a.permissions().mode() & 0o7777 == b.permissions().mode() & 0o7777
+    }
+    #[cfg(not(unix))]
+    {
+        a.permissions().readonly() == b.permissions().readonly()
+    }
 }
 
 fn mismatch(path: &Path, what: &str) -> Error {
@@ -211,11 +263,13 @@ fn mismatch(path: &Path, what: &str) -> Error {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::capabilities::Capabilities;
     use crate::copy::{CopyOptions, copy_tree};
     use crate::progress::NoProgress;
     use std::fs::File;
+    use std::time::Duration;
 
-    fn tree() -> (tempfile::TempDir, PathBuf, PathBuf) {
+    fn tree() -> (tempfile::TempDir, PathBuf, PathBuf, Comparison) {
         let dir = tempfile::tempdir().unwrap();
         let a = dir.path().join("a");
         let b = dir.path().join("b");
@@ -223,45 +277,114 @@ mod tests {
         fs::write(a.join("00/f1"), b"hello").unwrap();
         fs::write(a.join("Info.plist"), b"plist").unwrap();
         fs::create_dir(&b).unwrap();
-        (dir, a, b)
+        let how = Comparison::exact_since_now();
+        (dir, a, b, how)
     }
 
     fn copy_all(a: &Path, b: &Path) {
         copy_tree(a, b, CopyOptions::default(), &NoProgress, &Cancel::new()).unwrap();
     }
 
+    fn verify(a: &Path, b: &Path, how: &Comparison) -> Result<VerifyReport> {
+        verify_tree(a, b, how, &NoProgress, &Cancel::new())
+    }
+
     #[test]
     fn an_exact_copy_verifies() {
-        let (_d, a, b) = tree();
+        let (_d, a, b, how) = tree();
         copy_all(&a, &b);
-        let r = verify_tree(&a, &b, &NoProgress, &Cancel::new()).unwrap();
-        assert_eq!(r.entries, 3);
+        assert_eq!(verify(&a, &b, &how).unwrap().entries, 3);
     }
 
     #[test]
     fn missing_extra_and_changed_entries_are_caught() {
-        let (_d, a, b) = tree();
+        let (_d, a, b, how) = tree();
         copy_all(&a, &b);
         fs::write(b.join("extra"), b"").unwrap();
-        let err = verify_tree(&a, &b, &NoProgress, &Cancel::new()).unwrap_err();
+        let err = verify(&a, &b, &how).unwrap_err();
         assert!(err.to_string().contains("entries"), "{err}");
         fs::remove_file(b.join("extra")).unwrap();
         fs::remove_file(b.join("Info.plist")).unwrap();
-        let err = verify_tree(&a, &b, &NoProgress, &Cancel::new()).unwrap_err();
+        let err = verify(&a, &b, &how).unwrap_err();
         assert!(err.to_string().contains("missing"), "{err}");
     }
 
     #[test]
     fn a_newer_original_means_it_changed_during_the_copy() {
-        let (_d, a, b) = tree();
+        let (_d, a, b, how) = tree();
         copy_all(&a, &b);
         let f = File::options()
             .write(true)
             .open(a.join("Info.plist"))
             .unwrap();
-        f.set_modified(std::time::SystemTime::now() + Duration::from_mins(1))
+        f.set_modified(SystemTime::now() + Duration::from_mins(1))
             .unwrap();
-        let err = verify_tree(&a, &b, &NoProgress, &Cancel::new()).unwrap_err();
+        let err = verify(&a, &b, &how).unwrap_err();
         assert!(matches!(err, Error::ChangedDuringCopy { .. }), "{err}");
+    }
+
+    /// Issue 13: a drive that keeps coarser times than the original's
+    /// (NTFS 100 ns, exFAT 10 ms, FAT 2 s) is not a writer at work.
+    #[test]
+    fn a_time_the_drive_rounded_is_accepted_and_never_blamed_on_itunes() {
+        let (_d, a, b, _) = tree();
+        let original = a.join("Info.plist");
+        File::options()
+            .write(true)
+            .open(&original)
+            .unwrap()
+            .set_modified(std::time::UNIX_EPOCH + Duration::new(1_700_000_001, 987_654_321))
+            .unwrap();
+        copy_all(&a, &b);
+        // What FAT keeps of that time: the even second below.
+        File::options()
+            .write(true)
+            .open(b.join("Info.plist"))
+            .unwrap()
+            .set_modified(std::time::UNIX_EPOCH + Duration::from_secs(1_700_000_000))
+            .unwrap();
+        let exact_after_copy = Comparison::exact_since_now();
+        let err = verify(&a, &b, &exact_after_copy).unwrap_err();
+        assert!(matches!(err, Error::Mismatch { .. }), "{err}");
+        assert!(
+            err.to_string()
+                .contains("did not keep its modification time"),
+            "{err}"
+        );
+        assert!(!err.to_string().contains("iTunes"), "{err}");
+        let fat = Comparison {
+            drives: CopyDrives {
+                copy: Capabilities {
+                    time_granularity: Some(Duration::from_secs(2)),
+                    ..Capabilities::EXACT
+                },
+                ..CopyDrives::EXACT
+            },
+            ..exact_after_copy
+        };
+        verify(&a, &b, &fat).unwrap();
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn permissions_are_compared_only_where_both_drives_keep_them() {
+        use std::os::unix::fs::PermissionsExt as _;
+        let (_d, a, b, how) = tree();
+        copy_all(&a, &b);
+        fs::set_permissions(b.join("00/f1"), fs::Permissions::from_mode(0o600)).unwrap();
+        fs::set_permissions(a.join("00/f1"), fs::Permissions::from_mode(0o644)).unwrap();
+        let err = verify(&a, &b, &how).unwrap_err();
+        assert!(err.to_string().contains("permissions"), "{err}");
+        let exfat = Comparison {
+            drives: CopyDrives {
+                copy: Capabilities {
+                    permissions: false,
+                    ..Capabilities::EXACT
+                },
+                ..CopyDrives::EXACT
+            },
+            ..how
+        };
+        verify(&a, &b, &exfat).unwrap();
     }
 }

@@ -7,11 +7,12 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use relocator::Cancel;
+use relocator::capabilities::CopyDrives;
 use relocator::copy::{self, CopyOptions};
 use relocator::error::IoContext as _;
 use relocator::progress::{NoProgress, ProgressSink};
 use relocator::units::format_bytes;
-use relocator::verify::{self, VerifyMode};
+use relocator::verify::{self, Comparison, VerifyMode};
 use serde_json::json;
 
 use crate::args::VerifyArg;
@@ -28,8 +29,13 @@ pub fn run(
     let started = Instant::now();
     std::fs::create_dir(to).at(to)?;
     let sink: &dyn ProgressSink = if json { &JsonProgress } else { &NoProgress };
+    let how = Comparison {
+        drives: CopyDrives::measure(from, to),
+        since: std::time::SystemTime::now(),
+    };
     let mut options = CopyOptions {
         verify_content: mode == Some(VerifyMode::Full),
+        drives: how.drives,
         ..CopyOptions::default()
     };
     if let Some(n) = threads {
@@ -39,7 +45,7 @@ pub fn run(
     let copied_and_checked = copy::copy_tree(from, to, options, sink, &cancel).and_then(|report| {
         let copied = started.elapsed();
         if mode.is_some() {
-            verify::verify_tree(from, to, sink, &cancel)?;
+            verify::verify_tree(from, to, &how, sink, &cancel)?;
         }
         Ok((report, copied))
     });

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use crate::checks;
 use crate::durable;
-use crate::error::{Error, IoContext as _, Result};
+use crate::error::{Error, Result};
 use crate::faults::crash_point;
 use crate::journal::{self, Journal, Lock, OperationKind, Step};
 use crate::marker::{self, Marker, MarkerState};
@@ -40,10 +40,10 @@ pub fn move_backups(
     )?
     .into_result()?;
     ctx.cancel.check()?;
-    let destination = std::fs::canonicalize(destination).at(destination)?;
+    let destination = crate::paths::canonical(destination)?;
     let target = destination.join("Backup");
     let id = journal::new_id();
-    let staging = destination.join(format!("Backup.partial-{id}"));
+    let staging = steps::staging_on_drive(&destination, &id, pre.destination.as_ref());
     let mut j = Journal::new(OperationKind::Move, &id, &source, &target, &staging);
     let (bytes, files) = (pre.source.bytes, pre.source.files);
     let same_volume = pre.destination.as_ref().is_some_and(|d| d.same_volume);
@@ -125,7 +125,12 @@ pub(super) fn finish(ctx: &Context<'_>, j: &mut Journal) -> Result<()> {
                 crash_point("move-linked");
                 if let Some(aside) = &j.aside
                     && exists(aside)
-                    && let Err(e) = verify::quick_compare(aside, &j.target, ctx.cancel)
+                    && let Err(e) = verify::quick_compare(
+                        aside,
+                        &j.target,
+                        &steps::comparison(j, aside, &j.target),
+                        ctx.cancel,
+                    )
                 {
                     // Something wrote into the original after the copy: keep the original.
                     return Err(undo(ctx, j, e));

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use crate::checks;
 use crate::durable;
-use crate::error::{IoContext as _, Result};
+use crate::error::Result;
 use crate::faults::crash_point;
 use crate::journal::{self, Journal, Lock, OperationKind, Step};
 use crate::marker::{self, Marker, MarkerState};
@@ -41,10 +41,10 @@ pub fn retarget(
     let pre = pre.into_result()?;
     let previous = current.expect("a passing retarget check found the current target");
     ctx.cancel.check()?;
-    let destination = std::fs::canonicalize(destination).at(destination)?;
+    let destination = crate::paths::canonical(destination)?;
     let target = destination.join("Backup");
     let id = journal::new_id();
-    let staging = destination.join(format!("Backup.partial-{id}"));
+    let staging = steps::staging_on_drive(&destination, &id, pre.destination.as_ref());
     let mut j = Journal::new(OperationKind::Retarget, &id, &source, &target, &staging);
     j.previous = Some(previous.clone());
     j.keep_previous = options.keep_previous;
@@ -116,7 +116,12 @@ pub(super) fn finish(ctx: &Context<'_>, j: &mut Journal) -> Result<Vec<String>> 
                 crash_point("retarget-linked");
                 if !renamed
                     && exists(&previous)
-                    && let Err(e) = verify::quick_compare(&previous, &j.target, ctx.cancel)
+                    && let Err(e) = verify::quick_compare(
+                        &previous,
+                        &j.target,
+                        &steps::comparison(j, &previous, &j.target),
+                        ctx.cancel,
+                    )
                 {
                     return Err(undo(ctx, j, &previous, e));
                 }

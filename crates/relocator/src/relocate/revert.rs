@@ -124,7 +124,8 @@ pub(super) fn finish(ctx: &Context<'_>, j: &mut Journal) -> Result<Vec<String>> 
                 remove_marker(&j.source)?;
                 if !renamed && !j.keep_previous && exists(&previous) {
                     // Writes through the link after the copy would only be in the drive's copy.
-                    match verify::quick_compare(&previous, &j.source, ctx.cancel) {
+                    let how = steps::comparison(j, &previous, &j.source);
+                    match verify::quick_compare(&previous, &j.source, &how, ctx.cancel) {
                         Ok(()) => steps::delete_tree(ctx, &previous)?,
                         Err(e) => notes.push(format!(
                             "The copy on the drive was kept at {} because it changed during the move ({e}).",

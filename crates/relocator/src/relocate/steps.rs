@@ -3,8 +3,9 @@
 
 use std::fs;
 use std::io;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
+use crate::capabilities::CopyDrives;
 use crate::copy::{self, CopyOptions};
 use crate::durable;
 use crate::error::{Error, IoContext as _, Result};
@@ -13,7 +14,7 @@ use crate::link::{FolderLink, same_link_target};
 use crate::locations::{describe_file_type, resolve_link_target};
 use crate::marker::{self, Marker, MarkerState};
 use crate::progress::{Phase, Progress};
-use crate::verify::{self, VerifyMode};
+use crate::verify::{self, Comparison, VerifyMode};
 
 use super::Context;
 
@@ -48,22 +49,37 @@ pub(super) fn stage_copy(
         bytes: planned.0,
         files: planned.1,
     });
+    let how = comparison(j, from, &j.staging);
     let options = CopyOptions {
         verify_content: verify_mode == VerifyMode::Full,
+        drives: how.drives,
         ..CopyOptions::default()
     };
     let report = copy::copy_tree(from, &j.staging, options, ctx.progress, ctx.cancel)?;
     crate::faults::crash_point("copied");
-    ctx.progress.report(Progress::Phase {
-        phase: Phase::Verifying,
-    });
+    // With full verification the copy itself began this phase, for the
+    // files it was still reading back from the drive.
+    if !options.verify_content {
+        ctx.progress.report(Progress::Phase {
+            phase: Phase::Verifying,
+        });
+    }
     ctx.progress.report(Progress::Planned {
         bytes: 0,
         files: report.files,
     });
-    verify::verify_tree(from, &j.staging, ctx.progress, ctx.cancel)?;
+    verify::verify_tree(from, &j.staging, &how, ctx.progress, ctx.cancel)?;
     ctx.cancel.check()?;
     Ok((report.bytes, report.files))
+}
+
+/// How to compare the copy `copy` of `original` made by the operation `j`:
+/// what both drives keep, and since when a change is a writer's.
+pub(super) fn comparison(j: &Journal, original: &Path, copy: &Path) -> Comparison {
+    Comparison {
+        drives: CopyDrives::measure(original, copy),
+        since: std::time::UNIX_EPOCH + std::time::Duration::from_secs(j.started_at),
+    }
 }
 
 /// Deletes `dir` if its marker says operation `id` made it. Returns whether it is gone.
@@ -105,8 +121,36 @@ pub(super) fn roll_back_staging(
     super::interrupted(cause, safe_at)
 }
 
-/// Renames the verified staging folder to its final name (once).
+/// Where a copy onto a drive is made: `Backup.partial-<id>` in the
+/// destination, renamed to `Backup` once verified; or `Backup` itself on a
+/// drive whose folders lose their contents when renamed (see
+/// [`crate::capabilities::Capabilities::folder_renames`]), where the marker
+/// alone says the copy is partial until it is linked.
+pub(super) fn staging_on_drive(
+    destination: &Path,
+    id: &str,
+    facts: Option<&crate::checks::DestinationFacts>,
+) -> PathBuf {
+    let renames = facts
+        .and_then(|f| f.capabilities)
+        .is_none_or(|c| c.folder_renames);
+    if renames {
+        destination.join(format!("Backup.partial-{id}"))
+    } else {
+        destination.join("Backup")
+    }
+}
+
+/// Renames the verified staging folder to its final name (once); nothing
+/// to do where the copy was made under its final name.
 pub(super) fn publish(j: &Journal) -> Result<()> {
+    if j.staging == j.target {
+        return if marker::read(&j.target).is_some_and(|m| m.operation_id == j.id) {
+            Ok(())
+        } else {
+            Err(Error::io(&j.target, io::ErrorKind::NotFound.into()))
+        };
+    }
     match (exists(&j.staging), exists(&j.target)) {
         (true, false) => durable::rename_no_replace(&j.staging, &j.target),
         (false, true) if marker::read(&j.target).is_some_and(|m| m.operation_id == j.id) => Ok(()),

@@ -1,0 +1,271 @@
+//! Full verification of a copy's content from the drive itself. The copy
+//! threads hand each finished file to a reader thread; the reader takes a
+//! batch, makes it durable (Linux: one `syncfs` for the batch), drops it
+//! from the page cache and reads it back through a new handle that asks
+//! the drive, not memory (Linux: `posix_fadvise(DONTNEED)`; macOS:
+//! `F_NOCACHE`; Windows: `FILE_FLAG_NO_BUFFERING` with aligned reads),
+//! comparing each chunk byte for byte with the original. The drive reads
+//! while the copy goes on writing; memory holds one batch of paths.
+
+use std::fs::File;
+use std::io::{self, Read as _};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::mpsc::{Receiver, RecvTimeoutError};
+use std::sync::{Mutex, PoisonError};
+use std::time::Duration;
+
+use crate::error::{Error, IoContext as _, Result};
+use crate::faults::damage_point;
+use crate::progress::{Cancel, Progress, ProgressSink, Throttle};
+
+/// A file the copy finished, to be read back.
+pub(crate) struct Written {
+    /// The original.
+    pub original: PathBuf,
+    /// Its copy.
+    pub copy: PathBuf,
+    /// Its size.
+    pub len: u64,
+}
+
+/// Files read back at once after one flush.
+const BATCH_FILES: usize = 1024;
+/// Bytes read back at once after one flush.
+const BATCH_BYTES: u64 = 256 * 1024 * 1024;
+/// Bytes compared at a time.
+const CHUNK: usize = 1024 * 1024;
+/// Windows' unbuffered reads need buffers, sizes and offsets aligned to the
+/// sector size; 4 KiB covers every sector size in use.
+const ALIGN: usize = 4096;
+
+/// The reader's shared state: totals for progress, the first error, and a stop flag.
+pub(crate) struct ReadBack<'a> {
+    /// The copy's root, flushed once per batch.
+    root: &'a Path,
+    cancel: &'a Cancel,
+    /// Bytes compared so far.
+    pub bytes: AtomicU64,
+    /// Files compared so far.
+    pub files: AtomicU64,
+    /// Set when the copy failed or was cancelled: stop reading.
+    pub stop: AtomicBool,
+    /// Report progress (only once the copy itself is over).
+    pub report: AtomicBool,
+    error: Mutex<Option<Error>>,
+}
+
+impl<'a> ReadBack<'a> {
+    pub(crate) fn new(root: &'a Path, cancel: &'a Cancel) -> Self {
+        Self {
+            root,
+            cancel,
+            bytes: AtomicU64::new(0),
+            files: AtomicU64::new(0),
+            stop: AtomicBool::new(false),
+            report: AtomicBool::new(false),
+            error: Mutex::new(None),
+        }
+    }
+
+    /// The first error the reader met, taken out (once).
+    pub(crate) fn take_error(&self) -> Option<Error> {
+        self.error
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take()
+    }
+
+    /// The reader thread's loop: batches from `queue` until it closes, or
+    /// until an error or the copy's failure stops it (the queue is dropped
+    /// then, so no writer waits on it).
+    pub(crate) fn run(&self, queue: &Receiver<Written>, sink: &dyn ProgressSink) {
+        let throttle = Throttle::new(Throttle::PROGRESS);
+        let mut batch: Vec<Written> = Vec::new();
+        let mut batch_bytes = 0u64;
+        while !self.stop.load(Ordering::Relaxed) {
+            let next = if batch.is_empty() {
+                queue.recv().map_err(|_| RecvTimeoutError::Disconnected)
+            } else {
+                // Read back what is there as soon as the writers pause.
+                queue.recv_timeout(Duration::from_millis(50))
+            };
+            let closed = matches!(next, Err(RecvTimeoutError::Disconnected));
+            let paused = matches!(next, Err(RecvTimeoutError::Timeout));
+            if let Ok(item) = next {
+                batch_bytes += item.len;
+                batch.push(item);
+            }
+            let full = batch.len() >= BATCH_FILES || batch_bytes >= BATCH_BYTES;
+            if !batch.is_empty() && (full || closed || paused) {
+                if let Err(e) = self.check_batch(&batch, sink, &throttle) {
+                    self.stop.store(true, Ordering::Relaxed);
+                    self.error
+                        .lock()
+                        .unwrap_or_else(PoisonError::into_inner)
+                        .get_or_insert(e);
+                }
+                batch.clear();
+                batch_bytes = 0;
+            }
+            if closed {
+                return;
+            }
+        }
+    }
+
+    fn check_batch(
+        &self,
+        batch: &[Written],
+        sink: &dyn ProgressSink,
+        throttle: &Throttle,
+    ) -> Result<()> {
+        flush_batch(self.root, batch)?;
+        let mut buffers = Buffers::default();
+        for item in batch {
+            if self.stop.load(Ordering::Relaxed) {
+                return Ok(());
+            }
+            self.cancel.check()?;
+            damage_point("copy-damage-after-flush", &item.copy);
+            let len = compare_from_drive(&item.original, &item.copy, &mut buffers, self.cancel)?;
+            let bytes = self.bytes.fetch_add(len, Ordering::Relaxed) + len;
+            let files = self.files.fetch_add(1, Ordering::Relaxed) + 1;
+            if self.report.load(Ordering::Relaxed) && throttle.ready() {
+                sink.report(Progress::Copied {
+                    bytes,
+                    files,
+                    current: item.original.clone(),
+                });
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Makes a batch durable before it is read back: the drive must answer with
+/// what it holds, not with what is still on its way.
+fn flush_batch(root: &Path, batch: &[Written]) -> Result<()> {
+    #[cfg(target_os = "linux")]
+    {
+        let _ = batch;
+        crate::durable::flush_drive(root)
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        // Each file was synced through the handle that wrote it.
+        let _ = (root, batch);
+        Ok(())
+    }
+}
+
+/// Reusable, aligned buffers for one reader.
+#[derive(Default)]
+struct Buffers {
+    copy: Vec<u8>,
+    original: Vec<u8>,
+}
+
+impl Buffers {
+    /// A `CHUNK`-long window of `copy` starting at an `ALIGN`ed address.
+    fn aligned(&mut self) -> (&mut [u8], &mut [u8]) {
+        if self.copy.is_empty() {
+            self.copy.resize(CHUNK + ALIGN, 0);
+            self.original.resize(CHUNK, 0);
+        }
+        let offset = self.copy.as_ptr().align_offset(ALIGN).min(ALIGN);
+        (&mut self.copy[offset..offset + CHUNK], &mut self.original)
+    }
+}
+
+/// Reads `copy` back from the drive and `original` alongside, chunk by
+/// chunk; returns the bytes compared.
+fn compare_from_drive(
+    original: &Path,
+    copy: &Path,
+    buffers: &mut Buffers,
+    cancel: &Cancel,
+) -> Result<u64> {
+    let mut theirs = open_uncached(copy).at(copy)?;
+    let mut ours = File::open(original).at(original)?;
+    let (from_drive, from_original) = buffers.aligned();
+    let mut total = 0u64;
+    loop {
+        let n = read_full(&mut theirs, from_drive).at(copy)?;
+        let m = read_full(&mut ours, &mut from_original[..n.max(1)]).at(original)?;
+        if n != m || from_drive[..n] != from_original[..m] {
+            return Err(Error::Mismatch {
+                path: copy.to_owned(),
+                what: "its content read back from the drive differs from the original".to_owned(),
+            });
+        }
+        total += n as u64;
+        if n < from_drive.len() {
+            // The copy ended: so must the original.
+            let mut one = [0u8; 1];
+            if read_full(&mut ours, &mut one).at(original)? != 0 {
+                return Err(Error::Mismatch {
+                    path: copy.to_owned(),
+                    what: "it is shorter on the drive than the original".to_owned(),
+                });
+            }
+            return Ok(total);
+        }
+        cancel.check()?;
+    }
+}
+
+/// Fills `buf` as far as the file goes; a short count means its end.
+fn read_full(file: &mut File, buf: &mut [u8]) -> io::Result<usize> {
+    let mut filled = 0;
+    while filled < buf.len() {
+        match file.read(&mut buf[filled..]) {
+            Ok(0) => break,
+            Ok(n) => {
+                filled += n;
+                // Unbuffered reads end short at the file's end; another read
+                // at an unaligned offset would fail, so stop here.
+                if cfg!(windows) && n % ALIGN != 0 {
+                    break;
+                }
+            }
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(filled)
+}
+
+/// Opens `path` for reading so that reads come from the drive: the page
+/// cache's copy is dropped first (Linux), caching is turned off for the
+/// handle (macOS), or the handle bypasses it (Windows).
+fn open_uncached(path: &Path) -> io::Result<File> {
+    #[cfg(target_os = "linux")]
+    {
+        let file = File::open(path)?;
+        rustix::fs::fadvise(&file, 0, None, rustix::fs::Advice::DontNeed)?;
+        Ok(file)
+    }
+    #[cfg(target_vendor = "apple")]
+    {
+        let file = File::open(path)?;
+        rustix::fs::fcntl_nocache(&file, true)?;
+        Ok(file)
+    }
+    #[cfg(windows)]
+    {
+        use std::os::windows::fs::OpenOptionsExt as _;
+        /// `FILE_FLAG_NO_BUFFERING`: reads go to the drive, not the cache.
+        const FILE_FLAG_NO_BUFFERING: u32 = 0x2000_0000;
+        std::fs::OpenOptions::new()
+            .read(true)
+            .custom_flags(FILE_FLAG_NO_BUFFERING)
+            .open(path)
+            // Some network redirectors refuse it: read through the cache then.
+            .or_else(|_| File::open(path))
+    }
+    #[cfg(not(any(target_os = "linux", target_vendor = "apple", windows)))]
+    {
+        File::open(path)
+    }
+}
