@@ -279,7 +279,11 @@ impl AppState {
     /// Reads the chosen destination's facts and problems.
     pub fn check_destination(&mut self, folder: PathBuf) {
         let source = self.location().map(|l| l.path.clone()).unwrap_or_default();
-        let facts = checks::gather_destination(&source, &folder);
+        let mut facts = checks::gather_destination(&source, &folder);
+        if facts.is_folder == Some(true) {
+            facts.cannot_link =
+                checks::probe_link(link::platform_link().as_ref(), &source, &folder);
+        }
         let source_facts = self
             .report()
             .and_then(|r| r.facts.clone())

@@ -10,6 +10,7 @@ mod problem;
 
 pub use problem::{Problem, Severity};
 
+use crate::capabilities::{self, Capabilities};
 use crate::error::{Error, Result};
 use crate::file_id;
 use crate::inventory;
@@ -44,8 +45,8 @@ pub enum Relation {
 /// Where `destination` lies relative to `source`, comparing files on disk
 /// (device and inode where the OS has them, canonical paths otherwise).
 pub fn relation(source: &Path, destination: &Path) -> Result<Relation> {
-    let src = fs::canonicalize(source).map_err(|e| Error::io(source, e))?;
-    let dst = fs::canonicalize(destination).map_err(|e| Error::io(destination, e))?;
+    let src = crate::paths::canonical(source)?;
+    let dst = crate::paths::canonical(destination)?;
     let same = |a: &Path, b: &Path| -> bool {
         match (fs::metadata(a), fs::metadata(b)) {
             (Ok(ma), Ok(mb)) if cfg!(unix) => file_id::same_file(&ma, &mb),
@@ -81,6 +82,20 @@ pub struct DestinationFacts {
     pub volume: Option<VolumeInfo>,
     /// On the same volume as the backups: a rename, no copy.
     pub same_volume: bool,
+    /// What its file system keeps, measured (`None` when it could not be probed).
+    pub capabilities: Option<Capabilities>,
+    /// Why no link to it can be made at the backup folder's place, if not.
+    pub cannot_link: Option<LinkTrouble>,
+}
+
+/// Why a link to the destination cannot be made where the backups are.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LinkTrouble {
+    /// Windows needs Developer Mode or administrator rights for the
+    /// symbolic link a network drive needs.
+    NeedsPrivilege,
+    /// The system refused, in plain words.
+    Refused(String),
 }
 
 /// Facts about the backups being moved.
@@ -92,8 +107,10 @@ pub struct SourceFacts {
     pub files: u64,
     /// The largest file and its size.
     pub largest_file: Option<(PathBuf, u64)>,
-    /// The backups contain symbolic or hard links.
-    pub has_links: bool,
+    /// Symbolic links inside the backups.
+    pub symlinks: u64,
+    /// Extra names of hard-linked files inside the backups.
+    pub hard_links: u64,
     /// Unreadable entries: count and first.
     pub unreadable: Option<(usize, String)>,
     /// Devices whose backup is in progress.
@@ -108,7 +125,8 @@ impl SourceFacts {
             bytes: totals.bytes,
             files: totals.files,
             largest_file: totals.largest_file.clone(),
-            has_links: totals.links > 0 || totals.extra_hard_links > 0,
+            symlinks: totals.links,
+            hard_links: totals.extra_hard_links,
             unreadable: totals
                 .errors
                 .first()
@@ -165,6 +183,7 @@ pub fn evaluate_destination(source: &SourceFacts, dest: &DestinationFacts) -> Ve
                 file_system: v.file_system.clone(),
             });
         }
+        links_problems(source, dest, v, &mut problems);
         let needed = source.bytes + space_margin(source.bytes);
         if !dest.same_volume && needed > v.free_bytes {
             problems.push(Problem::NotEnoughSpace {
@@ -182,11 +201,6 @@ pub fn evaluate_destination(source: &SourceFacts, dest: &DestinationFacts) -> Ve
                 size: *size,
             });
         }
-        if source.has_links && !volume::can_hold_links(&v.file_system) {
-            problems.push(Problem::CannotHoldLinks {
-                file_system: v.file_system.clone(),
-            });
-        }
         if dest.same_volume {
             problems.push(Problem::SameDrive { drive });
         } else if v.network {
@@ -196,6 +210,75 @@ pub fn evaluate_destination(source: &SourceFacts, dest: &DestinationFacts) -> Ve
         }
     }
     problems
+}
+
+/// What the drive cannot hold of the backups (links, times), and whether
+/// the backup folder's link to it can be made.
+fn links_problems(
+    source: &SourceFacts,
+    dest: &DestinationFacts,
+    v: &VolumeInfo,
+    problems: &mut Vec<Problem>,
+) {
+    let by_name = volume::can_hold_links(&v.file_system);
+    let (symlinks, hard_links) = dest
+        .capabilities
+        .map_or((by_name, by_name), |c| (c.symlinks, c.hard_links));
+    if (source.symlinks > 0 && !symlinks) || (source.hard_links > 0 && !hard_links) {
+        problems.push(Problem::CannotHoldLinks {
+            file_system: v.file_system.clone(),
+        });
+    }
+    if dest
+        .capabilities
+        .is_some_and(|c| c.time_granularity.is_none())
+    {
+        problems.push(Problem::DriveLosesTimes {
+            drive: v.display_name(),
+        });
+    }
+    match &dest.cannot_link {
+        Some(LinkTrouble::NeedsPrivilege) => problems.push(Problem::LinkNeedsPrivilege {
+            drive: v.display_name(),
+        }),
+        Some(LinkTrouble::Refused(cause)) => problems.push(Problem::CannotMakeLink {
+            cause: cause.clone(),
+        }),
+        None => {}
+    }
+}
+
+/// Tries what the move will do at its end, before any copying: makes a
+/// link beside the backup folder `link_place` to `destination`, reads it
+/// back and removes it. On Windows this finds out up front that a network
+/// drive needs a privilege the user lacks, or that junctions do not work.
+#[must_use]
+pub fn probe_link(
+    links: &dyn FolderLink,
+    link_place: &Path,
+    destination: &Path,
+) -> Option<LinkTrouble> {
+    let parent = link_place.parent().filter(|p| !p.as_os_str().is_empty())?;
+    let probe = parent.join(format!(
+        ".backup-relocator-link-probe-{}",
+        crate::journal::new_id()
+    ));
+    let made = links.create(&probe, destination);
+    let read = made.is_ok() && links.read(&probe).ok().flatten().is_some();
+    if made.is_ok() {
+        let _ = links.remove(&probe);
+    }
+    match made {
+        Err(Error::LinkPrivilege { .. }) => Some(LinkTrouble::NeedsPrivilege),
+        Err(Error::Io { source, .. }) => {
+            Some(LinkTrouble::Refused(crate::error::plain_io(&source)))
+        }
+        Err(e) => Some(LinkTrouble::Refused(e.to_string())),
+        Ok(()) if !read => Some(LinkTrouble::Refused(
+            "a link made there does not read back".to_owned(),
+        )),
+        Ok(()) => None,
+    }
 }
 
 /// The problems of the backups themselves and of what is running.
@@ -274,6 +357,9 @@ pub fn gather_destination(backups: &Path, destination: &Path) -> DestinationFact
     facts.not_writable = probe_writable(destination).err();
     facts.volume = volume::volume_of(destination).ok();
     facts.same_volume = volume::same_volume(backups, destination).unwrap_or(false);
+    if facts.not_writable.is_none() {
+        facts.capabilities = capabilities::probe(destination).ok();
+    }
     facts
 }
 
@@ -369,7 +455,10 @@ pub fn check_move(
         }
     }
     pre.problems.extend(evaluate_source(&pre.source, running));
-    let dest = gather_destination(source, destination);
+    let mut dest = gather_destination(source, destination);
+    if dest.is_folder == Some(true) {
+        dest.cannot_link = probe_link(links, source, destination);
+    }
     pre.problems
         .extend(evaluate_destination(&pre.source, &dest));
     pre.destination = Some(dest);
@@ -463,6 +552,8 @@ pub fn check_revert(
         backup_exists: false,
         same_volume: volume::same_volume(&target, parent).unwrap_or(false),
         volume: volume::volume_of(parent).ok(),
+        capabilities: None,
+        cannot_link: None,
     };
     // Removable/network warnings are about the destination drive; the local disk has none worth showing.
     pre.problems.extend(
@@ -489,7 +580,10 @@ pub fn check_retarget(
         Ok(started) => started,
         Err(stopped) => return Ok(stopped),
     };
-    let dest = gather_destination(&target, destination);
+    let mut dest = gather_destination(&target, destination);
+    if dest.is_folder == Some(true) {
+        dest.cannot_link = probe_link(links, source, destination);
+    }
     pre.problems
         .extend(evaluate_destination(&pre.source, &dest));
     pre.destination = Some(dest);
@@ -523,6 +617,8 @@ mod tests {
             backup_exists: false,
             volume: Some(vol("apfs", 1_000_000_000_000)),
             same_volume: false,
+            capabilities: Some(Capabilities::EXACT),
+            cannot_link: None,
         }
     }
 
@@ -621,12 +717,25 @@ mod tests {
         );
         s.largest_file = Some((PathBuf::from("/b/movie"), FAT_FILE_LIMIT - 1));
         assert!(evaluate_destination(&s, &d).is_empty());
-        s.has_links = true;
+        // Links: the probe decides; the format's name only when unprobed.
+        s.symlinks = 1;
+        d.capabilities = None;
         assert_eq!(codes(&evaluate_destination(&s, &d)), ["cannot_hold_links"]);
         d.volume = Some(vol("exfat", 1_000_000_000_000));
         assert_eq!(codes(&evaluate_destination(&s, &d)), ["cannot_hold_links"]);
         d.volume = Some(vol("ntfs", 1_000_000_000_000));
         assert!(evaluate_destination(&s, &d).is_empty());
+        let no_hard_links = Capabilities {
+            hard_links: false,
+            ..Capabilities::EXACT
+        };
+        d.capabilities = Some(no_hard_links);
+        assert!(
+            evaluate_destination(&s, &d).is_empty(),
+            "only symlinks here"
+        );
+        s.hard_links = 2;
+        assert_eq!(codes(&evaluate_destination(&s, &d)), ["cannot_hold_links"]);
     }
 
     #[test]

@@ -118,6 +118,23 @@ pub enum Problem {
         /// The file system.
         file_system: String,
     },
+    /// The drive does not keep the modification times it is given (a
+    /// misbehaving network share): a copy there cannot be checked.
+    DriveLosesTimes {
+        /// The drive.
+        drive: String,
+    },
+    /// Windows allows the symbolic link a network drive needs only with
+    /// Developer Mode on or as an administrator.
+    LinkNeedsPrivilege {
+        /// The drive.
+        drive: String,
+    },
+    /// A link to the destination cannot be made where the backups are.
+    CannotMakeLink {
+        /// Why, in plain words.
+        cause: String,
+    },
     /// The drive is read-only (for example NTFS on a Mac).
     ReadOnlyDestination {
         /// The drive.
@@ -182,6 +199,10 @@ impl Problem {
 
     /// One plain sentence for a user.
     #[must_use]
+    #[expect(
+        clippy::too_many_lines,
+        reason = "one sentence per problem, all in one place"
+    )]
     pub fn message(&self) -> String {
         match self {
             Problem::SourceMissing { source } => {
@@ -251,8 +272,20 @@ impl Problem {
             Problem::CannotHoldLinks { file_system } => format!(
                 "The backups contain linked files, which a {file_system} drive cannot hold: use a drive formatted as APFS, Mac OS Extended or NTFS."
             ),
-            Problem::ReadOnlyDestination { drive, file_system } => format!(
-                "{drive} is read-only on this computer ({file_system}): choose another drive, or reformat it."
+            Problem::ReadOnlyDestination { drive, file_system } if file_system == "ntfs" && cfg!(target_os = "macos") => format!(
+                "{drive} is formatted for Windows (NTFS), which a Mac can only read: choose a drive formatted as APFS, Mac OS Extended or exFAT."
+            ),
+            Problem::ReadOnlyDestination { drive, .. } => format!(
+                "{drive} is mounted read-only: mount it so it can be written to, or choose another drive."
+            ),
+            Problem::DriveLosesTimes { drive } => format!(
+                "{drive} does not keep the dates of the files written to it, so a copy there cannot be checked: choose another drive."
+            ),
+            Problem::LinkNeedsPrivilege { drive } => format!(
+                "{drive} is a network drive, which needs a symbolic link in the backups' place, and Windows allows that only with Developer Mode turned on (Settings › For developers) or as an administrator."
+            ),
+            Problem::CannotMakeLink { cause } => format!(
+                "Backup Relocator cannot make the link that takes the backups' place ({cause}), so they could not be moved there."
             ),
             Problem::SameDrive { drive } => format!(
                 "The destination is on the same drive as the backups ({drive}): moving them there frees no space."
