@@ -1,15 +1,28 @@
-//! A running Apple sync helper blocks a move. In its own test binary: the
-//! fake helper process would make every other check in the same run fail.
+//! Apple's processes and the preflight: an app a person can quit (iTunes)
+//! blocks a move and is named; a resident helper (macOS's device agent,
+//! Windows' Apple Mobile Device Service) is only reported, since a user
+//! often cannot stop it. In its own test binary: the fake processes would
+//! change every other check in the same run.
+
+// Unix only: the fake processes are copies of /bin/sleep.
+#![cfg(unix)]
 
 use std::fs;
-use std::process::Command;
+use std::process::{Child, Command};
 
 use relocator_tests::{Drive, json, run, scratch, small_backup};
 
 const CLI: &str = env!("CARGO_BIN_EXE_cli-under-test");
 
+/// A process named `name` (a copy of `sleep`) that lives while the test checks.
+fn fake_process(dir: &std::path::Path, name: &str) -> Child {
+    let fake = dir.join(name);
+    fs::copy("/bin/sleep", &fake).unwrap();
+    Command::new(&fake).arg("30").spawn().unwrap()
+}
+
 #[test]
-fn a_running_sync_helper_blocks_and_is_named() {
+fn a_quittable_app_blocks_and_a_resident_helper_is_only_reported() {
     let root = scratch();
     let source = root.path().join("Backup");
     small_backup(&source, 31, 5);
@@ -26,22 +39,31 @@ fn a_running_sync_helper_blocks_and_is_named() {
     let before = run(CLI, &args);
     assert_eq!(before.status.code(), Some(0));
 
-    // A process named like macOS's device agent (a copy of `sleep`).
-    let fake = root.path().join("AMPDevicesAgent");
-    fs::copy("/bin/sleep", &fake).unwrap();
-    let mut child = Command::new(&fake).arg("30").spawn().unwrap();
-    let during = run(CLI, &args);
-    child.kill().unwrap();
-    child.wait().unwrap();
+    let mut helper = fake_process(root.path(), "AMPDevicesAgent");
+    let with_helper = run(CLI, &args);
+    assert_eq!(
+        with_helper.status.code(),
+        Some(0),
+        "a helper must not block"
+    );
+    let v = json(&with_helper);
+    assert_eq!(v["helpers"][0], "AMPDevicesAgent");
+    assert!(v["problems"].as_array().unwrap().is_empty(), "{v}");
 
-    assert_eq!(during.status.code(), Some(1));
-    let v = json(&during);
+    let mut app = fake_process(root.path(), "iTunes");
+    let with_app = run(CLI, &args);
+    for child in [&mut helper, &mut app] {
+        child.kill().unwrap();
+        child.wait().unwrap();
+    }
+    assert_eq!(with_app.status.code(), Some(1));
+    let v = json(&with_app);
     assert_eq!(v["problems"][0]["code"], "sync_apps_running");
-    assert_eq!(v["problems"][0]["names"][0], "AMPDevicesAgent");
+    assert_eq!(v["problems"][0]["names"], serde_json::json!(["iTunes"]));
     assert!(
         v["problems"][0]["message"]
             .as_str()
             .unwrap()
-            .contains("quit AMPDevicesAgent")
+            .contains("quit iTunes")
     );
 }

@@ -1,23 +1,51 @@
-//! Apple's sync apps and helpers: while any of them runs, a backup may be
-//! written mid-move. The list lives here and only here.
+//! Apple's sync apps and helpers. Only apps a person can quit block an
+//! operation: while iTunes or Apple Devices is open, a backup may start
+//! mid-move. Apple's resident helpers and services
+//! (`AppleMobileDeviceService`, which Apple says not to stop and which runs
+//! whenever iTunes is installed; `AppleMobileDeviceProcess`; macOS's
+//! `AMPDevicesAgent` launchd agents) are only reported: a user often
+//! cannot stop them, and whether a backup is being written is told by the
+//! backups themselves (`Status.plist`, fresh files). The lists live here
+//! and only here.
 
 use sysinfo::{ProcessRefreshKind, ProcessesToUpdate, System};
 
-/// Process names (without `.exe`) of apps and helpers that write or trigger backups.
-pub const SYNC_PROCESSES: &[&str] = &[
-    "iTunes",
-    "AppleDevices",
+/// Apps a person can quit, and must before an operation: they start
+/// backups (process names without `.exe`).
+pub const QUITTABLE_APPS: &[&str] = &["iTunes", "AppleDevices"];
+
+/// Apple's resident helpers and services: reported, never blocking.
+pub const RESIDENT_HELPERS: &[&str] = &[
     "AppleMobileDeviceService",
     "AppleMobileDeviceProcess",
     "AppleMobileBackup",
     "AppleMobileSync",
     "AMPDevicesAgent",
     "AMPDeviceDiscoveryAgent",
+    "MobileDeviceUpdater",
 ];
 
-/// The sync processes among `names` (as the OS reports them), each once, in list order.
+/// Apple's processes found running, in the two kinds.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SyncProcesses {
+    /// Apps to quit first (they block).
+    pub apps: Vec<String>,
+    /// Resident helpers (information only).
+    pub helpers: Vec<String>,
+}
+
+/// The names of `list` among `names` (as the OS reports them: any case,
+/// with or without a path or `.exe`), each once, in list order.
+fn matching(list: &[&str], running: &[String]) -> Vec<String> {
+    list.iter()
+        .filter(|s| running.iter().any(|r| r == &s.to_ascii_lowercase()))
+        .map(|s| (*s).to_owned())
+        .collect()
+}
+
+/// Sorts the process names `names` into apps to quit and resident helpers.
 #[must_use]
-pub fn matching_sync_processes<'a>(names: impl IntoIterator<Item = &'a str>) -> Vec<String> {
+pub fn classify<'a>(names: impl IntoIterator<Item = &'a str>) -> SyncProcesses {
     let running: Vec<String> = names
         .into_iter()
         .map(|n| {
@@ -28,18 +56,17 @@ pub fn matching_sync_processes<'a>(names: impl IntoIterator<Item = &'a str>) -> 
                 .map_or(lower.clone(), str::to_owned)
         })
         .collect();
-    SYNC_PROCESSES
-        .iter()
-        .filter(|s| running.iter().any(|r| r == &s.to_ascii_lowercase()))
-        .map(|s| (*s).to_owned())
-        .collect()
+    SyncProcesses {
+        apps: matching(QUITTABLE_APPS, &running),
+        helpers: matching(RESIDENT_HELPERS, &running),
+    }
 }
 
-/// The sync processes running now (none if the process list cannot be read).
+/// Apple's processes running now (none if the process list cannot be read).
 #[must_use]
-pub fn running_sync_processes() -> Vec<String> {
+pub fn running() -> SyncProcesses {
     let Ok(mut sys) = System::new() else {
-        return Vec::new();
+        return SyncProcesses::default();
     };
     sys.refresh_processes_specifics(ProcessesToUpdate::All, true, ProcessRefreshKind::nothing());
     let names: Vec<String> = sys
@@ -47,7 +74,13 @@ pub fn running_sync_processes() -> Vec<String> {
         .values()
         .map(|p| p.name().to_string_lossy().into_owned())
         .collect();
-    matching_sync_processes(names.iter().map(String::as_str))
+    classify(names.iter().map(String::as_str))
+}
+
+/// The apps running now that block an operation.
+#[must_use]
+pub fn running_sync_processes() -> Vec<String> {
+    running().apps
 }
 
 #[cfg(test)]
@@ -55,18 +88,28 @@ mod tests {
     use super::*;
 
     #[test]
-    fn names_match_with_or_without_exe_and_case() {
-        let found = matching_sync_processes([
+    fn only_quittable_apps_block_and_helpers_are_reported() {
+        let found = classify([
             "bash",
             "iTunes.exe",
             "AMPDevicesAgent",
-            "C:\\Program Files\\Apple\\AppleMobileDeviceService.EXE",
+            "C:\\Program Files\\Common Files\\Apple\\AppleMobileDeviceService.EXE",
             "itunes",
+            "AppleDevices.exe",
+            "AppleMobileDeviceProcess.exe",
         ]);
+        assert_eq!(found.apps, ["iTunes", "AppleDevices"]);
         assert_eq!(
-            found,
-            ["iTunes", "AppleMobileDeviceService", "AMPDevicesAgent"]
+            found.helpers,
+            [
+                "AppleMobileDeviceService",
+                "AppleMobileDeviceProcess",
+                "AMPDevicesAgent"
+            ]
         );
-        assert!(matching_sync_processes(["Finder", "Music"]).is_empty());
+        // The service alone (iTunes installed, not open) blocks nothing.
+        let service_only = classify(["AppleMobileDeviceService.exe", "AMPDeviceDiscoveryAgent"]);
+        assert!(service_only.apps.is_empty());
+        assert!(classify(["Finder", "Music"]) == SyncProcesses::default());
     }
 }

@@ -11,13 +11,13 @@ use crate::output::{TerminalProgress, json_line};
 
 pub fn run(source: &Path, to: &Path, json: bool) -> relocator::Result<ExitCode> {
     let links = link::platform_link();
-    let running = processes::running_sync_processes();
+    let running = processes::running();
     let progress = TerminalProgress::new();
     let pre = checks::check_move(
         source,
         to,
         links.as_ref(),
-        &running,
+        &running.apps,
         &progress,
         &Cancel::new(),
     )?;
@@ -29,8 +29,10 @@ pub fn run(source: &Path, to: &Path, json: bool) -> relocator::Result<ExitCode> 
             "files": pre.source.files,
             "needed_bytes": pre.source.bytes + checks::space_margin(pre.source.bytes),
             "free_bytes": pre.destination.as_ref().and_then(|d| d.volume.as_ref()).map(|v| v.free_bytes),
+            "drive": pre.destination.as_ref().and_then(|d| d.volume.as_ref()),
             "same_volume": pre.destination.as_ref().is_some_and(|d| d.same_volume),
             "blocked": pre.is_blocked(),
+            "helpers": running.helpers,
             "problems": pre.problems.iter().map(problem_json).collect::<Vec<_>>(),
         }));
     } else {
@@ -42,6 +44,12 @@ pub fn run(source: &Path, to: &Path, json: bool) -> relocator::Result<ExitCode> 
         );
         if pre.problems.is_empty() {
             println!("Everything is ready to move.");
+        }
+        if !running.helpers.is_empty() {
+            println!(
+                "Note: Apple's background helper {} is running. That is normal: it does not stop a move.",
+                running.helpers.join(", ")
+            );
         }
         for p in &pre.problems {
             let tag = if p.is_blocking() {
