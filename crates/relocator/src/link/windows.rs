@@ -18,7 +18,18 @@ pub struct Junctions;
 impl FolderLink for Junctions {
     fn create(&self, link: &Path, target: &Path) -> Result<()> {
         match self.kind_for(target) {
-            LinkKind::Junction => junction::create(target, link).at(link),
+            LinkKind::Junction => {
+                let existed = fs::symlink_metadata(link).is_ok();
+                junction::create(target, link).or_else(|e| {
+                    // The crate makes the folder, then turns it into a
+                    // junction; when that fails the plain empty folder stays,
+                    // and would look like a new backup folder to the undo.
+                    if !existed {
+                        remove_empty_leftover(link);
+                    }
+                    Err(Error::io(link, e))
+                })
+            }
             LinkKind::Symlink => match std::os::windows::fs::symlink_dir(target, link) {
                 Err(e) if e.raw_os_error() == Some(ERROR_PRIVILEGE_NOT_HELD) => {
                     Err(Error::LinkPrivilege {
@@ -60,5 +71,19 @@ impl FolderLink for Junctions {
 
     fn kind_for(&self, target: &Path) -> LinkKind {
         windows_kind_for(&target.to_string_lossy())
+    }
+}
+
+/// Removes the folder a failed junction left: only a real, empty folder
+/// (no reparse point of any kind), never a link or anything holding files.
+fn remove_empty_leftover(link: &Path) {
+    use std::os::windows::fs::MetadataExt as _;
+    /// `FILE_ATTRIBUTE_REPARSE_POINT`: a junction, symbolic link or the like.
+    const REPARSE_POINT: u32 = 0x400;
+    let plain_folder = fs::symlink_metadata(link)
+        .is_ok_and(|m| m.is_dir() && m.file_attributes() & REPARSE_POINT == 0);
+    let empty = fs::read_dir(link).is_ok_and(|mut entries| entries.next().is_none());
+    if plain_folder && empty {
+        let _ = fs::remove_dir(link);
     }
 }
