@@ -46,14 +46,29 @@ pub struct HomeDirs {
 }
 
 impl HomeDirs {
-    /// Reads the home folders from the environment (`HOME`, `USERPROFILE`, `APPDATA`).
-    /// Only binaries call this; the core always takes `HomeDirs` as an argument.
+    /// Reads the home folders from the environment. Only binaries call
+    /// this; the core always takes `HomeDirs` as an argument.
     #[must_use]
     pub fn from_environment() -> Option<Self> {
-        let home = std::env::var_os("HOME")
-            .or_else(|| std::env::var_os("USERPROFILE"))
-            .map(PathBuf::from)?;
-        let app_data = std::env::var_os("APPDATA").map(PathBuf::from);
+        Self::from_variables(Platform::current(), |name| std::env::var_os(name))
+    }
+
+    /// The home folders from environment variables read by `var`. Windows
+    /// prefers `USERPROFILE`: Git Bash and MSYS set `HOME` to a folder of
+    /// their own, where Apple's apps never write.
+    pub fn from_variables(
+        platform: Platform,
+        var: impl Fn(&str) -> Option<std::ffi::OsString>,
+    ) -> Option<Self> {
+        let non_empty = |name: &str| var(name).filter(|v| !v.is_empty()).map(PathBuf::from);
+        let home = match platform {
+            Platform::Windows => non_empty("USERPROFILE").or_else(|| non_empty("HOME")),
+            Platform::MacOs | Platform::Other => non_empty("HOME"),
+        }?;
+        let app_data = match platform {
+            Platform::Windows => non_empty("APPDATA"),
+            Platform::MacOs | Platform::Other => None,
+        };
         Some(Self { home, app_data })
     }
 }
@@ -302,6 +317,32 @@ mod tests {
         };
         let l = known_locations(Platform::Windows, &d);
         assert!(l[0].path.starts_with("/roaming/ana/Apple Computer"));
+    }
+
+    #[test]
+    fn windows_prefers_the_profile_to_a_shells_home() {
+        let env = |name: &str| match name {
+            "HOME" => Some("/c/Users/ana/msys-home".into()),
+            "USERPROFILE" => Some(r"C:\Users\ana".into()),
+            "APPDATA" => Some(r"C:\Users\ana\AppData\Roaming".into()),
+            _ => None,
+        };
+        let w = HomeDirs::from_variables(Platform::Windows, env).unwrap();
+        assert_eq!(w.home, PathBuf::from(r"C:\Users\ana"));
+        assert_eq!(
+            w.app_data,
+            Some(PathBuf::from(r"C:\Users\ana\AppData\Roaming"))
+        );
+        let m = HomeDirs::from_variables(Platform::MacOs, env).unwrap();
+        assert_eq!(m.home, PathBuf::from("/c/Users/ana/msys-home"));
+        let only_home = |name: &str| (name == "HOME").then(|| "/h".into());
+        assert_eq!(
+            HomeDirs::from_variables(Platform::Windows, only_home)
+                .unwrap()
+                .home,
+            PathBuf::from("/h")
+        );
+        assert!(HomeDirs::from_variables(Platform::MacOs, |_| None).is_none());
     }
 
     #[test]
