@@ -1,6 +1,10 @@
 #!/usr/bin/env bash
 # Installs the system packages the project needs on Debian/Ubuntu, once.
-#   scripts/setup.sh tests     what the tests use (mount, setpriv: util-linux)
+#   scripts/setup.sh tests     what the tests use: mount, setpriv, losetup (util-linux), and
+#                              the stand-in drives' formats: ext4, XFS, Btrfs, NTFS (ntfs-3g),
+#                              exFAT (exfat-fuse), FAT32 (fusefat), extended attributes (attr)
+#   scripts/setup.sh wine      Wine 8, MinGW (for a stand-in DLL) and Debian's Rust with its
+#                              library source, to run the Windows build here
 #   scripts/setup.sh app       what the window needs at run time, and Xvfb for a display-less machine
 #   scripts/setup.sh targets   Debian's Rust with its library source, for the Windows/macOS type check,
 #                              and LLVM's llvm-rc for the Windows resources
@@ -29,7 +33,9 @@ want() {
 
 for part in "${@:-tests}"; do
     case "$part" in
-        tests) want util-linux mount ;;
+        tests) want util-linux mount e2fsprogs xfsprogs btrfs-progs ntfs-3g exfat-fuse exfatprogs \
+                    fusefat dosfstools attr ;;
+        wine) want wine64 gcc-mingw-w64-x86-64 rustc-web rust-web-src cargo-web ;;
         app) want xvfb xauth libgl1 libegl1 libegl-mesa0 libgl1-mesa-dri libxkbcommon-x11-0 \
                   libxcursor1 libxrandr2 libxi6 x11-apps imagemagick ;;
         targets) want rustc-web rust-web-src cargo-web llvm ;;

@@ -19,6 +19,10 @@ use relocator::sample::{self, SampleDevice, SampleSpec, SampleSummary};
 use relocator::{Cancel, NoProgress, ProgressSink};
 use walkdir::WalkDir;
 
+mod drives;
+
+pub use drives::{Drive, DriveKind, parse_size};
+
 /// What one entry of a tree is, for comparing trees.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Entry {
@@ -58,8 +62,8 @@ pub fn digest(root: &Path) -> BTreeMap<PathBuf, Entry> {
     map
 }
 
-/// A scratch folder on a RAM file system when there is one (fast to fill and
-/// to delete), else in the system temp folder.
+/// A scratch folder on a RAM file system when there is one (Linux's
+/// `/dev/shm`: fast to fill and to delete), else in the system temp folder.
 pub fn scratch() -> tempfile::TempDir {
     let shm = Path::new("/dev/shm");
     let dir = if shm.is_dir() {
@@ -107,12 +111,13 @@ pub fn sized_backup(dir: &Path, seed: u64, files: usize, bytes: u64) -> SampleSu
     sample::generate(dir, &spec).unwrap()
 }
 
-/// Whether this process runs as root (needed to mount a tmpfs "drive").
+/// Whether this process runs as root (needed to mount a stand-in drive on Linux).
 pub fn is_root() -> bool {
-    Command::new("id")
-        .arg("-u")
-        .output()
-        .is_ok_and(|o| o.stdout.starts_with(b"0\n"))
+    cfg!(unix)
+        && Command::new("id")
+            .arg("-u")
+            .output()
+            .is_ok_and(|o| o.stdout.starts_with(b"0\n"))
 }
 
 /// Whether this process can act as another user (real root, not root inside
@@ -121,49 +126,6 @@ pub fn can_drop_privileges() -> bool {
     is_root()
         && fs::read_to_string("/proc/self/uid_map")
             .is_ok_and(|m| m.split_whitespace().collect::<Vec<_>>() == ["0", "0", "4294967295"])
-}
-
-/// A fresh tmpfs mounted on a temp folder: a second file system, like an
-/// external drive. Unmounted on drop.
-pub struct Drive {
-    dir: tempfile::TempDir,
-}
-
-impl Drive {
-    /// Mounts a tmpfs of `size` (as `mount -o size=` takes it) with extra options.
-    pub fn mount(size: &str, extra: &str) -> Self {
-        assert!(
-            is_root(),
-            "mounting a tmpfs drive needs root (CI runs as root)"
-        );
-        let dir = tempfile::tempdir().unwrap();
-        let mut opts = format!("size={size},mode=0755");
-        if !extra.is_empty() {
-            opts.push(',');
-            opts.push_str(extra);
-        }
-        let status = Command::new("mount")
-            .args(["-t", "tmpfs", "-o", &opts, "backup-test-drive"])
-            .arg(dir.path())
-            .status()
-            .unwrap();
-        assert!(status.success(), "mount tmpfs failed");
-        Self { dir }
-    }
-
-    /// The drive's root folder.
-    pub fn path(&self) -> &Path {
-        self.dir.path()
-    }
-}
-
-impl Drop for Drive {
-    fn drop(&mut self) {
-        let _ = Command::new("umount")
-            .arg("-l")
-            .arg(self.dir.path())
-            .status();
-    }
 }
 
 /// An in-process context with the platform's links, no sync apps running.

@@ -1,6 +1,10 @@
 //! Every preflight check firing and not firing, over real folders and real
 //! file systems, through the CLI's `check --json` (exit 1 when blocked).
 
+// Linux only: these checks use tmpfs mount options (size, `ro`) and
+// drop privileges with setpriv.
+#![cfg(target_os = "linux")]
+
 use std::fs;
 use std::os::unix::fs::PermissionsExt as _;
 use std::path::Path;

@@ -6,7 +6,6 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use relocator::marker;
 use relocator_tests::{
@@ -217,6 +216,8 @@ crash_tests! {
     same_volume_retarget_killed_after_cleaning: Op::Retarget, true, "retarget-cleaned=return", End::Second;
 }
 
+// Linux only: the drive is unplugged with `umount -l`.
+#[cfg(target_os = "linux")]
 #[test]
 fn recovery_with_the_drive_missing_changes_nothing_and_says_so() {
     let s = setup(false, 99);
@@ -225,7 +226,7 @@ fn recovery_with_the_drive_missing_changes_nothing_and_says_so() {
     crash_move_to_first(&s, "move-set-aside=return");
     // Unplug: unmount the first drive (its copy stays on the unmounted fs).
     assert!(
-        Command::new("umount")
+        std::process::Command::new("umount")
             .arg("-l")
             .arg(&s.first)
             .status()

@@ -1,6 +1,9 @@
 //! The foundation over real folders: location states, the inventory of
 //! device backups, scanning (hard links, symlinks, unreadable folders).
 
+// Unix only: permission bits, symbolic links, and running as another user.
+#![cfg(unix)]
+
 use std::fs;
 use std::os::unix::fs::PermissionsExt as _;
 use std::path::Path;

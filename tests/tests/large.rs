@@ -3,6 +3,9 @@
 //! `revert` across file systems keeping every byte; and `kill -9` at random
 //! moments of a real move, each followed by `recover`.
 
+// Unix only: it counts hard links by inode (`MetadataExt`).
+#![cfg(unix)]
+
 use std::collections::HashSet;
 use std::fs;
 use std::os::unix::fs::MetadataExt as _;

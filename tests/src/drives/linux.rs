@@ -1,0 +1,177 @@
+//! Linux stand-in drives: tmpfs; image files on loop devices for ext4, XFS
+//! and Btrfs; FUSE drivers for NTFS (`ntfs-3g`), exFAT (`exfat-fuse`, which
+//! needs a block device, so a loop device) and FAT32 (`fusefat -o rw+`).
+//! Everything runs as root (CI does).
+
+use std::ffi::OsStr;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use super::{DriveKind, run_tool};
+
+pub(super) const MATRIX: &[DriveKind] = &[
+    DriveKind::Ext4,
+    DriveKind::Ntfs,
+    DriveKind::Xfs,
+    DriveKind::Exfat,
+    DriveKind::Btrfs,
+    DriveKind::Fat32,
+    DriveKind::Tmpfs,
+];
+
+/// A mounted drive: its mount folder, and what to undo.
+pub(super) struct Mounted {
+    /// Holds the image file (when there is one) and the mount folder.
+    dir: tempfile::TempDir,
+    mount: PathBuf,
+    /// A loop device to detach after unmounting.
+    loop_device: Option<String>,
+}
+
+impl Mounted {
+    pub(super) fn path(&self) -> &Path {
+        &self.mount
+    }
+}
+
+fn assert_root() {
+    assert!(
+        crate::is_root(),
+        "mounting a stand-in drive needs root (CI runs as root)"
+    );
+}
+
+pub(super) fn default_drive(size: u64, extra: &str) -> Mounted {
+    assert_root();
+    let dir = tempfile::tempdir().unwrap();
+    crate::open_up(dir.path());
+    let mount = dir.path().join("mnt");
+    std::fs::create_dir(&mount).unwrap();
+    let mut opts = format!("size={size},mode=0755");
+    if !extra.is_empty() {
+        opts.push(',');
+        opts.push_str(extra);
+    }
+    run_tool(
+        "mount",
+        &[
+            OsStr::new("-t"),
+            OsStr::new("tmpfs"),
+            OsStr::new("-o"),
+            OsStr::new(&opts),
+            OsStr::new("backup-test-drive"),
+            mount.as_os_str(),
+        ],
+    );
+    Mounted {
+        dir,
+        mount,
+        loop_device: None,
+    }
+}
+
+pub(super) fn make(kind: DriveKind, size: u64) -> Mounted {
+    assert_root();
+    if kind == DriveKind::Tmpfs {
+        return default_drive(size, "");
+    }
+    // Images live on the root file system's temp folder (not a RAM disk:
+    // an XFS image is at least 300 MB, sparse).
+    let dir = tempfile::tempdir().unwrap();
+    crate::open_up(dir.path());
+    let image = dir.path().join("drive.img");
+    let mount = dir.path().join("mnt");
+    std::fs::create_dir(&mount).unwrap();
+    std::fs::File::create(&image)
+        .unwrap()
+        .set_len(size)
+        .unwrap();
+    let img = image.as_os_str();
+    let label = "BRTEST";
+    let mut loop_device = None;
+    match kind {
+        DriveKind::Ext4 | DriveKind::Xfs | DriveKind::Btrfs => {
+            let (mkfs, force) = match kind {
+                DriveKind::Ext4 => ("mkfs.ext4", "-F"),
+                DriveKind::Xfs => ("mkfs.xfs", "-f"),
+                _ => ("mkfs.btrfs", "-f"),
+            };
+            run_tool(mkfs, &[OsStr::new("-q"), OsStr::new(force), img]);
+            run_tool(
+                "mount",
+                &[OsStr::new("-o"), OsStr::new("loop"), img, mount.as_os_str()],
+            );
+        }
+        DriveKind::Ntfs => {
+            run_tool(
+                "mkntfs",
+                &[
+                    OsStr::new("-F"),
+                    OsStr::new("-Q"),
+                    OsStr::new("-L"),
+                    OsStr::new(label),
+                    img,
+                ],
+            );
+            run_tool("ntfs-3g", &[img, mount.as_os_str()]);
+        }
+        DriveKind::Exfat => {
+            run_tool("mkfs.exfat", &[OsStr::new("-L"), OsStr::new(label), img]);
+            let device = run_tool("losetup", &[OsStr::new("-f"), OsStr::new("--show"), img])
+                .trim()
+                .to_owned();
+            run_tool(
+                "mount.exfat-fuse",
+                &[OsStr::new(&device), mount.as_os_str()],
+            );
+            loop_device = Some(device);
+        }
+        DriveKind::Fat32 => {
+            run_tool(
+                "mkfs.vfat",
+                &[
+                    OsStr::new("-F"),
+                    OsStr::new("32"),
+                    OsStr::new("-n"),
+                    OsStr::new(label),
+                    img,
+                ],
+            );
+            // rw+ is fusefat's read-write mode (its default is read-only).
+            run_tool(
+                "fusefat",
+                &[OsStr::new("-o"), OsStr::new("rw+"), img, mount.as_os_str()],
+            );
+        }
+        DriveKind::Tmpfs | DriveKind::Apfs | DriveKind::HfsPlus => {
+            panic!("{} drives cannot be made on Linux", kind.name())
+        }
+    }
+    Mounted {
+        dir,
+        mount,
+        loop_device,
+    }
+}
+
+impl Drop for Mounted {
+    fn drop(&mut self) {
+        // Lazy: a test that failed may still hold a file open there.
+        let _ = Command::new("umount").arg("-l").arg(&self.mount).status();
+        if let Some(device) = &self.loop_device {
+            // The FUSE driver lets go of the device a moment after unmounting.
+            for _ in 0..50 {
+                if Command::new("losetup")
+                    .arg("-d")
+                    .arg(device)
+                    .status()
+                    .is_ok_and(|s| s.success())
+                {
+                    break;
+                }
+                std::thread::sleep(std::time::Duration::from_millis(100));
+            }
+        }
+        let _ = &self.dir;
+    }
+}
