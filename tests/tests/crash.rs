@@ -247,10 +247,16 @@ fn recovery_with_the_drive_missing_changes_nothing_and_says_so() {
     let before_listing = listing(parent);
     for _ in 0..2 {
         let out = run(CLI, &["recover", "--source", src]);
-        assert!(out.status.success(), "{}", stderr(&out));
+        // Issue 11: recovery that could not act does not exit 0.
+        assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
         let text = String::from_utf8_lossy(&out.stdout);
         assert!(
             text.contains("not connected") && text.contains("Nothing was changed"),
+            "{text}"
+        );
+        // The set-aside original is named for what it is.
+        assert!(
+            text.contains("your original backup folder, set aside"),
             "{text}"
         );
         assert_eq!(listing(parent), before_listing);

@@ -78,9 +78,41 @@ fn every_location_state_is_reported() {
     j.save().unwrap();
     assert_eq!(
         locations::inspect(&source, links.as_ref()).unwrap(),
-        LocationState::Interrupted { journal: j.path() }
+        LocationState::Interrupted {
+            journal: j.path(),
+            operation: journal::OperationKind::Move,
+            running: false,
+        }
     );
+    // While another process holds the folder's lock, it is under way.
+    let held = std::process::Command::new("flock")
+        .arg(source.parent().unwrap().join(journal::LOCK_FILE))
+        .args(["sleep", "30"])
+        .spawn()
+        .unwrap();
+    let mut running = false;
+    for _ in 0..100 {
+        running = matches!(
+            locations::inspect(&source, links.as_ref()).unwrap(),
+            LocationState::Interrupted { running: true, .. }
+        );
+        if running {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let mut held = held;
+    held.kill().unwrap();
+    held.wait().unwrap();
+    assert!(running, "a held lock means an operation under way");
     j.finish().unwrap();
+    // A record that cannot be read: damaged, and said so.
+    fs::write(journal::path_for(&source), b"{\"format\":").unwrap();
+    assert_eq!(
+        locations::inspect(&source, links.as_ref()).unwrap().name(),
+        "damaged_record"
+    );
+    fs::remove_file(journal::path_for(&source)).unwrap();
 
     // A file where the folder should be.
     links.remove(&source).unwrap();
@@ -116,13 +148,11 @@ fn the_cli_spells_each_state() {
     fs::rename(&drive, root.path().join("gone")).unwrap();
     assert_eq!(state(&source), "dangling");
     fs::write(journal::path_for(&source), b"{}").unwrap();
-    // A damaged journal is an error with its path, exit 1.
-    let out = relocator_tests::run(
-        CLI,
-        &["status", "--source", source.to_str().unwrap(), "--json"],
-    );
-    assert_eq!(out.status.code(), Some(1));
-    assert!(relocator_tests::stderr(&out).contains(".backup-relocator.journal"));
+    // Issue 11: a damaged journal is a state with a way forward, not a dead end.
+    assert_eq!(state(&source), "damaged_record");
+    let out = relocator_tests::run(CLI, &["status", "--source", source.to_str().unwrap()]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("set-aside-record"), "{text}");
 }
 
 #[test]

@@ -245,21 +245,56 @@ fn a_copy_damaged_after_writing_is_caught_and_the_move_undone() {
     assert_untouched(&source, &before, drive.path());
 }
 
+/// Issue 11: a drive that can make fewer files than the backups hold
+/// (plenty of bytes, few inodes) is refused up front, in words.
+#[test]
+fn too_few_file_slots_are_refused_up_front() {
+    let root = scratch();
+    let source = root.path().join("Backup");
+    small_backup(&source, 45, 60);
+    let before = digest(&source);
+    let drive = Drive::mount("512m", "nr_inodes=80");
+    let out = run(CLI, &source_to("move", &source, drive.path(), &["--yes"]));
+    assert_eq!(out.status.code(), Some(1));
+    let msg = stderr(&out);
+    assert!(
+        msg.contains("more files and folders") && msg.contains("Nothing was changed"),
+        "{msg}"
+    );
+    assert_untouched(&source, &before, drive.path());
+}
+
+/// A drive that fills up during the copy (something else wrote to it after
+/// the preflight): the copy fails with "the drive is full" and is undone.
 #[test]
 fn a_full_drive_fails_cleanly() {
     let root = scratch();
     let source = root.path().join("Backup");
     small_backup(&source, 45, 60);
     let before = digest(&source);
-    // Plenty of bytes, too few inodes: the preflight passes and the copy hits ENOSPC.
-    let drive = Drive::mount("512m", "nr_inodes=80");
-    let out = run(CLI, &source_to("move", &source, drive.path(), &["--yes"]));
-    assert_eq!(out.status.code(), Some(1));
-    let msg = stderr(&out);
+    let drive = Drive::mount("256m", "");
+    let filler = drive.path().join("someone-elses-video.mov");
+    let drive_filled = AtomicBool::new(false);
+    let sink = |p: Progress| {
+        if let Progress::Copied { files: 1.., .. } = p
+            && !drive_filled.swap(true, Ordering::Relaxed)
+        {
+            let mut f = fs::File::create(&filler).unwrap();
+            let chunk = vec![1u8; 1 << 20];
+            while std::io::Write::write_all(&mut f, &chunk).is_ok() {}
+        }
+    };
+    let links = links();
+    let cancel = Cancel::new();
+    let ctx = context(links.as_ref(), &sink, &cancel);
+    let err = relocate::move_backups(&ctx, &source, drive.path(), full()).unwrap_err();
+    assert!(drive_filled.load(Ordering::Relaxed));
+    let msg = err.to_string();
     assert!(
         msg.contains("the drive is full") && msg.contains(&format!("safe in {}", source.display())),
         "{msg}"
     );
+    fs::remove_file(&filler).unwrap();
     assert_untouched(&source, &before, drive.path());
 }
 
@@ -293,7 +328,8 @@ fn a_drive_unplugged_mid_copy_fails_cleanly() {
         matches!(err, Error::Interrupted { ref safe_at, .. } if *safe_at == source),
         "{err}"
     );
-    assert!(err.to_string().contains("not found"), "{err}");
+    // Issue 11: said as what happened, not "not found".
+    assert!(err.to_string().contains("is no longer connected"), "{err}");
     assert_untouched(&source, &before, drive.path());
 }
 

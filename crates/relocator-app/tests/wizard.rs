@@ -265,17 +265,17 @@ fn an_interrupted_move_is_recovered_at_start_and_reported() {
     let drive = root.path().join("drive");
     fs::create_dir(&drive).unwrap();
     // What a crash during the copy leaves: a journal and a partial copy.
-    let staging = drive.join("Backup.partial-abc123");
+    let staging = drive.join("Backup.partial-abc123abc123");
     fs::create_dir(&staging).unwrap();
     marker::write(
         &staging,
-        &Marker::new("abc123", MarkerState::Partial, &source),
+        &Marker::new("abc123abc123", MarkerState::Partial, &source),
     )
     .unwrap();
     fs::write(staging.join("half-a-file"), b"...").unwrap();
     let j = Journal::new(
         OperationKind::Move,
-        "abc123",
+        "abc123abc123",
         &source,
         &drive.join("Backup"),
         &staging,

@@ -126,6 +126,18 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Set aside a record of an interrupted operation that cannot be used
+    /// (damaged, or naming folders it would never have made), once the
+    /// backups are whole at the backup folder's place. `status` shows where
+    /// they are.
+    SetAsideRecord {
+        /// The backup folder.
+        #[arg(long)]
+        source: PathBuf,
+        /// Print the result as JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Link the backup folder to backups moved earlier (after reinstalling the computer).
     Adopt {
         /// The backup folder (absent or empty).

@@ -6,6 +6,8 @@
 mod args;
 mod commands;
 mod output;
+mod signals;
+mod words;
 
 use std::ffi::OsString;
 use std::process::ExitCode;

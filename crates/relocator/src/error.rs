@@ -30,10 +30,10 @@ pub enum Error {
     #[error("{}", refused_text(.0))]
     Refused(Vec<Problem>),
     /// The user cancelled; whatever was started has been rolled back.
-    #[error("cancelled; nothing was changed")]
+    #[error("Cancelled; nothing was changed")]
     Cancelled,
     /// Another Backup Relocator operation holds the lock on this folder.
-    #[error("{}: another Backup Relocator operation is already working on this folder", path.display())]
+    #[error("{}: another Backup Relocator operation is already working on this folder. Nothing was changed", path.display())]
     Busy {
         /// The lock file.
         path: PathBuf,
@@ -48,7 +48,7 @@ pub enum Error {
     },
     /// A file of the original changed while it was being copied.
     #[error(
-        "{}: this file changed while it was being copied; is iTunes, Finder or Apple Devices making a backup?",
+        "{}: this file changed while it was being copied. Is iTunes, Finder or Apple Devices making a backup?",
         path.display()
     )]
     ChangedDuringCopy {
@@ -80,9 +80,74 @@ pub enum Error {
         /// What was wrong with it.
         message: String,
     },
+    /// A journal names a folder its operation would never have made: it was
+    /// damaged, edited by hand or written by another version. Nothing was touched.
+    #[error(
+        "{}: the record of the interrupted operation names {} as its {what}, where Backup Relocator would have used {expected}. Nothing was changed or deleted",
+        journal.display(),
+        found.display()
+    )]
+    ForeignRecord {
+        /// The journal file.
+        journal: PathBuf,
+        /// Which of its places ("partial copy", "set-aside original"…).
+        what: String,
+        /// What it says.
+        found: PathBuf,
+        /// What the operation derives.
+        expected: String,
+    },
+    /// The drive an operation was writing to went away (unplugged, or its
+    /// share dropped).
+    #[error("the drive holding {} is no longer connected", path.display())]
+    DriveDisconnected {
+        /// The folder on that drive the operation was using.
+        path: PathBuf,
+    },
+    /// None of the places an interrupted operation's record names holds the
+    /// backups any more; nothing was changed.
+    #[error(
+        "{}: the record of an interrupted operation names {}, and none of them holds your backups now. Nothing was changed",
+        journal.display(),
+        looked.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
+    )]
+    BackupsNotFound {
+        /// The journal file.
+        journal: PathBuf,
+        /// Every place it names.
+        looked: Vec<PathBuf>,
+    },
+    /// There is no record of an interrupted operation to set aside.
+    #[error("{}: there is no record of an interrupted operation here. Nothing was changed", path.display())]
+    NoRecord {
+        /// Where it would be.
+        path: PathBuf,
+    },
+    /// The record can still be used: recovery should run instead of setting it aside.
+    #[error(
+        "{}: this record of an interrupted operation can still be used: recover it (that finishes or undoes the operation) instead of setting it aside. Nothing was changed",
+        journal.display()
+    )]
+    RecordUsable {
+        /// The journal.
+        journal: PathBuf,
+    },
+    /// The backups are not whole at the backup folder's place, so a damaged
+    /// record must not be set aside yet.
+    #[error(
+        "{}: the backups are not whole there (it is not a backup folder, nor a link to a complete copy), so the record was kept. {}Nothing was changed",
+        backup_folder.display(),
+        found_text(found)
+    )]
+    BackupsNotWhole {
+        /// The backup folder's place.
+        backup_folder: PathBuf,
+        /// Folders found that hold, or may hold, the backups.
+        found: Vec<PathBuf>,
+    },
     /// An operation failed part-way; it was undone as far as possible and
     /// the backups are whole at `safe_at`.
-    #[error("{cause}. Your backups are safe in {}", safe_at.display())]
+    #[error("{}", with_safe_place(cause, safe_at))]
     Interrupted {
         /// What went wrong.
         cause: Box<Error>,
@@ -124,6 +189,36 @@ impl<T> IoContext<T> for io::Result<T> {
     fn at(self, path: &Path) -> Result<T> {
         self.map_err(|source| Error::io(path, source))
     }
+}
+
+fn found_text(found: &[PathBuf]) -> String {
+    if found.is_empty() {
+        "No folder of Backup Relocator's was found on the connected drives. ".to_owned()
+    } else {
+        format!(
+            "Folders that may hold them: {}. ",
+            found
+                .iter()
+                .map(|p| crate::relocate::describe_place(p))
+                .collect::<Vec<_>>()
+                .join("; ")
+        )
+    }
+}
+
+/// "<what happened>. Your backups are safe in <where>": one sentence ending
+/// in its own mark ("…a backup? Your backups…"), the place explained.
+fn with_safe_place(cause: &Error, safe_at: &Path) -> String {
+    let cause = cause.to_string();
+    let joint = if cause.ends_with(['.', '?', '!']) {
+        " "
+    } else {
+        ". "
+    };
+    format!(
+        "{cause}{joint}Your backups are safe in {}",
+        crate::relocate::describe_place(safe_at)
+    )
 }
 
 fn refused_text(problems: &[Problem]) -> String {
@@ -180,6 +275,26 @@ mod tests {
     }
 
     #[test]
+    fn sentences_join_with_one_mark_and_name_what_our_folders_are() {
+        let e = Error::Interrupted {
+            cause: Box::new(Error::ChangedDuringCopy {
+                path: PathBuf::from("/b/Info.plist"),
+            }),
+            safe_at: PathBuf::from("/home/a/Backup.moving-0123456789ab"),
+        };
+        let text = e.to_string();
+        assert!(
+            text.contains("making a backup? Your backups are safe"),
+            "{text}"
+        );
+        assert!(!text.contains("?."), "{text}");
+        assert!(
+            text.contains("your original backup folder, set aside"),
+            "{text}"
+        );
+    }
+
+    #[test]
     fn interrupted_says_where_the_backups_are() {
         let e = Error::Interrupted {
             cause: Box::new(Error::Cancelled),
@@ -187,7 +302,7 @@ mod tests {
         };
         assert_eq!(
             e.to_string(),
-            "cancelled; nothing was changed. Your backups are safe in /home/a/Backup"
+            "Cancelled; nothing was changed. Your backups are safe in /home/a/Backup"
         );
     }
 }

@@ -30,6 +30,7 @@ pub enum EntryKind {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct DeviceBackup {
     /// The subfolder.
+    #[serde(serialize_with = "crate::stored_path::serialize")]
     pub folder: PathBuf,
     /// Its name: the device's UDID for device backups.
     pub udid: String,

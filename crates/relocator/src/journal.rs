@@ -30,6 +30,18 @@ pub enum OperationKind {
     Retarget,
 }
 
+impl OperationKind {
+    /// What people call it: "move", "move back", "move to another drive".
+    #[must_use]
+    pub fn noun(self) -> &'static str {
+        match self {
+            OperationKind::Move => "move",
+            OperationKind::Revert => "move back",
+            OperationKind::Retarget => "move to another drive",
+        }
+    }
+}
+
 /// The step an operation was at; each is written before it starts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -64,17 +76,32 @@ pub struct Journal {
     /// The step under way.
     pub step: Step,
     /// The backup folder on this computer (the link's place).
+    #[serde(with = "crate::stored_path")]
     pub source: PathBuf,
     /// Where the backups end up (`DEST/Backup` for move and retarget, `source` for revert).
+    #[serde(with = "crate::stored_path")]
     pub target: PathBuf,
     /// The folder the copy is made in before it is published.
+    #[serde(with = "crate::stored_path")]
     pub staging: PathBuf,
     /// Where the original is set aside (move) — deleted at the end.
+    #[serde(with = "crate::stored_path::option", default)]
     pub aside: Option<PathBuf>,
     /// The copy being replaced (retarget, revert): the old drive folder.
+    #[serde(with = "crate::stored_path::option", default)]
     pub previous: Option<PathBuf>,
+    /// The operation whose marker `previous` carried when this one began:
+    /// with this operation's own id, the only ids that make it ours to delete.
+    #[serde(default)]
+    pub previous_id: Option<String>,
     /// Revert and retarget: keep `previous` instead of deleting it.
     pub keep_previous: bool,
+    /// Bytes of the backups, for the progress of the steps a recovery redoes.
+    #[serde(default)]
+    pub total_bytes: u64,
+    /// Files of the backups, likewise.
+    #[serde(default)]
+    pub total_files: u64,
     /// When the operation started (seconds since 1970).
     pub started_at: u64,
     /// When this step was written.
@@ -103,7 +130,10 @@ impl Journal {
             staging: staging.to_owned(),
             aside: None,
             previous: None,
+            previous_id: None,
             keep_previous: false,
+            total_bytes: 0,
+            total_files: 0,
             started_at: now,
             updated_at: now,
         }
@@ -124,7 +154,10 @@ impl Journal {
 
     /// Writes the journal atomically.
     pub fn save(&self) -> Result<()> {
-        let bytes = serde_json::to_vec_pretty(self).expect("a journal always serialises");
+        let bytes = serde_json::to_vec_pretty(self).map_err(|e| Error::Journal {
+            path: self.path(),
+            message: e.to_string(),
+        })?;
         durable::write_atomic(&self.path(), &bytes)
     }
 
@@ -213,6 +246,19 @@ impl Lock {
                 Err(fs::TryLockError::Error(e)) => return Err(Error::io(path, e)),
             }
         }
+    }
+}
+
+impl Lock {
+    /// Whether another process holds the lock for `source` right now (an
+    /// operation is under way there). Never waits.
+    #[must_use]
+    pub fn held_elsewhere(source: &Path) -> bool {
+        let path = parent_of(source).join(LOCK_FILE);
+        let Ok(file) = OpenOptions::new().read(true).write(true).open(&path) else {
+            return false;
+        };
+        matches!(file.try_lock(), Err(fs::TryLockError::WouldBlock))
     }
 }
 

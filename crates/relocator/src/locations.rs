@@ -7,7 +7,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
-use crate::journal;
+use crate::journal::{self, OperationKind};
 use crate::link::FolderLink;
 use crate::marker;
 
@@ -138,10 +138,24 @@ pub enum LocationState {
         /// Where the link points.
         target: PathBuf,
     },
-    /// A Backup Relocator operation on this folder was interrupted.
+    /// A Backup Relocator operation on this folder was interrupted, or is
+    /// running right now.
     Interrupted {
         /// The journal recording it.
         journal: PathBuf,
+        /// Which operation.
+        operation: OperationKind,
+        /// Another Backup Relocator run holds the folder's lock: it is under
+        /// way, not interrupted.
+        running: bool,
+    },
+    /// The record of an interrupted operation cannot be read (damaged,
+    /// or from a newer version).
+    DamagedRecord {
+        /// The journal file.
+        journal: PathBuf,
+        /// What is wrong with it.
+        problem: String,
     },
     /// Something else is at the path (a file, say).
     Unexpected {
@@ -161,6 +175,7 @@ impl LocationState {
             LocationState::Dangling { .. } => "dangling",
             LocationState::ForeignLink { .. } => "foreign_link",
             LocationState::Interrupted { .. } => "interrupted",
+            LocationState::DamagedRecord { .. } => "damaged_record",
             LocationState::Unexpected { .. } => "unexpected",
         }
     }
@@ -193,9 +208,21 @@ impl LocationState {
                 "This folder is a link to {}, made by another tool.",
                 target.display()
             ),
-            LocationState::Interrupted { .. } => {
-                "A move was interrupted; Backup Relocator will finish or undo it.".to_owned()
-            }
+            LocationState::Interrupted {
+                operation,
+                running: true,
+                ..
+            } => format!(
+                "A {} of these backups is under way right now.",
+                operation.noun()
+            ),
+            LocationState::Interrupted { operation, .. } => format!(
+                "A {} of these backups was interrupted: it must be finished or undone first.",
+                operation.noun()
+            ),
+            LocationState::DamagedRecord { problem, .. } => format!(
+                "The record of an interrupted operation on these backups cannot be used ({problem})."
+            ),
             LocationState::Unexpected { found } => {
                 format!("Something unexpected is here ({found}), not a backup folder.")
             }
@@ -206,8 +233,22 @@ impl LocationState {
 /// Inspects the backup folder `source`: absent, local, relocated by us,
 /// dangling, a foreign link, or interrupted (a journal beside it).
 pub fn inspect(source: &Path, links: &dyn FolderLink) -> Result<LocationState> {
-    if let Some(j) = journal::find(source)? {
-        return Ok(LocationState::Interrupted { journal: j });
+    match journal::load(source) {
+        Ok(Some(j)) => {
+            return Ok(LocationState::Interrupted {
+                journal: j.path(),
+                operation: j.operation,
+                running: journal::Lock::held_elsewhere(source),
+            });
+        }
+        Err(Error::Journal { path, message }) => {
+            return Ok(LocationState::DamagedRecord {
+                journal: path,
+                problem: message,
+            });
+        }
+        Err(e) => return Err(e),
+        Ok(None) => {}
     }
     let meta = match fs::symlink_metadata(source) {
         Ok(m) => m,

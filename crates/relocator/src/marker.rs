@@ -21,6 +21,9 @@ pub enum MarkerState {
     Partial,
     /// The backups' home, linked from `moved_from`.
     Complete,
+    /// Being deleted by the operation named (a copy no longer needed, or a
+    /// partial copy being undone): never to be linked or adopted again.
+    Deleting,
 }
 
 /// What the marker file holds.
@@ -35,6 +38,7 @@ pub struct Marker {
     /// Partial or complete.
     pub state: MarkerState,
     /// The backup folder on the computer that links here.
+    #[serde(with = "crate::stored_path")]
     pub moved_from: PathBuf,
     /// Seconds since 1970 when this was written.
     pub written_at: u64,
@@ -71,8 +75,32 @@ pub fn read(folder: &Path) -> Option<Marker> {
 
 /// Writes (or replaces) the marker in `folder`, atomically.
 pub fn write(folder: &Path, marker: &Marker) -> Result<()> {
-    let bytes = serde_json::to_vec_pretty(marker).expect("a marker always serialises");
-    durable::write_atomic(&folder.join(MARKER_FILE), &bytes)
+    let path = folder.join(MARKER_FILE);
+    let bytes = serde_json::to_vec_pretty(marker)
+        .map_err(|e| crate::Error::io(&path, std::io::Error::other(e)))?;
+    durable::write_atomic(&path, &bytes)
+}
+
+/// Replaces the marker in `folder` with one of the same size, also on a
+/// full drive: atomically where there is room, else in place (a marker torn
+/// by a crash then reads as no marker, and the folder is left alone).
+pub fn rewrite(folder: &Path, marker: &Marker) -> Result<()> {
+    match write(folder, marker) {
+        Err(e) if e.io_kind() == Some(std::io::ErrorKind::StorageFull) => {
+            let path = folder.join(MARKER_FILE);
+            let bytes = serde_json::to_vec_pretty(marker)
+                .map_err(|e| crate::Error::io(&path, std::io::Error::other(e)))?;
+            let _ = fs::remove_file(path.with_extension("tmp"));
+            let mut file = fs::OpenOptions::new()
+                .write(true)
+                .truncate(true)
+                .open(&path)
+                .map_err(|e| crate::Error::io(&path, e))?;
+            std::io::Write::write_all(&mut file, &bytes).map_err(|e| crate::Error::io(&path, e))?;
+            file.sync_all().map_err(|e| crate::Error::io(&path, e))
+        }
+        other => other,
+    }
 }
 
 /// The marker's path inside `folder`.

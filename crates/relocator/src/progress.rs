@@ -71,6 +71,7 @@ pub enum Progress {
         /// Files done so far.
         files: u64,
         /// The file being worked on.
+        #[serde(serialize_with = "crate::stored_path::serialize")]
         current: PathBuf,
     },
     /// A new phase began.

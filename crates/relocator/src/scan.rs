@@ -12,6 +12,9 @@ use crate::file_id::shared_identity;
 use crate::progress::{Cancel, Progress, ProgressSink, Throttle};
 use crate::walk::{self, Entry, Visitor};
 
+/// Special entries named as examples, at most.
+const SPECIAL_EXAMPLES: usize = 5;
+
 /// What a scan found.
 #[derive(Debug, Default)]
 pub struct ScanTotals {
@@ -27,6 +30,11 @@ pub struct ScanTotals {
     pub extra_hard_links: u64,
     /// The largest regular file and its size.
     pub largest_file: Option<(PathBuf, u64)>,
+    /// Entries that are neither files, folders nor links (pipes, sockets,
+    /// devices), which no copy can reproduce: how many.
+    pub special: u64,
+    /// The first few of them.
+    pub special_examples: Vec<PathBuf>,
     /// Entries that could not be read; the scan went on without them.
     pub errors: Vec<Error>,
 }
@@ -58,8 +66,12 @@ pub fn scan(root: &Path, progress: &dyn ProgressSink, cancel: &Cancel) -> Result
         {
             totals.largest_file = Some((path, len));
         }
+        totals.special += part.special;
+        totals.special_examples.extend(part.special_examples);
         totals.errors.extend(part.errors);
     }
+    totals.special_examples.sort();
+    totals.special_examples.truncate(SPECIAL_EXAMPLES);
     progress.report(Progress::Scanned {
         bytes: totals.bytes,
         files: totals.files,
@@ -95,6 +107,10 @@ impl Visitor for Sizing<'_> {
             return Ok(false);
         }
         if !ft.is_file() {
+            totals.special += 1;
+            if totals.special_examples.len() < SPECIAL_EXAMPLES {
+                totals.special_examples.push(entry.path.to_owned());
+            }
             return Ok(false);
         }
         let meta = match entry.metadata() {
@@ -162,6 +178,25 @@ mod tests {
         assert_eq!(t.folders, 3);
         assert_eq!(t.largest_file.unwrap().1, 1000);
         assert!(t.errors.is_empty());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn special_files_are_counted_and_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("a-pipe");
+        rustix::fs::mknodat(
+            rustix::fs::CWD,
+            &fifo,
+            rustix::fs::FileType::Fifo,
+            rustix::fs::Mode::from_raw_mode(0o600),
+            0,
+        )
+        .unwrap();
+        std::fs::write(dir.path().join("file"), b"x").unwrap();
+        let t = scan(dir.path(), &NoProgress, &Cancel::new()).unwrap();
+        assert_eq!((t.files, t.special), (1, 1));
+        assert_eq!(t.special_examples, [fifo]);
     }
 
     #[test]

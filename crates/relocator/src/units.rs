@@ -28,9 +28,42 @@ pub fn format_bytes(bytes: u64) -> String {
     }
 }
 
+/// "1 item", "3 items": a count with its noun.
+#[must_use]
+pub fn count_of(count: u64, one: &str, many: &str) -> String {
+    format!(
+        "{} {}",
+        group_digits(count),
+        if count == 1 { one } else { many }
+    )
+}
+
+/// "1,234,567": a large count grouped in thousands.
+#[must_use]
+pub fn group_digits(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
-    use super::format_bytes;
+    use super::{count_of, format_bytes, group_digits};
+
+    #[test]
+    fn counts_read_in_words() {
+        assert_eq!(count_of(1, "item", "items"), "1 item");
+        assert_eq!(count_of(0, "item", "items"), "0 items");
+        assert_eq!(count_of(200_000, "file", "files"), "200,000 files");
+        assert_eq!(group_digits(999), "999");
+        assert_eq!(group_digits(1_000), "1,000");
+    }
 
     #[test]
     fn sizes_read_like_a_drive_page() {

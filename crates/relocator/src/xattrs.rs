@@ -8,9 +8,7 @@
 use std::ffi::{OsStr, OsString};
 use std::path::Path;
 
-#[cfg(unix)]
-use crate::error::Error;
-use crate::error::Result;
+use crate::error::{Error, Result};
 
 /// An entry's carried-over attributes, sorted by name.
 pub type Attributes = Vec<(OsString, Vec<u8>)>;
@@ -79,6 +77,43 @@ pub fn write(path: &Path, attributes: &Attributes) -> Result<()> {
     }
     let _ = (path, attributes);
     Ok(())
+}
+
+/// The first entry below `root` (none if there is none) that carries
+/// attributes a copy would carry over: what a drive without attributes
+/// would lose. Walks the tree only when asked (such a drive is the target).
+pub fn first_carried(root: &Path, cancel: &crate::Cancel) -> Result<Option<std::path::PathBuf>> {
+    use std::sync::Mutex;
+    struct Finder(Mutex<Option<std::path::PathBuf>>);
+    impl crate::walk::Visitor for Finder {
+        type State = ();
+        fn state(&self) {}
+        fn visit(&self, (): &mut (), entry: &crate::walk::Entry<'_>) -> Result<bool> {
+            let mut found = self
+                .0
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            if found.is_some() {
+                return Ok(false);
+            }
+            if !read(entry.path)?.is_empty() {
+                *found = Some(entry.path.to_owned());
+            }
+            Ok(entry.file_type.is_dir())
+        }
+        fn unreadable(&self, (): &mut (), _error: Error) -> Result<()> {
+            Ok(())
+        }
+    }
+    if !cfg!(unix) {
+        return Ok(None);
+    }
+    let finder = Finder(Mutex::new(None));
+    crate::walk::walk(root, crate::walk::default_threads(), cancel, &finder)?;
+    Ok(finder
+        .0
+        .into_inner()
+        .unwrap_or_else(std::sync::PoisonError::into_inner))
 }
 
 /// Whether the error says the file system has no extended attributes.

@@ -1,6 +1,7 @@
 //! Done: where the backups are now, what was freed, and a reminder.
 
 use egui::{RichText, Ui};
+use relocator::relocate::Operation;
 use relocator::units::format_bytes;
 
 use crate::app::AppState;
@@ -14,13 +15,13 @@ pub fn ui(state: &mut AppState, ui: &mut Ui) -> Option<Action> {
         return Some(Action::Restart);
     };
     let headline = match outcome.operation {
-        "revert" => "Your backups are back on this computer.".to_owned(),
+        Operation::Revert => "Your backups are back on this computer.".to_owned(),
         _ => format!("Your backups are now in {}.", outcome.backups_at.display()),
     };
     ui.label(RichText::new(headline).size(18.0).strong());
     ui.add_space(8.0);
     match outcome.operation {
-        "move" => {
+        Operation::Move => {
             ui.label(format!(
                 "{} in {} files moved; that space is free again on this computer.",
                 format_bytes(outcome.bytes),
@@ -33,7 +34,7 @@ pub fn ui(state: &mut AppState, ui: &mut Ui) -> Option<Action> {
                 "Keep the drive connected when your iPhone or iPad backs up; if it is not, the backup will fail until you connect it.",
             );
         }
-        "retarget" => {
+        Operation::Retarget => {
             ui.label(format!(
                 "{} in {} files moved to the new drive.",
                 format_bytes(outcome.bytes),

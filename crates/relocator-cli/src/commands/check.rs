@@ -23,8 +23,8 @@ pub fn run(source: &Path, to: &Path, json: bool) -> relocator::Result<ExitCode> 
     )?;
     if json {
         json_line(&serde_json::json!({
-            "source": source,
-            "destination": to,
+            "source": relocator::stored_path::as_value(source),
+            "destination": relocator::stored_path::as_value(to),
             "bytes": pre.source.bytes,
             "files": pre.source.files,
             "needed_bytes": pre.source.bytes + checks::space_margin(pre.source.bytes),
@@ -58,6 +58,9 @@ pub fn run(source: &Path, to: &Path, json: bool) -> relocator::Result<ExitCode> 
                 "Warning"
             };
             println!("{tag}: {}", p.message());
+            if let Some(hint) = crate::words::problem_hint(p, source) {
+                println!("  {hint}");
+            }
         }
     }
     Ok(if pre.is_blocked() {

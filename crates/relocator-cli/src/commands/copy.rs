@@ -42,6 +42,7 @@ pub fn run(
         options.threads = n.max(1);
     }
     let cancel = Cancel::new();
+    crate::signals::install(&cancel, crate::signals::OnStop::Cancel);
     let copied_and_checked = copy::copy_tree(from, to, options, sink, &cancel).and_then(|report| {
         let copied = started.elapsed();
         if mode.is_some() {

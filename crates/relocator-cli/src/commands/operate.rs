@@ -6,27 +6,35 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use relocator::checks::{self, Preflight};
-use relocator::relocate::{self, Context, Options, Outcome};
-use relocator::units::format_bytes;
-use relocator::{Cancel, Error, ProgressSink, link, processes};
+use relocator::relocate::{self, Context, Operation, Options, Outcome, Recovery};
+use relocator::units::{count_of, format_bytes};
+use relocator::{Cancel, Error, ProgressSink, link, processes, stored_path};
 use serde_json::json;
 
 use super::check::problem_json;
 use crate::args::{Command, VerifyArg};
 use crate::output::{JsonProgress, TerminalProgress, json_line};
+use crate::signals::{self, OnStop};
 
 pub fn run(command: Command) -> relocator::Result<ExitCode> {
-    let json = match &command {
-        Command::Move { common, .. }
-        | Command::Revert { common, .. }
-        | Command::Retarget { common, .. } => common.json,
-        Command::Recover { json, .. } | Command::Adopt { json, .. } => *json,
-        _ => false,
+    let (json, source) = match &command {
+        Command::Move { common, source, .. }
+        | Command::Revert { common, source, .. }
+        | Command::Retarget { common, source, .. } => (common.json, source.clone()),
+        Command::Recover { json, source }
+        | Command::Adopt { json, source, .. }
+        | Command::SetAsideRecord { json, source } => (*json, source.clone()),
+        _ => unreachable!("dispatched elsewhere"),
     };
     let terminal = TerminalProgress::new();
     let progress: &dyn ProgressSink = if json { &JsonProgress } else { &terminal };
     let links = link::platform_link();
     let cancel = Cancel::new();
+    let on_stop = match command {
+        Command::Recover { .. } | Command::SetAsideRecord { .. } => OnStop::Finish,
+        _ => OnStop::Cancel,
+    };
+    signals::install(&cancel, on_stop);
     let ctx = Context {
         links: links.as_ref(),
         progress,
@@ -62,33 +70,23 @@ pub fn run(command: Command) -> relocator::Result<ExitCode> {
             relocate::retarget(&ctx, &source, &to, options(common.verify, keep_old))
         }
         Command::Recover { source, .. } => {
-            let r = relocate::recover(&ctx, &source);
-            return Ok(match r {
-                Ok(recovery) => {
-                    if json {
-                        json_line(
-                            &json!({ "ok": true, "recovery": recovery, "message": recovery.message() }),
-                        );
-                    } else {
-                        println!("{}", recovery.message());
-                    }
-                    ExitCode::SUCCESS
-                }
-                Err(e) => failure(&e, json),
+            return Ok(match relocate::recover(&ctx, &source) {
+                Ok(recovery) => recovered(&recovery, json),
+                Err(e) => failure(&e, &source, json),
+            });
+        }
+        Command::SetAsideRecord { source, .. } => {
+            return Ok(match relocate::set_aside_record(&source, ctx.links) {
+                Ok(aside) => record_set_aside(&source, &aside, json),
+                Err(e) => failure(&e, &source, json),
             });
         }
         Command::Adopt { source, from, .. } => relocate::adopt(&ctx, &source, &from),
-        Command::Status { .. }
-        | Command::Scan { .. }
-        | Command::Check { .. }
-        | Command::Copy { .. }
-        | Command::Sample { .. } => {
-            unreachable!("dispatched elsewhere")
-        }
+        _ => unreachable!("dispatched elsewhere"),
     };
     Ok(match result {
-        Ok(outcome) => success(&outcome, json),
-        Err(e) => failure(&e, json),
+        Ok(outcome) => success(&outcome, cancel.is_cancelled(), json),
+        Err(e) => failure(&e, &source, json),
     })
 }
 
@@ -99,47 +97,87 @@ fn options(verify: VerifyArg, keep_previous: bool) -> Options {
     }
 }
 
-fn success(o: &Outcome, json: bool) -> ExitCode {
+fn success(o: &Outcome, stop_came_late: bool, json: bool) -> ExitCode {
     if json {
         json_line(&json!({ "ok": true, "outcome": o }));
-    } else {
-        crate::output::clear_line();
-        let what = match o.operation {
-            "move" => format!(
-                "Moved {} in {} files to {}. {} now links there.",
-                format_bytes(o.bytes),
-                o.files,
-                o.backups_at.display(),
-                o.source.display()
-            ),
-            "revert" => format!(
-                "Moved {} in {} files back to {}.",
-                format_bytes(o.bytes),
-                o.files,
-                o.backups_at.display()
-            ),
-            "retarget" => format!(
-                "Moved {} in {} files to {}; {} now links there.",
-                format_bytes(o.bytes),
-                o.files,
-                o.backups_at.display(),
-                o.source.display()
-            ),
-            _ => format!(
-                "{} now links to {}.",
-                o.source.display(),
-                o.backups_at.display()
-            ),
-        };
-        println!("{what}");
-        for n in &o.notes {
-            println!("{n}");
-        }
+        return ExitCode::SUCCESS;
+    }
+    crate::output::clear_line();
+    let what = match o.operation {
+        Operation::Move => format!(
+            "Moved {} in {} to {}. {} now links there.",
+            format_bytes(o.bytes),
+            count_of(o.files, "file", "files"),
+            o.backups_at.display(),
+            o.source.display()
+        ),
+        Operation::Revert => format!(
+            "Moved {} in {} back to {}.",
+            format_bytes(o.bytes),
+            count_of(o.files, "file", "files"),
+            o.backups_at.display()
+        ),
+        Operation::Retarget => format!(
+            "Moved {} in {} to {}; {} now links there.",
+            format_bytes(o.bytes),
+            count_of(o.files, "file", "files"),
+            o.backups_at.display(),
+            o.source.display()
+        ),
+        Operation::Adopt => format!(
+            "{} now links to {}.",
+            o.source.display(),
+            o.backups_at.display()
+        ),
+    };
+    println!("{what}");
+    if stop_came_late {
+        println!(
+            "The stop request came after the backups had been switched over, so this was finished instead of undone."
+        );
+    }
+    for n in &o.notes {
+        println!("{n}");
     }
     ExitCode::SUCCESS
 }
 
-fn failure(e: &Error, json: bool) -> ExitCode {
+/// Recovery's result; exit 1 when it could not act (the drive is away).
+fn recovered(recovery: &Recovery, json: bool) -> ExitCode {
+    if json {
+        json_line(&json!({
+            "ok": recovery.is_settled(),
+            "recovery": recovery,
+            "message": recovery.message(),
+        }));
+    } else {
+        crate::output::clear_line();
+        println!("{}", recovery.message());
+    }
+    if recovery.is_settled() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
+}
+
+fn record_set_aside(source: &Path, aside: &Path, json: bool) -> ExitCode {
+    if json {
+        json_line(&json!({
+            "ok": true,
+            "record_set_aside_as": stored_path::as_value(aside),
+        }));
+    } else {
+        println!(
+            "The damaged record was set aside as {}. The backups at {} can be used again.",
+            aside.display(),
+            source.display()
+        );
+    }
+    ExitCode::SUCCESS
+}
+
+fn failure(e: &Error, source: &Path, json: bool) -> ExitCode {
     if json {
         let problems = match e {
             Error::Refused(p) => p.iter().map(problem_json).collect(),
@@ -152,13 +190,25 @@ fn failure(e: &Error, json: bool) -> ExitCode {
             Error::Refused(problems) => {
                 for p in problems.iter().filter(|p| p.is_blocking()) {
                     eprintln!("{}", p.message());
+                    if let Some(hint) = crate::words::problem_hint(p, source) {
+                        eprintln!("{hint}");
+                    }
                 }
                 eprintln!("Nothing was changed.");
             }
-            other => eprintln!("{other}"),
+            other => eprintln!("{}", sentence(&other.to_string())),
         }
     }
     ExitCode::from(1)
+}
+
+/// A message as a sentence: ends with a full stop.
+fn sentence(text: &str) -> String {
+    if text.ends_with(['.', '?', '!']) {
+        text.to_owned()
+    } else {
+        format!("{text}.")
+    }
 }
 
 fn declined() -> ExitCode {

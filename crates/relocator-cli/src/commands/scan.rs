@@ -13,7 +13,7 @@ pub fn run(dir: &Path, json: bool) -> relocator::Result<ExitCode> {
     let totals = scan::scan(dir, &progress, &Cancel::new())?;
     if json {
         json_line(&serde_json::json!({
-            "path": dir,
+            "path": relocator::stored_path::as_value(dir),
             "bytes": totals.bytes,
             "files": totals.files,
             "folders": totals.folders,

@@ -7,10 +7,11 @@ use std::process::ExitCode;
 use relocator::inventory::{self, DeviceBackup};
 use relocator::locations::{self, HomeDirs, LocationState, Platform};
 use relocator::units::format_bytes;
-use relocator::{Cancel, NoProgress, journal, link, scan};
+use relocator::{Cancel, NoProgress, journal, link, relocate, scan, stored_path};
 use serde_json::{Value, json};
 
 use crate::output::json_line;
+use crate::words;
 
 pub fn run(source: Option<&Path>, json: bool) -> relocator::Result<ExitCode> {
     let places: Vec<(&str, PathBuf)> = match source {
@@ -60,17 +61,32 @@ fn describe(app: &str, path: &Path, links: &dyn link::FolderLink) -> relocator::
         None => (None, None, Vec::new(), Vec::new()),
     };
     let interrupted = match &state {
-        LocationState::Interrupted { .. } => journal::load(path)?.map(|j| {
-            json!({ "operation": j.operation, "step": j.step, "id": j.id, "journal": j.path() })
+        LocationState::Interrupted { running, .. } => journal::load(path)?.map(|j| {
+            json!({
+                "operation": j.operation,
+                "step": j.step,
+                "id": j.id,
+                "running": running,
+                "journal": stored_path::as_value(&j.path()),
+            })
         }),
         _ => None,
     };
+    let found = match &state {
+        LocationState::DamagedRecord { .. } => relocate::locate_backups(path)
+            .iter()
+            .map(|f| json!({ "path": stored_path::as_value(&f.path), "what": f.what() }))
+            .collect(),
+        _ => Vec::new(),
+    };
     Ok(json!({
         "app": app,
-        "source": path,
+        "source": stored_path::as_value(path),
         "state": state.name(),
         "message": state.describe(),
-        "target": state.target(),
+        "hint": words::location_hint(&state, path),
+        "target": state.target().map(stored_path::as_value),
+        "found": found,
         "bytes": bytes,
         "files": files,
         "devices": devices.iter().map(device_json).collect::<Vec<_>>(),
@@ -98,7 +114,18 @@ fn device_json(d: &DeviceBackup) -> Value {
 
 fn print_report(r: &Value) {
     let text = |k: &str| r.get(k).and_then(Value::as_str).unwrap_or("").to_owned();
-    println!("{} ({}): {}", text("source"), text("app"), text("message"));
+    let place = r.get("source").map(words::shown_path).unwrap_or_default();
+    println!("{place} ({}): {}", text("app"), text("message"));
+    if let Some(hint) = r.get("hint").and_then(Value::as_str) {
+        println!("  {hint}");
+    }
+    for f in r["found"].as_array().into_iter().flatten() {
+        println!(
+            "  Found: {} ({})",
+            words::shown_path(&f["path"]),
+            f["what"].as_str().unwrap_or("")
+        );
+    }
     if let (Some(b), Some(f)) = (r["bytes"].as_u64(), r["files"].as_u64()) {
         println!("  {} in {f} files", format_bytes(b));
     }

@@ -86,6 +86,9 @@ pub struct DestinationFacts {
     pub capabilities: Option<Capabilities>,
     /// Why no link to it can be made at the backup folder's place, if not.
     pub cannot_link: Option<LinkTrouble>,
+    /// A file or folder of the backups with extended attributes the drive
+    /// cannot hold (looked for only when it cannot).
+    pub attributes_lost: Option<PathBuf>,
 }
 
 /// Why a link to the destination cannot be made where the backups are.
@@ -107,6 +110,8 @@ pub struct SourceFacts {
     pub files: u64,
     /// The largest file and its size.
     pub largest_file: Option<(PathBuf, u64)>,
+    /// Folders inside the backups.
+    pub folders: u64,
     /// Symbolic links inside the backups.
     pub symlinks: u64,
     /// Extra names of hard-linked files inside the backups.
@@ -115,6 +120,8 @@ pub struct SourceFacts {
     pub unreadable: Option<(usize, String)>,
     /// Devices whose backup is in progress.
     pub in_progress: Vec<String>,
+    /// Entries no copy can reproduce (pipes, sockets, devices): how many, and the first few.
+    pub special: Option<(u64, Vec<PathBuf>)>,
 }
 
 impl SourceFacts {
@@ -125,8 +132,11 @@ impl SourceFacts {
             bytes: totals.bytes,
             files: totals.files,
             largest_file: totals.largest_file.clone(),
+            folders: totals.folders,
             symlinks: totals.links,
             hard_links: totals.extra_hard_links,
+            special: (totals.special > 0)
+                .then(|| (totals.special, totals.special_examples.clone())),
             unreadable: totals
                 .errors
                 .first()
@@ -190,6 +200,23 @@ pub fn evaluate_destination(source: &SourceFacts, dest: &DestinationFacts) -> Ve
                 needed,
                 free: v.free_bytes,
                 drive: drive.clone(),
+            });
+        }
+        let entries = source.files + source.folders + source.symlinks;
+        if let Some(free) = v.free_file_slots
+            && !dest.same_volume
+            && entries > free
+        {
+            problems.push(Problem::TooManyFiles {
+                needed: entries,
+                free,
+                drive: drive.clone(),
+            });
+        }
+        if let Some(example) = &dest.attributes_lost {
+            problems.push(Problem::AttributesNotKept {
+                drive: drive.clone(),
+                example: example.clone(),
             });
         }
         if v.is_fat()
@@ -281,6 +308,19 @@ pub fn probe_link(
     }
 }
 
+/// Where the destination's drive holds no extended attributes, the first
+/// entry of the backups at `backups` that carries some (it would lose them).
+pub fn attributes_lost(
+    backups: &Path,
+    dest: &DestinationFacts,
+    cancel: &Cancel,
+) -> Result<Option<PathBuf>> {
+    if dest.capabilities.is_none_or(|c| c.xattrs) {
+        return Ok(None);
+    }
+    crate::xattrs::first_carried(backups, cancel)
+}
+
 /// The problems of the backups themselves and of what is running.
 #[must_use]
 pub fn evaluate_source(source: &SourceFacts, running: &[String]) -> Vec<Problem> {
@@ -289,6 +329,12 @@ pub fn evaluate_source(source: &SourceFacts, running: &[String]) -> Vec<Problem>
         problems.push(Problem::UnreadableItems {
             count: *count,
             first: first.clone(),
+        });
+    }
+    if let Some((count, examples)) = &source.special {
+        problems.push(Problem::SpecialFiles {
+            count: *count,
+            examples: examples.clone(),
         });
     }
     if !running.is_empty() {
@@ -432,8 +478,27 @@ pub fn check_move(
             });
             return Ok(pre);
         }
-        LocationState::Interrupted { journal } => {
-            pre.problems.push(Problem::InterruptedOperation { journal });
+        LocationState::Interrupted {
+            journal, operation, ..
+        } => {
+            pre.problems.push(Problem::InterruptedOperation {
+                journal,
+                operation: Some(operation),
+            });
+            return Ok(pre);
+        }
+        LocationState::DamagedRecord { journal, .. } => {
+            pre.problems.push(Problem::InterruptedOperation {
+                journal,
+                operation: None,
+            });
+            return Ok(pre);
+        }
+        LocationState::Unexpected { found } => {
+            pre.problems.push(Problem::SourceNotAFolder {
+                source: source.to_owned(),
+                found,
+            });
             return Ok(pre);
         }
         state => {
@@ -459,6 +524,7 @@ pub fn check_move(
     if dest.is_folder == Some(true) {
         dest.cannot_link = probe_link(links, source, destination);
     }
+    dest.attributes_lost = attributes_lost(source, &dest, cancel)?;
     pre.problems
         .extend(evaluate_destination(&pre.source, &dest));
     pre.destination = Some(dest);
@@ -470,9 +536,13 @@ pub fn check_move(
 /// one record per parent folder, so nothing may start until it is recovered.
 fn other_journal(source: &Path) -> Option<Problem> {
     let journal = crate::journal::path_for(source);
-    journal
-        .exists()
-        .then_some(Problem::InterruptedOperation { journal })
+    journal.exists().then(|| Problem::InterruptedOperation {
+        operation: crate::journal::load(source)
+            .ok()
+            .flatten()
+            .map(|j| j.operation),
+        journal,
+    })
 }
 
 /// The current target of a relocated `source`, or the problem that stops revert/retarget.
@@ -489,7 +559,16 @@ fn relocated_target(
         LocationState::Absent => Err(Problem::SourceMissing {
             source: source.to_owned(),
         }),
-        LocationState::Interrupted { journal } => Err(Problem::InterruptedOperation { journal }),
+        LocationState::Interrupted {
+            journal, operation, ..
+        } => Err(Problem::InterruptedOperation {
+            journal,
+            operation: Some(operation),
+        }),
+        LocationState::DamagedRecord { journal, .. } => Err(Problem::InterruptedOperation {
+            journal,
+            operation: None,
+        }),
         _ => Err(Problem::SourceNotRelocated {
             source: source.to_owned(),
         }),
@@ -554,6 +633,7 @@ pub fn check_revert(
         volume: volume::volume_of(parent).ok(),
         capabilities: None,
         cannot_link: None,
+        attributes_lost: None,
     };
     // Removable/network warnings are about the destination drive; the local disk has none worth showing.
     pre.problems.extend(
@@ -584,6 +664,7 @@ pub fn check_retarget(
     if dest.is_folder == Some(true) {
         dest.cannot_link = probe_link(links, source, destination);
     }
+    dest.attributes_lost = attributes_lost(&target, &dest, cancel)?;
     pre.problems
         .extend(evaluate_destination(&pre.source, &dest));
     pre.destination = Some(dest);
@@ -605,6 +686,7 @@ mod tests {
             removable: false,
             network: false,
             read_only: false,
+            free_file_slots: None,
         }
     }
 
@@ -619,6 +701,7 @@ mod tests {
             same_volume: false,
             capabilities: Some(Capabilities::EXACT),
             cannot_link: None,
+            attributes_lost: None,
         }
     }
 

@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use crate::units::format_bytes;
+use crate::units::{count_of, format_bytes, group_digits};
 
 /// How bad a problem is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -22,33 +22,50 @@ pub enum Problem {
     /// There is no backup folder at the source.
     SourceMissing {
         /// The backup folder.
+        #[serde(serialize_with = "crate::stored_path::serialize")]
         source: PathBuf,
     },
     /// The source is already a link (moved before, or by another tool).
     SourceIsLink {
         /// The backup folder.
+        #[serde(serialize_with = "crate::stored_path::serialize")]
         source: PathBuf,
         /// Where it points.
+        #[serde(serialize_with = "crate::stored_path::serialize")]
         target: PathBuf,
     },
     /// The source is not a link made by Backup Relocator (revert, retarget).
     SourceNotRelocated {
         /// The backup folder.
+        #[serde(serialize_with = "crate::stored_path::serialize")]
         source: PathBuf,
     },
     /// The source's link points to a folder that is not there (drive unplugged).
     TargetMissing {
         /// Where the link points.
+        #[serde(serialize_with = "crate::stored_path::serialize")]
         target: PathBuf,
     },
     /// An earlier operation on this folder was interrupted and must be recovered first.
     InterruptedOperation {
         /// The journal recording it.
+        #[serde(serialize_with = "crate::stored_path::serialize")]
         journal: PathBuf,
+        /// Which operation, when its record can be read.
+        operation: Option<crate::journal::OperationKind>,
+    },
+    /// Something other than a folder is where the backup folder should be.
+    SourceNotAFolder {
+        /// The path.
+        #[serde(serialize_with = "crate::stored_path::serialize")]
+        source: PathBuf,
+        /// What is there ("a file").
+        found: String,
     },
     /// The backup folder cannot be read.
     SourceUnreadable {
         /// The folder.
+        #[serde(serialize_with = "crate::stored_path::serialize")]
         path: PathBuf,
         /// macOS denied it for lack of Full Disk Access.
         full_disk_access: bool,
@@ -63,16 +80,19 @@ pub enum Problem {
     /// The chosen destination does not exist.
     DestinationMissing {
         /// The destination folder.
+        #[serde(serialize_with = "crate::stored_path::serialize")]
         destination: PathBuf,
     },
     /// The destination is a file, not a folder.
     DestinationNotAFolder {
         /// The destination.
+        #[serde(serialize_with = "crate::stored_path::serialize")]
         destination: PathBuf,
     },
     /// Nothing can be written at the destination.
     DestinationNotWritable {
         /// The destination.
+        #[serde(serialize_with = "crate::stored_path::serialize")]
         destination: PathBuf,
         /// Why, in plain words.
         cause: String,
@@ -80,21 +100,25 @@ pub enum Problem {
     /// The destination is the backup folder itself.
     SameFolder {
         /// The destination.
+        #[serde(serialize_with = "crate::stored_path::serialize")]
         destination: PathBuf,
     },
     /// The destination is inside the backup folder.
     DestinationInsideSource {
         /// The destination.
+        #[serde(serialize_with = "crate::stored_path::serialize")]
         destination: PathBuf,
     },
     /// The backup folder is inside the destination.
     SourceInsideDestination {
         /// The destination.
+        #[serde(serialize_with = "crate::stored_path::serialize")]
         destination: PathBuf,
     },
     /// `<destination>/Backup` already exists.
     BackupAlreadyThere {
         /// The existing folder.
+        #[serde(serialize_with = "crate::stored_path::serialize")]
         path: PathBuf,
     },
     /// Not enough free space.
@@ -109,6 +133,7 @@ pub enum Problem {
     /// A file is too large for a FAT drive.
     FileTooLargeForFat {
         /// The file.
+        #[serde(serialize_with = "crate::stored_path::serialize")]
         path: PathBuf,
         /// Its size.
         size: u64,
@@ -117,6 +142,31 @@ pub enum Problem {
     CannotHoldLinks {
         /// The file system.
         file_system: String,
+    },
+    /// Entries a copy cannot reproduce: pipes, sockets, device nodes.
+    SpecialFiles {
+        /// How many.
+        count: u64,
+        /// The first few.
+        #[serde(serialize_with = "crate::stored_path::many::serialize")]
+        examples: Vec<PathBuf>,
+    },
+    /// The drive can make fewer new files and folders than the backups hold.
+    TooManyFiles {
+        /// Files, folders and links to make.
+        needed: u64,
+        /// How many the drive can still make.
+        free: u64,
+        /// The drive.
+        drive: String,
+    },
+    /// The drive cannot hold extended attributes that items of the backups carry.
+    AttributesNotKept {
+        /// The drive.
+        drive: String,
+        /// One item that carries some.
+        #[serde(serialize_with = "crate::stored_path::serialize")]
+        example: PathBuf,
     },
     /// The drive does not keep the modification times it is given (a
     /// misbehaving network share): a copy there cannot be checked.
@@ -150,11 +200,13 @@ pub enum Problem {
     /// The backup folder is a non-empty real folder (adopt needs it absent or empty).
     SourceNotEmpty {
         /// The backup folder.
+        #[serde(serialize_with = "crate::stored_path::serialize")]
         source: PathBuf,
     },
     /// The folder to adopt was not placed by Backup Relocator.
     NotOurCopy {
         /// The folder.
+        #[serde(serialize_with = "crate::stored_path::serialize")]
         path: PathBuf,
     },
     /// The drive is removable: it must be connected for every backup.
@@ -186,7 +238,8 @@ impl Problem {
         match self {
             Problem::RemovableDestination { .. }
             | Problem::NetworkDestination { .. }
-            | Problem::SameDrive { .. } => Severity::Warning,
+            | Problem::SameDrive { .. }
+            | Problem::AttributesNotKept { .. } => Severity::Warning,
             _ => Severity::Blocking,
         }
     }
@@ -209,7 +262,7 @@ impl Problem {
                 format!("There is no backup folder at {}.", source.display())
             }
             Problem::SourceIsLink { source, target } => format!(
-                "{} is already a link to {}; use \"Move back\" or \"Move to another drive\" instead.",
+                "{} is already a link to {}: the backups were moved before.",
                 source.display(),
                 target.display()
             ),
@@ -221,17 +274,30 @@ impl Problem {
                 "The backups' drive is not available ({} is missing): connect the drive and try again.",
                 target.display()
             ),
-            Problem::InterruptedOperation { .. } => "An earlier move of these backups was interrupted: recover it first (the app does this when it starts).".to_owned(),
-            Problem::SourceUnreadable { path, full_disk_access: true } => format!(
+            Problem::InterruptedOperation { operation, .. } => format!(
+                "An earlier {} of these backups was interrupted: it must be finished or undone first.",
+                operation.map_or("operation", |o| o.noun())
+            ),
+            Problem::SourceNotAFolder { source, found } => {
+                format!("{} is {found}, not a backup folder.", source.display())
+            }
+            Problem::SourceUnreadable {
+                path,
+                full_disk_access: true,
+            } => format!(
                 "macOS does not let Backup Relocator read {}: open System Settings › Privacy & Security › Full Disk Access, turn on Backup Relocator, then open it again.",
                 path.display()
             ),
-            Problem::SourceUnreadable { path, full_disk_access: false } => format!(
+            Problem::SourceUnreadable {
+                path,
+                full_disk_access: false,
+            } => format!(
                 "The backup folder {} cannot be read: you may not have permission.",
                 path.display()
             ),
             Problem::UnreadableItems { count, first } => format!(
-                "{count} item(s) inside the backups cannot be read, for example {first}."
+                "{} inside the backups cannot be read, for example {first}.",
+                count_of(*count as u64, "item", "items")
             ),
             Problem::DestinationMissing { destination } => {
                 format!("The destination {} does not exist.", destination.display())
@@ -259,7 +325,11 @@ impl Problem {
                 "There is already a folder named Backup at {}: choose another folder, or rename that one.",
                 path.display()
             ),
-            Problem::NotEnoughSpace { needed, free, drive } => format!(
+            Problem::NotEnoughSpace {
+                needed,
+                free,
+                drive,
+            } => format!(
                 "{drive} does not have enough free space: the backups need {}, and {} is free.",
                 format_bytes(*needed),
                 format_bytes(*free)
@@ -272,11 +342,39 @@ impl Problem {
             Problem::CannotHoldLinks { file_system } => format!(
                 "The backups contain linked files, which a {file_system} drive cannot hold: use a drive formatted as APFS, Mac OS Extended or NTFS."
             ),
-            Problem::ReadOnlyDestination { drive, file_system } if file_system == "ntfs" && cfg!(target_os = "macos") => format!(
-                "{drive} is formatted for Windows (NTFS), which a Mac can only read: choose a drive formatted as APFS, Mac OS Extended or exFAT."
-            ),
+            Problem::ReadOnlyDestination { drive, file_system }
+                if file_system == "ntfs" && cfg!(target_os = "macos") =>
+            {
+                format!(
+                    "{drive} is formatted for Windows (NTFS), which a Mac can only read: choose a drive formatted as APFS, Mac OS Extended or exFAT."
+                )
+            }
             Problem::ReadOnlyDestination { drive, .. } => format!(
                 "{drive} is mounted read-only: mount it so it can be written to, or choose another drive."
+            ),
+            Problem::SpecialFiles { count, examples } => format!(
+                "The backups contain {} that {} neither a file nor a folder (a pipe, socket or device), which a copy cannot reproduce: {}. Move {} out of the backup folder first.",
+                count_of(*count, "item", "items"),
+                if *count == 1 { "is" } else { "are" },
+                examples
+                    .iter()
+                    .map(|p| p.display().to_string())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                if *count == 1 { "it" } else { "them" },
+            ),
+            Problem::TooManyFiles {
+                needed,
+                free,
+                drive,
+            } => format!(
+                "{drive} can hold only {} more files and folders, and the backups have {}: choose a drive with room for more files.",
+                group_digits(*free),
+                group_digits(*needed)
+            ),
+            Problem::AttributesNotKept { drive, example } => format!(
+                "{drive} cannot keep the extended attributes that some items of the backups carry (for example {}): they would be lost on the copy.",
+                example.display()
             ),
             Problem::DriveLosesTimes { drive } => format!(
                 "{drive} does not keep the dates of the files written to it, so a copy there cannot be checked: choose another drive."

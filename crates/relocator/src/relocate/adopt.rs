@@ -12,7 +12,7 @@ use crate::locations::{self, LocationState};
 use crate::marker::{self, Marker, MarkerState};
 
 use super::steps;
-use super::{Context, Outcome, absolute};
+use super::{Context, Operation, Outcome, absolute};
 
 /// Links `source` to `from`, a folder carrying our marker.
 pub fn adopt(ctx: &Context<'_>, source: &Path, from: &Path) -> Result<Outcome> {
@@ -38,9 +38,18 @@ pub fn adopt(ctx: &Context<'_>, source: &Path, from: &Path) -> Result<Outcome> {
         LocationState::Local => {
             return Err(Error::Refused(vec![Problem::SourceNotEmpty { source }]));
         }
-        LocationState::Interrupted { journal } => {
+        LocationState::Interrupted {
+            journal, operation, ..
+        } => {
             return Err(Error::Refused(vec![Problem::InterruptedOperation {
                 journal,
+                operation: Some(operation),
+            }]));
+        }
+        LocationState::DamagedRecord { journal, .. } => {
+            return Err(Error::Refused(vec![Problem::InterruptedOperation {
+                journal,
+                operation: None,
             }]));
         }
         state => {
@@ -64,7 +73,7 @@ pub fn adopt(ctx: &Context<'_>, source: &Path, from: &Path) -> Result<Outcome> {
         )]
     };
     Ok(Outcome {
-        operation: "adopt",
+        operation: Operation::Adopt,
         source,
         backups_at: from,
         bytes: 0,

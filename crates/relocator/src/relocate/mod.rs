@@ -6,7 +6,9 @@
 //! backups exists at a path the journal names.
 
 mod adopt;
+mod locate;
 mod move_out;
+mod places;
 mod recover;
 mod retarget;
 mod revert;
@@ -15,7 +17,9 @@ mod steps;
 use std::path::{Path, PathBuf};
 
 pub use adopt::adopt;
+pub use locate::{Found, FoundKind, locate_backups, set_aside_record};
 pub use move_out::move_backups;
+pub use places::described as describe_place;
 pub use recover::{Recovery, recover};
 pub use retarget::retarget;
 pub use revert::revert;
@@ -47,14 +51,40 @@ pub struct Options {
     pub keep_previous: bool,
 }
 
+/// An operation a person can run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Operation {
+    /// Backups to a drive, link left behind.
+    Move,
+    /// Back to a real folder on this computer.
+    Revert,
+    /// From one drive to another.
+    Retarget,
+    /// Link to backups placed on a drive earlier (after a reinstall).
+    Adopt,
+}
+
+impl From<OperationKind> for Operation {
+    fn from(kind: OperationKind) -> Self {
+        match kind {
+            OperationKind::Move => Operation::Move,
+            OperationKind::Revert => Operation::Revert,
+            OperationKind::Retarget => Operation::Retarget,
+        }
+    }
+}
+
 /// What a finished operation did.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Outcome {
     /// Which operation.
-    pub operation: &'static str,
+    pub operation: Operation,
     /// The backup folder on this computer.
+    #[serde(serialize_with = "crate::stored_path::serialize")]
     pub source: PathBuf,
     /// Where the backups are now.
+    #[serde(serialize_with = "crate::stored_path::serialize")]
     pub backups_at: PathBuf,
     /// Bytes moved.
     pub bytes: u64,
@@ -62,16 +92,6 @@ pub struct Outcome {
     pub files: u64,
     /// Things the user should know, in plain sentences.
     pub notes: Vec<String>,
-}
-
-/// The operation's name as the CLI and logs spell it.
-#[must_use]
-pub fn operation_name(kind: OperationKind) -> &'static str {
-    match kind {
-        OperationKind::Move => "move",
-        OperationKind::Revert => "revert",
-        OperationKind::Retarget => "retarget",
-    }
 }
 
 /// An absolute form of `path` without resolving links (the link's own place matters).

@@ -14,8 +14,9 @@ use crate::marker::{self, Marker, MarkerState};
 use crate::progress::{Phase, Progress};
 use crate::verify;
 
+use super::places;
 use super::steps::{self, exists, is_real_dir};
-use super::{Context, Options, Outcome, absolute, interrupted};
+use super::{Context, Operation, Options, Outcome, absolute, interrupted};
 
 /// Moves the backup folder `source` into the folder `destination` (as
 /// `destination/Backup`) and leaves a link at `source`.
@@ -41,11 +42,17 @@ pub fn move_backups(
     .into_result()?;
     ctx.cancel.check()?;
     let destination = crate::paths::canonical(destination)?;
-    let target = destination.join("Backup");
+    let target = places::drive_target(&destination);
     let id = journal::new_id();
-    let staging = steps::staging_on_drive(&destination, &id, pre.destination.as_ref());
+    let renames = pre
+        .destination
+        .as_ref()
+        .and_then(|d| d.capabilities)
+        .is_none_or(|c| c.folder_renames);
+    let staging = places::drive_staging(&destination, &id, renames);
     let mut j = Journal::new(OperationKind::Move, &id, &source, &target, &staging);
     let (bytes, files) = (pre.source.bytes, pre.source.files);
+    (j.total_bytes, j.total_files) = (bytes, files);
     let same_volume = pre.destination.as_ref().is_some_and(|d| d.same_volume);
 
     if same_volume {
@@ -61,10 +68,7 @@ pub fn move_backups(
         }
         crash_point("move-renamed");
     } else {
-        j.aside = Some(source.with_file_name(format!(
-            "{}.moving-{id}",
-            source.file_name().unwrap_or_default().to_string_lossy()
-        )));
+        j.aside = Some(places::set_aside(&source, &id));
         j.save()?;
         crash_point("move-journaled");
         if let Err(e) = steps::stage_copy(ctx, &j, &source, options.verify, (bytes, files)) {
@@ -74,7 +78,7 @@ pub fn move_backups(
     finish(ctx, &mut j)?;
     ctx.progress.report(Progress::Done);
     Ok(Outcome {
-        operation: "move",
+        operation: Operation::Move,
         source,
         backups_at: target,
         bytes,
@@ -135,10 +139,10 @@ pub(super) fn finish(ctx: &Context<'_>, j: &mut Journal) -> Result<()> {
                     // Something wrote into the original after the copy: keep the original.
                     return Err(undo(ctx, j, e));
                 }
-                marker::write(
-                    &j.target,
-                    &Marker::new(&j.id, MarkerState::Complete, &j.source),
-                )?;
+                let complete = Marker::new(&j.id, MarkerState::Complete, &j.source);
+                if let Err(e) = marker::write(&j.target, &complete) {
+                    return Err(undo(ctx, j, e));
+                }
             }
             Step::Cleaning => {
                 j.enter(Step::Cleaning)?;
@@ -148,7 +152,7 @@ pub(super) fn finish(ctx: &Context<'_>, j: &mut Journal) -> Result<()> {
                     if !is_real_dir(&j.target) {
                         return Err(Error::io(&j.target, std::io::ErrorKind::NotFound.into()));
                     }
-                    steps::delete_tree(ctx, aside)?;
+                    steps::delete_set_aside(ctx, j, aside)?;
                 }
                 crash_point("move-cleaned");
                 j.finish()?;
@@ -219,8 +223,8 @@ pub(super) fn undo(ctx: &Context<'_>, j: &Journal, cause: Error) -> Error {
             _ => {}
         }
         if is_real_dir(&j.source) && j.aside.is_some() {
-            steps::remove_ours(&j.target, &j.id)?;
-            steps::remove_ours(&j.staging, &j.id)?;
+            steps::delete_ours(ctx, j, &j.target, &j.id)?;
+            steps::delete_ours(ctx, j, &j.staging, &j.id)?;
         }
         j.finish()
     })();

@@ -11,7 +11,7 @@ use crate::journal::{self, Journal, Lock, OperationKind, Step};
 use crate::progress::{Phase, Progress};
 
 use super::steps::{self, exists, is_real_dir};
-use super::{Context, absolute, move_out, operation_name, retarget, revert};
+use super::{Context, absolute, move_out, places, retarget, revert};
 
 /// What recovery found and did.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -22,50 +22,70 @@ pub enum Recovery {
     /// The operation was undone: the backups are where they were before it.
     RolledBack {
         /// Which operation.
-        operation: &'static str,
+        operation: OperationKind,
         /// Where the backups are.
+        #[serde(with = "crate::stored_path")]
         backups_at: PathBuf,
     },
     /// The operation was finished.
     Completed {
         /// Which operation.
-        operation: &'static str,
+        operation: OperationKind,
         /// Where the backups are.
+        #[serde(with = "crate::stored_path")]
         backups_at: PathBuf,
     },
-    /// The drive is not connected: nothing was changed.
+    /// The drive is not connected: nothing was changed, and recovery could
+    /// not act (the journal stays for when the drive is back).
     DriveMissing {
         /// Which operation.
-        operation: &'static str,
+        operation: OperationKind,
         /// The folder on the drive that is missing.
+        #[serde(with = "crate::stored_path")]
         drive_folder: PathBuf,
         /// Where the backups are safe meanwhile.
+        #[serde(with = "crate::stored_path")]
         backups_at: PathBuf,
     },
 }
 
 impl Recovery {
+    /// Whether recovery brought everything to a consistent state (it could act).
+    #[must_use]
+    pub fn is_settled(&self) -> bool {
+        !matches!(self, Recovery::DriveMissing { .. })
+    }
+
     /// One or two plain sentences for the user.
     #[must_use]
     pub fn message(&self) -> String {
         match self {
             Recovery::NothingToDo => "Nothing was interrupted.".to_owned(),
-            Recovery::RolledBack { backups_at, .. } => format!(
-                "An interrupted move was undone. Your backups are safe in {}.",
-                backups_at.display()
+            Recovery::RolledBack {
+                operation,
+                backups_at,
+            } => format!(
+                "An interrupted {} was undone. Your backups are safe in {}.",
+                operation.noun(),
+                super::places::described(backups_at)
             ),
-            Recovery::Completed { backups_at, .. } => format!(
-                "An interrupted move was finished. Your backups are in {}.",
+            Recovery::Completed {
+                operation,
+                backups_at,
+            } => format!(
+                "An interrupted {} was finished. Your backups are in {}.",
+                operation.noun(),
                 backups_at.display()
             ),
             Recovery::DriveMissing {
+                operation,
                 drive_folder,
                 backups_at,
-                ..
             } => format!(
-                "An interrupted move needs the drive holding {}, which is not connected. Nothing was changed: your backups are safe in {}. Connect the drive and open Backup Relocator again.",
+                "An interrupted {} needs the drive holding {}, which is not connected. Nothing was changed: your backups are safe in {}. Connect the drive, then recover again.",
+                operation.noun(),
                 drive_folder.display(),
-                backups_at.display()
+                super::places::described(backups_at)
             ),
         }
     }
@@ -78,15 +98,19 @@ pub fn recover(ctx: &Context<'_>, source: &Path) -> Result<Recovery> {
     let Some(mut j) = journal::load(&source)? else {
         return Ok(Recovery::NothingToDo);
     };
+    places::check_journal(&j, &source)?;
     ctx.progress.report(Progress::Phase {
         phase: Phase::Recovering,
     });
-    let operation = operation_name(j.operation);
+    let operation = j.operation;
     if let Some(missing) = missing_drive_folder(&j) {
+        let Some(safe) = safe_place(&j) else {
+            return Err(nowhere(&j));
+        };
         return Ok(Recovery::DriveMissing {
             operation,
             drive_folder: missing,
-            backups_at: safe_place(&j).to_owned(),
+            backups_at: safe.to_owned(),
         });
     }
     let result = match j.operation {
@@ -112,11 +136,25 @@ pub fn recover(ctx: &Context<'_>, source: &Path) -> Result<Recovery> {
     }
 }
 
+/// None of the places the journal names holds the backups: say so, with
+/// every place it names, instead of calling one of them safe.
+fn nowhere(j: &Journal) -> Error {
+    let mut named = vec![j.source.clone(), j.target.clone(), j.staging.clone()];
+    named.extend(j.aside.clone());
+    named.extend(j.previous.clone());
+    named.sort();
+    named.dedup();
+    Error::BackupsNotFound {
+        journal: j.path(),
+        looked: named,
+    }
+}
+
 fn recover_move(ctx: &Context<'_>, j: &mut Journal) -> Result<Recovery> {
-    let operation = "move";
+    let operation = OperationKind::Move;
     match j.step {
         Step::Copying => {
-            roll_back_copy(j)?;
+            roll_back_copy(ctx, j)?;
             Ok(Recovery::RolledBack {
                 operation,
                 backups_at: j.source.clone(),
@@ -140,10 +178,10 @@ fn recover_move(ctx: &Context<'_>, j: &mut Journal) -> Result<Recovery> {
 }
 
 fn recover_revert(ctx: &Context<'_>, j: &mut Journal) -> Result<Recovery> {
-    let operation = "revert";
+    let operation = OperationKind::Revert;
     let previous = j.previous.clone().unwrap_or_default();
     if j.step == Step::Copying {
-        roll_back_copy(j)?;
+        roll_back_copy(ctx, j)?;
         relink_if_missing(ctx, &j.source, &previous)?;
         return Ok(Recovery::RolledBack {
             operation,
@@ -158,11 +196,11 @@ fn recover_revert(ctx: &Context<'_>, j: &mut Journal) -> Result<Recovery> {
 }
 
 fn recover_retarget(ctx: &Context<'_>, j: &mut Journal) -> Result<Recovery> {
-    let operation = "retarget";
+    let operation = OperationKind::Retarget;
     let previous = j.previous.clone().unwrap_or_default();
     match j.step {
         Step::Copying => {
-            roll_back_copy(j)?;
+            roll_back_copy(ctx, j)?;
             relink_if_missing(ctx, &j.source, &previous)?;
             Ok(Recovery::RolledBack {
                 operation,
@@ -196,8 +234,11 @@ fn relink_if_missing(ctx: &Context<'_>, source: &Path, previous: &Path) -> Resul
 }
 
 /// Deletes the partial copy (only if ours) and the journal.
-fn roll_back_copy(j: &Journal) -> Result<()> {
-    if !steps::remove_ours(&j.staging, &j.id)? {
+fn roll_back_copy(ctx: &Context<'_>, j: &Journal) -> Result<()> {
+    ctx.progress.report(Progress::Phase {
+        phase: Phase::RollingBack,
+    });
+    if !steps::delete_ours(ctx, j, &j.staging, &j.id)? {
         // A folder of that name without our marker: leave it, it is not ours.
         return Err(Error::Mismatch {
             path: j.staging.clone(),
@@ -235,15 +276,17 @@ fn missing_drive_folder(j: &Journal) -> Option<PathBuf> {
     }
 }
 
-/// Where a complete copy of the backups is while `j` is unfinished.
-fn safe_place(j: &Journal) -> &Path {
-    match j.operation {
+/// Where a complete copy of the backups is while `j` is unfinished: only
+/// a place that is really there.
+fn safe_place(j: &Journal) -> Option<&Path> {
+    let candidate = match j.operation {
         OperationKind::Move => match &j.aside {
-            Some(a) if exists(a) => a,
+            Some(a) if exists(a) => a.as_path(),
             _ if is_real_dir(&j.source) => &j.source,
             _ => &j.target,
         },
         OperationKind::Revert => revert::safe_place(j),
         OperationKind::Retarget => retarget::safe_place(j),
-    }
+    };
+    is_real_dir(candidate).then_some(candidate)
 }

@@ -14,8 +14,9 @@ use crate::marker::{self, Marker, MarkerState};
 use crate::progress::{Phase, Progress};
 use crate::verify;
 
+use super::places;
 use super::steps::{self, exists, is_real_dir};
-use super::{Context, Options, Outcome, absolute, interrupted};
+use super::{Context, Operation, Options, Outcome, absolute, interrupted};
 
 /// Moves relocated backups from their drive into `destination` (as
 /// `destination/Backup`) and re-points the link at `source`.
@@ -42,13 +43,20 @@ pub fn retarget(
     let previous = current.expect("a passing retarget check found the current target");
     ctx.cancel.check()?;
     let destination = crate::paths::canonical(destination)?;
-    let target = destination.join("Backup");
+    let target = places::drive_target(&destination);
     let id = journal::new_id();
-    let staging = steps::staging_on_drive(&destination, &id, pre.destination.as_ref());
+    let renames = pre
+        .destination
+        .as_ref()
+        .and_then(|d| d.capabilities)
+        .is_none_or(|c| c.folder_renames);
+    let staging = places::drive_staging(&destination, &id, renames);
     let mut j = Journal::new(OperationKind::Retarget, &id, &source, &target, &staging);
     j.previous = Some(previous.clone());
+    j.previous_id = marker::read(&previous).map(|m| m.operation_id);
     j.keep_previous = options.keep_previous;
     let (bytes, files) = (pre.source.bytes, pre.source.files);
+    (j.total_bytes, j.total_files) = (bytes, files);
     if pre.destination.as_ref().is_some_and(|d| d.same_volume) {
         j.step = Step::Renaming;
         j.save()?;
@@ -67,7 +75,7 @@ pub fn retarget(
     let notes = finish(ctx, &mut j)?;
     ctx.progress.report(Progress::Done);
     Ok(Outcome {
-        operation: "retarget",
+        operation: Operation::Retarget,
         source,
         backups_at: target,
         bytes,
@@ -125,15 +133,21 @@ pub(super) fn finish(ctx: &Context<'_>, j: &mut Journal) -> Result<Vec<String>> 
                 {
                     return Err(undo(ctx, j, &previous, e));
                 }
-                marker::write(
-                    &j.target,
-                    &Marker::new(&j.id, MarkerState::Complete, &j.source),
-                )?;
+                let complete = Marker::new(&j.id, MarkerState::Complete, &j.source);
+                if let Err(e) = marker::write(&j.target, &complete) {
+                    return Err(undo(ctx, j, &previous, e));
+                }
             }
             Step::Cleaning => {
                 j.enter(Step::Cleaning)?;
                 if !renamed && !j.keep_previous {
-                    steps::delete_tree(ctx, &previous)?;
+                    let owner = steps::previous_owner(j, &previous);
+                    if !steps::free_space(ctx, j, &previous, &owner)? {
+                        notes.push(format!(
+                            "The old copy at {} was kept: it no longer carries Backup Relocator's mark.",
+                            previous.display()
+                        ));
+                    }
                 } else if !renamed {
                     notes.push(format!("The old copy was kept at {}.", previous.display()));
                 }
@@ -157,8 +171,8 @@ fn undo(ctx: &Context<'_>, j: &Journal, previous: &Path, cause: crate::Error) ->
         }
         steps::ensure_link(ctx.links, &j.source, previous)?;
         if j.step != Step::Renaming {
-            steps::remove_ours(&j.target, &j.id)?;
-            steps::remove_ours(&j.staging, &j.id)?;
+            steps::delete_ours(ctx, j, &j.target, &j.id)?;
+            steps::delete_ours(ctx, j, &j.staging, &j.id)?;
         }
         j.finish()
     })();

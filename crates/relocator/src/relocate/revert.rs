@@ -12,12 +12,13 @@ use crate::durable;
 use crate::error::{Error, Result};
 use crate::faults::crash_point;
 use crate::journal::{self, Journal, Lock, OperationKind, Step};
-use crate::marker;
-use crate::progress::{Phase, Progress};
+use crate::marker::{self, MarkerState};
+use crate::progress::{Cancel, Phase, Progress};
 use crate::verify;
 
+use super::places;
 use super::steps::{self, exists, is_real_dir};
-use super::{Context, Options, Outcome, absolute};
+use super::{Context, Operation, Options, Outcome, absolute};
 
 /// Moves relocated backups back into `source`, replacing the link.
 pub fn revert(ctx: &Context<'_>, source: &Path, options: Options) -> Result<Outcome> {
@@ -32,14 +33,13 @@ pub fn revert(ctx: &Context<'_>, source: &Path, options: Options) -> Result<Outc
     let previous = target.expect("a passing revert check found the target");
     ctx.cancel.check()?;
     let id = journal::new_id();
-    let staging = source.with_file_name(format!(
-        "{}.partial-{id}",
-        source.file_name().unwrap_or_default().to_string_lossy()
-    ));
+    let staging = places::local_staging(&source, &id);
     let mut j = Journal::new(OperationKind::Revert, &id, &source, &source, &staging);
     j.previous = Some(previous.clone());
+    j.previous_id = marker::read(&previous).map(|m| m.operation_id);
     j.keep_previous = options.keep_previous;
     let (bytes, files) = (pre.source.bytes, pre.source.files);
+    (j.total_bytes, j.total_files) = (bytes, files);
     let same_volume = pre.destination.as_ref().is_some_and(|d| d.same_volume);
     if same_volume {
         j.step = Step::Renaming;
@@ -55,7 +55,7 @@ pub fn revert(ctx: &Context<'_>, source: &Path, options: Options) -> Result<Outc
     let notes = finish(ctx, &mut j)?;
     ctx.progress.report(Progress::Done);
     Ok(Outcome {
-        operation: "revert",
+        operation: Operation::Revert,
         source: source.clone(),
         backups_at: source,
         bytes,
@@ -123,10 +123,28 @@ pub(super) fn finish(ctx: &Context<'_>, j: &mut Journal) -> Result<Vec<String>> 
                 j.enter(Step::Cleaning)?;
                 remove_marker(&j.source)?;
                 if !renamed && !j.keep_previous && exists(&previous) {
-                    // Writes through the link after the copy would only be in the drive's copy.
+                    // Writes through the link after the copy would only be in
+                    // the drive's copy; once its deletion has begun (a crash
+                    // cut it short) it is no longer whole to compare.
+                    let deleting = marker::read(&previous).is_some_and(|m| {
+                        m.state == MarkerState::Deleting && m.operation_id == j.id
+                    });
                     let how = steps::comparison(j, &previous, &j.source);
-                    match verify::quick_compare(&previous, &j.source, &how, ctx.cancel) {
-                        Ok(()) => steps::delete_tree(ctx, &previous)?,
+                    let compared = if deleting {
+                        Ok(())
+                    } else {
+                        verify::quick_compare(&previous, &j.source, &how, &Cancel::new())
+                    };
+                    match compared {
+                        Ok(()) => {
+                            let owner = steps::previous_owner(j, &previous);
+                            if !steps::free_space(ctx, j, &previous, &owner)? {
+                                notes.push(format!(
+                                    "The copy on the drive was kept at {}: it no longer carries Backup Relocator's mark.",
+                                    previous.display()
+                                ));
+                            }
+                        }
                         Err(e) => notes.push(format!(
                             "The copy on the drive was kept at {} because it changed during the move ({e}).",
                             previous.display()
@@ -157,7 +175,7 @@ fn undo(ctx: &Context<'_>, j: &Journal, previous: &Path, cause: Error) -> Error 
         if !is_real_dir(&j.source) && is_real_dir(previous) {
             steps::ensure_link(ctx.links, &j.source, previous)?;
         }
-        steps::remove_ours(&j.staging, &j.id)?;
+        steps::delete_ours(ctx, j, &j.staging, &j.id)?;
         j.finish()
     })();
     if let Err(e) = result {

@@ -3,7 +3,7 @@
 
 use std::fs;
 use std::io;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use crate::capabilities::CopyDrives;
 use crate::copy::{self, CopyOptions};
@@ -14,6 +14,7 @@ use crate::link::{FolderLink, same_link_target};
 use crate::locations::{describe_file_type, resolve_link_target};
 use crate::marker::{self, Marker, MarkerState};
 use crate::progress::{Phase, Progress};
+use crate::removal;
 use crate::verify::{self, Comparison, VerifyMode};
 
 use super::Context;
@@ -55,7 +56,8 @@ pub(super) fn stage_copy(
         drives: how.drives,
         ..CopyOptions::default()
     };
-    let report = copy::copy_tree(from, &j.staging, options, ctx.progress, ctx.cancel)?;
+    let report = copy::copy_tree(from, &j.staging, options, ctx.progress, ctx.cancel)
+        .map_err(|e| blame_a_gone_drive(e, &j.staging))?;
     crate::faults::crash_point("copied");
     // With full verification the copy itself began this phase, for the
     // files it was still reading back from the drive.
@@ -68,9 +70,21 @@ pub(super) fn stage_copy(
         bytes: 0,
         files: report.files,
     });
-    verify::verify_tree(from, &j.staging, &how, ctx.progress, ctx.cancel)?;
+    verify::verify_tree(from, &j.staging, &how, ctx.progress, ctx.cancel)
+        .map_err(|e| blame_a_gone_drive(e, &j.staging))?;
     ctx.cancel.check()?;
     Ok((report.bytes, report.files))
+}
+
+/// A copy whose own folder vanished mid-way lost its drive (unplugged, the
+/// share dropped): say that, not "not found" about some file on it.
+fn blame_a_gone_drive(e: Error, staging: &Path) -> Error {
+    match e {
+        Error::Io { .. } | Error::Mismatch { .. } if !exists(staging) => Error::DriveDisconnected {
+            path: staging.parent().unwrap_or(staging).to_owned(),
+        },
+        other => other,
+    }
 }
 
 /// How to compare the copy `copy` of `original` made by the operation `j`:
@@ -82,19 +96,98 @@ pub(super) fn comparison(j: &Journal, original: &Path, copy: &Path) -> Compariso
     }
 }
 
-/// Deletes `dir` if its marker says operation `id` made it. Returns whether it is gone.
-pub(super) fn remove_ours(dir: &Path, id: &str) -> Result<bool> {
+/// Deletes a folder of ours on a drive: only if its marker says the
+/// operation `owner` made it, or that this operation `j` is deleting it.
+/// The marker first says "being deleted by `j`" (so it is never linked or
+/// adopted again), then everything else goes, the marker last: a crash at
+/// any moment leaves a folder recovery can still prove ours. An empty
+/// folder without a marker (a deletion cut off between its marker and its
+/// removal) is removed too: there is nothing in it to lose. Returns
+/// whether it is gone; `false` means it is not provably ours and was left.
+pub(super) fn delete_ours(ctx: &Context<'_>, j: &Journal, dir: &Path, owner: &str) -> Result<bool> {
     if !exists(dir) {
         return Ok(true);
     }
     match marker::read(dir) {
-        Some(m) if m.operation_id == id => {
-            fs::remove_dir_all(dir).at(dir)?;
+        Some(m) if m.operation_id == owner || m.operation_id == j.id => {
+            // A complete copy is first marked as being deleted, so it is
+            // never linked or adopted again; a partial one never would be.
+            if m.state == MarkerState::Complete {
+                let deleting = Marker {
+                    operation_id: j.id.clone(),
+                    state: MarkerState::Deleting,
+                    ..m
+                };
+                marker::rewrite(dir, &deleting)?;
+            }
+            crate::faults::crash_point("deleting-marked");
+            removal::remove_tree(dir, ctx.progress)?;
+            Ok(true)
+        }
+        None if is_empty_dir(dir) => {
+            fs::remove_dir(dir).at(dir)?;
             durable::sync_parent(dir)?;
             Ok(true)
         }
         _ => Ok(false),
     }
+}
+
+/// Whether `dir` is a real folder with nothing in it.
+fn is_empty_dir(dir: &Path) -> bool {
+    is_real_dir(dir) && fs::read_dir(dir).is_ok_and(|mut entries| entries.next().is_none())
+}
+
+/// The operation that made the copy `previous` a move back or move on
+/// replaces: as the journal recorded it, else as its marker says (journals
+/// of older versions; the journal check proved the marker ours).
+pub(super) fn previous_owner(j: &Journal, previous: &Path) -> String {
+    j.previous_id
+        .clone()
+        .or_else(|| marker::read(previous).map(|m| m.operation_id))
+        .unwrap_or_default()
+}
+
+/// Frees the space of a copy no longer needed, with its progress shown as
+/// the "freeing space" phase.
+pub(super) fn free_space(ctx: &Context<'_>, j: &Journal, dir: &Path, owner: &str) -> Result<bool> {
+    if !exists(dir) {
+        return Ok(true);
+    }
+    announce_freeing(ctx, j);
+    crate::faults::crash_point("deleting");
+    delete_ours(ctx, j, dir, owner)
+}
+
+/// Deletes the original a move set aside (`<SOURCE>.moving-<id>`, checked
+/// against the journal before), once the copy is linked and checked.
+pub(super) fn delete_set_aside(ctx: &Context<'_>, j: &Journal, aside: &Path) -> Result<()> {
+    if !exists(aside) {
+        return Ok(());
+    }
+    if aside != super::places::set_aside(&j.source, &j.id) {
+        return Err(Error::ForeignRecord {
+            journal: j.path(),
+            what: "set-aside original".to_owned(),
+            found: aside.to_owned(),
+            expected: super::places::set_aside(&j.source, &j.id)
+                .display()
+                .to_string(),
+        });
+    }
+    announce_freeing(ctx, j);
+    crate::faults::crash_point("deleting");
+    removal::remove_tree(aside, ctx.progress).map(|_| ())
+}
+
+fn announce_freeing(ctx: &Context<'_>, j: &Journal) {
+    ctx.progress.report(Progress::Phase {
+        phase: Phase::CleaningUp,
+    });
+    ctx.progress.report(Progress::Planned {
+        bytes: j.total_bytes,
+        files: j.total_files,
+    });
 }
 
 /// Undoes a copy that did not finish: deletes the staging folder (only if
@@ -108,7 +201,7 @@ pub(super) fn roll_back_staging(
     ctx.progress.report(Progress::Phase {
         phase: Phase::RollingBack,
     });
-    let cleaned = remove_ours(&j.staging, &j.id).unwrap_or(false);
+    let cleaned = delete_ours(ctx, j, &j.staging, &j.id).unwrap_or(false);
     if cleaned {
         // The journal stays when the partial copy could not be removed (drive
         // gone): recovery deletes it once the drive is back.
@@ -119,26 +212,6 @@ pub(super) fn roll_back_staging(
         }
     }
     super::interrupted(cause, safe_at)
-}
-
-/// Where a copy onto a drive is made: `Backup.partial-<id>` in the
-/// destination, renamed to `Backup` once verified; or `Backup` itself on a
-/// drive whose folders lose their contents when renamed (see
-/// [`crate::capabilities::Capabilities::folder_renames`]), where the marker
-/// alone says the copy is partial until it is linked.
-pub(super) fn staging_on_drive(
-    destination: &Path,
-    id: &str,
-    facts: Option<&crate::checks::DestinationFacts>,
-) -> PathBuf {
-    let renames = facts
-        .and_then(|f| f.capabilities)
-        .is_none_or(|c| c.folder_renames);
-    if renames {
-        destination.join(format!("Backup.partial-{id}"))
-    } else {
-        destination.join("Backup")
-    }
 }
 
 /// Renames the verified staging folder to its final name (once); nothing
@@ -206,17 +279,4 @@ pub(super) fn remove_link_if_any(links: &dyn FolderLink, link: &Path) -> Result<
         links.remove(link)?;
     }
     Ok(())
-}
-
-/// Deletes a tree that is no longer needed.
-pub(super) fn delete_tree(ctx: &Context<'_>, dir: &Path) -> Result<()> {
-    if !exists(dir) {
-        return Ok(());
-    }
-    ctx.progress.report(Progress::Phase {
-        phase: Phase::CleaningUp,
-    });
-    crate::faults::crash_point("deleting");
-    fs::remove_dir_all(dir).at(dir)?;
-    durable::sync_parent(dir)
 }

@@ -38,6 +38,7 @@ pub(super) fn facts(canonical: &Path) -> Result<VolumeInfo> {
         read_only: st.f_flags & MNT_RDONLY != 0,
         total_bytes: vfs.f_blocks.saturating_mul(vfs.f_frsize),
         free_bytes: vfs.f_bavail.saturating_mul(vfs.f_frsize),
+        free_file_slots: (vfs.f_files > 0).then_some(vfs.f_favail),
         name: if name.is_empty() {
             mount_point
                 .file_name()

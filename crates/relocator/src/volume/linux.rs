@@ -27,6 +27,7 @@ pub(super) fn facts(canonical: &Path) -> Result<VolumeInfo> {
         network: false,
         read_only: st.f_flag.contains(rustix::fs::StatVfsMountFlags::RDONLY)
             || mount.is_some_and(|m| m.read_only),
+        free_file_slots: (st.f_files > 0).then_some(st.f_favail),
     };
     if let Some(m) = mount {
         let labelled = blkid(&m.source);

@@ -9,6 +9,7 @@ use crate::error::{Error, Result};
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct VolumeInfo {
     /// Where it is mounted ("/", "/Volumes/Big", "D:\").
+    #[serde(serialize_with = "crate::stored_path::serialize")]
     pub mount_point: PathBuf,
     /// The drive's name as the OS shows it (may be empty).
     pub name: String,
@@ -24,6 +25,10 @@ pub struct VolumeInfo {
     pub network: bool,
     /// Mounted read-only.
     pub read_only: bool,
+    /// Files and folders that can still be made, where the file system
+    /// counts them (ext4, tmpfs: inodes); `None` where it does not (FAT,
+    /// exFAT, NTFS, Windows).
+    pub free_file_slots: Option<u64>,
 }
 
 impl VolumeInfo {
@@ -131,6 +136,7 @@ pub fn from_windows(
         file_system,
         total_bytes: total,
         free_bytes: free,
+        free_file_slots: None,
     }
 }
 

@@ -1,0 +1,293 @@
+//! The places an operation makes, derived from its backup folder, its
+//! destination and its id — defined once, used when an operation starts and
+//! again when a journal read from disk is checked. A journal is input, not
+//! trust: a damaged or hand-edited one, or one from another version, must
+//! never make recovery delete a folder that is not provably ours. Every path
+//! it names must be the one the operation derives; anything else is refused
+//! with both places named, and nothing is touched.
+
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Result};
+use crate::journal::{Journal, OperationKind};
+use crate::marker;
+
+/// The original backup folder set aside by a move: `<SOURCE>.moving-<id>` beside it.
+pub(super) fn set_aside(source: &Path, id: &str) -> PathBuf {
+    sibling(source, &format!(".moving-{id}"))
+}
+
+/// The local copy a move back makes: `<SOURCE>.partial-<id>` beside the link.
+pub(super) fn local_staging(source: &Path, id: &str) -> PathBuf {
+    sibling(source, &format!(".partial-{id}"))
+}
+
+/// The backups' home in a destination folder: `<DEST>/Backup`.
+pub(super) fn drive_target(destination: &Path) -> PathBuf {
+    destination.join("Backup")
+}
+
+/// Where a copy onto a drive is made: `<DEST>/Backup.partial-<id>`, or
+/// `<DEST>/Backup` itself on a drive whose folders cannot be renamed safely.
+pub(super) fn drive_staging(destination: &Path, id: &str, folder_renames: bool) -> PathBuf {
+    if folder_renames {
+        destination.join(format!("Backup.partial-{id}"))
+    } else {
+        drive_target(destination)
+    }
+}
+
+/// A place for people: its path, and what it is when it is one of ours
+/// ("…/Backup.moving-1a2b3c4d5e6f, your original backup folder, set aside
+/// while it was being moved").
+#[must_use]
+pub fn described(path: &Path) -> String {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default();
+    let role = |marker: &str| {
+        name.rsplit_once(marker)
+            .is_some_and(|(_, id)| is_our_id(id))
+    };
+    if role(".moving-") {
+        format!(
+            "{} (your original backup folder, set aside while it was being moved)",
+            path.display()
+        )
+    } else if role(".partial-") {
+        format!(
+            "{} (a copy Backup Relocator had not finished)",
+            path.display()
+        )
+    } else {
+        path.display().to_string()
+    }
+}
+
+/// `<path><suffix>` in the same folder, keeping any name byte for byte.
+fn sibling(path: &Path, suffix: &str) -> PathBuf {
+    let mut name: OsString = path.file_name().unwrap_or_default().to_owned();
+    name.push(suffix);
+    path.with_file_name(name)
+}
+
+/// Whether `id` has the form of an id we make: 12 lower-case hex digits
+/// (so no path can hide in it).
+fn is_our_id(id: &str) -> bool {
+    id.len() == 12
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
+/// Checks that every path in `j` is one its operation would have made for
+/// the backup folder `source`. On a mismatch nothing may be touched.
+pub(super) fn check_journal(j: &Journal, source: &Path) -> Result<()> {
+    let refuse = |what: &str, found: &Path, expected: String| Error::ForeignRecord {
+        journal: j.path(),
+        what: what.to_owned(),
+        found: found.to_owned(),
+        expected,
+    };
+    if !is_our_id(&j.id) {
+        return Err(Error::Journal {
+            path: j.path(),
+            message: format!(
+                "its operation id {:?} is not one Backup Relocator makes",
+                j.id
+            ),
+        });
+    }
+    if !same_place(&j.source, source) {
+        return Err(refuse(
+            "backup folder",
+            &j.source,
+            source.display().to_string(),
+        ));
+    }
+    let one_of = |paths: &[PathBuf]| {
+        paths
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect::<Vec<_>>()
+            .join(" or ")
+    };
+    match j.operation {
+        OperationKind::Move | OperationKind::Retarget => {
+            let Some(destination) = j.target.parent().filter(|_| j.target.ends_with("Backup"))
+            else {
+                return Err(refuse(
+                    "copy on the drive",
+                    &j.target,
+                    "a folder named Backup".to_owned(),
+                ));
+            };
+            let stagings = [
+                drive_staging(destination, &j.id, true),
+                drive_staging(destination, &j.id, false),
+            ];
+            if !stagings.contains(&j.staging) {
+                return Err(refuse("partial copy", &j.staging, one_of(&stagings)));
+            }
+        }
+        OperationKind::Revert => {
+            if j.target != j.source {
+                return Err(refuse(
+                    "destination",
+                    &j.target,
+                    j.source.display().to_string(),
+                ));
+            }
+            let staging = local_staging(&j.source, &j.id);
+            if j.staging != staging {
+                return Err(refuse(
+                    "partial copy",
+                    &j.staging,
+                    staging.display().to_string(),
+                ));
+            }
+        }
+    }
+    match (j.operation, &j.aside) {
+        (OperationKind::Move, Some(aside)) if *aside != set_aside(&j.source, &j.id) => {
+            return Err(refuse(
+                "set-aside original",
+                aside,
+                set_aside(&j.source, &j.id).display().to_string(),
+            ));
+        }
+        (OperationKind::Revert | OperationKind::Retarget, Some(aside)) => {
+            return Err(refuse("set-aside original", aside, "none".to_owned()));
+        }
+        _ => {}
+    }
+    match (j.operation, &j.previous) {
+        (OperationKind::Move, Some(previous)) => {
+            Err(refuse("previous copy", previous, "none".to_owned()))
+        }
+        (OperationKind::Revert | OperationKind::Retarget, None) => Err(Error::Journal {
+            path: j.path(),
+            message: "it does not say where the backups were before".to_owned(),
+        }),
+        (OperationKind::Revert | OperationKind::Retarget, Some(previous)) => {
+            check_previous(j, previous)
+        }
+        (OperationKind::Move, None) => Ok(()),
+    }
+}
+
+/// The copy a move back or move on replaces must be ours: if it is there,
+/// it carries our marker, linked from this backup folder, made by the
+/// operation the journal recorded (or being deleted by this one).
+fn check_previous(j: &Journal, previous: &Path) -> Result<()> {
+    if !super::steps::exists(previous) {
+        return Ok(()); // renamed into place (same drive), or its drive is away
+    }
+    let ours = marker::read(previous).is_some_and(|m| {
+        same_place(&m.moved_from, &j.source)
+            && match &j.previous_id {
+                Some(id) => m.operation_id == *id || m.operation_id == j.id,
+                None => true,
+            }
+    });
+    if ours || previous == j.source {
+        Ok(())
+    } else {
+        Err(Error::ForeignRecord {
+            journal: j.path(),
+            what: "previous copy".to_owned(),
+            found: previous.to_owned(),
+            expected: format!(
+                "a folder carrying Backup Relocator's marker for {}",
+                j.source.display()
+            ),
+        })
+    }
+}
+
+/// Whether two spellings of a backup folder's path are the same place:
+/// equal, or the same name in the same (existing) parent folder.
+fn same_place(a: &Path, b: &Path) -> bool {
+    if a == b {
+        return true;
+    }
+    let parent = |p: &Path| p.parent().and_then(|d| crate::paths::canonical(d).ok());
+    a.file_name() == b.file_name() && parent(a).is_some() && parent(a) == parent(b)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn journal(op: OperationKind, dir: &Path) -> Journal {
+        let source = dir.join("MobileSync").join("Backup");
+        std::fs::create_dir_all(source.parent().unwrap()).unwrap();
+        let id = "0123456789ab";
+        let drive = dir.join("drive");
+        let (target, staging) = match op {
+            OperationKind::Revert => (source.clone(), local_staging(&source, id)),
+            _ => (drive_target(&drive), drive_staging(&drive, id, true)),
+        };
+        let mut j = Journal::new(op, id, &source, &target, &staging);
+        match op {
+            OperationKind::Move => j.aside = Some(set_aside(&source, id)),
+            _ => j.previous = Some(dir.join("old").join("Backup")),
+        }
+        j
+    }
+
+    #[test]
+    fn derived_places_pass_and_each_foreign_field_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        for op in [
+            OperationKind::Move,
+            OperationKind::Revert,
+            OperationKind::Retarget,
+        ] {
+            let j = journal(op, dir.path());
+            let source = j.source.clone();
+            check_journal(&j, &source).unwrap();
+            let foreign = dir.path().join("Documents");
+            for field in ["source", "target", "staging", "aside"] {
+                let mut bad = j.clone();
+                match field {
+                    "source" => bad.source = foreign.clone(),
+                    "target" => bad.target = foreign.clone(),
+                    "staging" => bad.staging = foreign.clone(),
+                    _ => bad.aside = Some(foreign.clone()),
+                }
+                let err = check_journal(&bad, &source).unwrap_err();
+                assert!(
+                    err.to_string().contains(&foreign.display().to_string()),
+                    "{op:?} {field}: {err}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_previous_copy_without_our_marker_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let j = journal(OperationKind::Retarget, dir.path());
+        let previous = j.previous.clone().unwrap();
+        std::fs::create_dir_all(&previous).unwrap();
+        let err = check_journal(&j, &j.source.clone()).unwrap_err();
+        assert!(matches!(err, Error::ForeignRecord { .. }), "{err}");
+        let ours = marker::Marker::new("aaaaaaaaaaaa", marker::MarkerState::Complete, &j.source);
+        marker::write(&previous, &ours).unwrap();
+        check_journal(&j, &j.source.clone()).unwrap();
+        let mut recorded = j.clone();
+        recorded.previous_id = Some("bbbbbbbbbbbb".into());
+        assert!(check_journal(&recorded, &j.source.clone()).is_err());
+    }
+
+    #[test]
+    fn ids_cannot_carry_paths() {
+        assert!(is_our_id("0123456789ab"));
+        assert!(!is_our_id("../../../etc"));
+        assert!(!is_our_id("0123456789AB"));
+        assert!(!is_our_id("0123456789a"));
+    }
+}
