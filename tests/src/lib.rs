@@ -32,6 +32,8 @@ pub enum Entry {
     File(u64, String),
     /// A symbolic link and its target.
     Link(PathBuf),
+    /// A pipe, socket or device (never read).
+    Special,
 }
 
 /// Every entry under `root` (through `root` if it is a link), by relative
@@ -50,6 +52,8 @@ pub fn digest(root: &Path) -> BTreeMap<PathBuf, Entry> {
             Entry::Folder
         } else if ft.is_symlink() {
             Entry::Link(fs::read_link(e.path()).unwrap())
+        } else if !ft.is_file() {
+            Entry::Special
         } else {
             let bytes = fs::read(e.path()).unwrap();
             Entry::File(
@@ -254,6 +258,22 @@ pub fn json(output: &Output) -> serde_json::Value {
             String::from_utf8_lossy(&output.stderr)
         )
     })
+}
+
+/// A seed for a randomized test: `BR_SEED` when set (to replay a failure),
+/// else the clock; printed with `label` so a failing run can be replayed.
+pub fn test_seed(label: &str) -> u64 {
+    let seed = std::env::var("BR_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| {
+            let now = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap_or_default();
+            now.as_secs() ^ u64::from(now.subsec_nanos()).rotate_left(32)
+        });
+    eprintln!("{label}: seed {seed} (replay with BR_SEED={seed})");
+    seed
 }
 
 /// The text a CLI wrote to stderr.

@@ -82,7 +82,56 @@ fn crash_move_to_first(s: &Setup, failpoint: &str) {
     assert!(crashed.status.code().is_none(), "not killed at {failpoint}");
 }
 
+/// Where recovery itself is killed, for the second row of the matrix: at
+/// every step it can pass through. A point a recovery does not reach lets
+/// it finish (that combination does not arise).
+const RECOVERY_KILLS: &[&str] = &[
+    "deleting-marked=return",
+    "deleting-after-file=return",
+    "deleting-after-file=4*off->return",
+    "deleting-before-marker=return",
+    "deleting=return",
+    "move-publishing=return",
+    "move-published=return",
+    "move-set-aside=return",
+    "move-linked=return",
+    "move-cleaning=return",
+    "move-cleaned=return",
+    "revert-unlinked=return",
+    "revert-published=return",
+    "revert-cleaned=return",
+    "retarget-published=return",
+    "retarget-linked=return",
+    "retarget-cleaned=return",
+];
+
+/// Kills the operation at `failpoint`, then recovers: once plainly, and
+/// once for every point of [`RECOVERY_KILLS`] with recovery itself killed
+/// there first. Every run must end whole, in the same place.
 fn crash_and_recover(op: Op, same_volume: bool, failpoint: &str, end: End) {
+    let mut recoveries_killed = 0;
+    for recovery_kill in std::iter::once(None).chain(RECOVERY_KILLS.iter().copied().map(Some)) {
+        recoveries_killed += u32::from(crash_and_recover_once(
+            op,
+            same_volume,
+            failpoint,
+            recovery_kill,
+            end,
+        ));
+    }
+    eprintln!("{failpoint}: recovery killed at {recoveries_killed} of its steps, then finished");
+}
+
+/// One row: returns whether recovery itself was killed.
+fn crash_and_recover_once(
+    op: Op,
+    same_volume: bool,
+    failpoint: &str,
+    recovery_kill: Option<&str>,
+    end: End,
+) -> bool {
+    let label = format!("{failpoint} / recovery killed at {recovery_kill:?}");
+    let failpoint = failpoint.to_owned();
     let s = setup(same_volume, 7 + failpoint.len() as u64);
     let before = digest(&s.source);
     let src = s.source.to_str().unwrap();
@@ -96,10 +145,10 @@ fn crash_and_recover(op: Op, same_volume: bool, failpoint: &str, end: End) {
         Op::Revert => vec!["revert", "--source", src, "--yes"],
         Op::Retarget => vec!["retarget", "--source", src, "--to", second, "--yes"],
     };
-    let crashed = cli(&args, Some(failpoint));
+    let crashed = cli(&args, Some(&failpoint));
     assert!(
         crashed.status.code().is_none(),
-        "{failpoint}: the crash point was not reached ({:?}): {}",
+        "{label}: the crash point was not reached ({:?}): {}",
         crashed.status,
         stderr(&crashed)
     );
@@ -107,39 +156,38 @@ fn crash_and_recover(op: Op, same_volume: bool, failpoint: &str, end: End) {
     assert_eq!(
         relocator_tests::json(&status)["locations"][0]["state"],
         "interrupted",
-        "{failpoint}"
+        "{label}"
     );
-
+    let mut killed = false;
+    if let Some(point) = recovery_kill {
+        let out = cli(&["recover", "--source", src], Some(point));
+        killed = out.status.code().is_none();
+        assert!(killed || out.status.success(), "{label}: {}", stderr(&out));
+    }
     for round in 0..2 {
         let out = run(CLI, &["recover", "--source", src]);
         assert!(
             out.status.success(),
-            "{failpoint} round {round}: {}",
+            "{label} round {round}: {}",
             stderr(&out)
         );
     }
     let after = digest(&s.source);
-    assert_eq!(after.len(), before.len(), "{failpoint}: entry count");
-    assert!(
-        after == before,
-        "{failpoint}: content differs after recovery"
-    );
+    assert_eq!(after.len(), before.len(), "{label}: entry count");
+    assert!(after == before, "{label}: content differs after recovery");
     let parent = s.source.parent().unwrap();
     let left = leftovers(&[parent, &s.first, &s.second]);
-    assert!(left.is_empty(), "{failpoint}: leftovers {left:?}");
+    assert!(left.is_empty(), "{label}: leftovers {left:?}");
     match end {
         End::Local => {
             assert!(
                 fs::symlink_metadata(&s.source).unwrap().is_dir(),
-                "{failpoint}: expected a real folder"
+                "{label}: expected a real folder"
             );
-            assert!(
-                !s.first.join("Backup").exists(),
-                "{failpoint}: drive copy left"
-            );
+            assert!(!s.first.join("Backup").exists(), "{label}: drive copy left");
         }
-        End::First => assert_linked(&s.source, &s.first, &s.second, failpoint),
-        End::Second => assert_linked(&s.source, &s.second, &s.first, failpoint),
+        End::First => assert_linked(&s.source, &s.first, &s.second, &label),
+        End::Second => assert_linked(&s.source, &s.second, &s.first, &label),
     }
     let status = run(CLI, &["status", "--source", src, "--json"]);
     let state = relocator_tests::json(&status)["locations"][0]["state"]
@@ -153,8 +201,9 @@ fn crash_and_recover(op: Op, same_volume: bool, failpoint: &str, end: End) {
         } else {
             "relocated"
         },
-        "{failpoint}"
+        "{label}"
     );
+    killed
 }
 
 /// SOURCE links to `here/Backup`, which carries our marker; `other` holds no copy.
@@ -190,6 +239,8 @@ crash_tests! {
     move_killed_before_cleaning: Op::Move, false, "move-cleaning=return", End::First;
     move_killed_while_deleting: Op::Move, false, "deleting=return", End::First;
     move_killed_after_cleaning: Op::Move, false, "move-cleaned=return", End::First;
+    move_killed_mid_deletion: Op::Move, false, "deleting-after-file=6*off->return", End::First;
+    move_killed_before_deleting_the_marker: Op::Move, false, "deleting-before-marker=return", End::First;
     same_volume_move_killed_after_journal: Op::Move, true, "move-journaled=return", End::Local;
     same_volume_move_killed_after_rename: Op::Move, true, "move-renamed=return", End::First;
     same_volume_move_killed_after_link: Op::Move, true, "move-linked=return", End::First;
@@ -201,6 +252,8 @@ crash_tests! {
     revert_killed_after_publish: Op::Revert, false, "revert-published=return", End::Local;
     revert_killed_while_deleting: Op::Revert, false, "deleting=return", End::Local;
     revert_killed_after_cleaning: Op::Revert, false, "revert-cleaned=return", End::Local;
+    revert_killed_after_marking_the_drive_copy: Op::Revert, false, "deleting-marked=return", End::Local;
+    revert_killed_mid_deletion: Op::Revert, false, "deleting-after-file=6*off->return", End::Local;
     same_volume_revert_killed_after_journal: Op::Revert, true, "revert-journaled=return", End::Local;
     same_volume_revert_killed_after_unlink: Op::Revert, true, "revert-unlinked=return", End::Local;
     same_volume_revert_killed_after_cleaning: Op::Revert, true, "revert-cleaned=return", End::Local;
@@ -211,6 +264,7 @@ crash_tests! {
     retarget_killed_after_link: Op::Retarget, false, "retarget-linked=return", End::Second;
     retarget_killed_while_deleting: Op::Retarget, false, "deleting=return", End::Second;
     retarget_killed_after_cleaning: Op::Retarget, false, "retarget-cleaned=return", End::Second;
+    retarget_killed_mid_deletion: Op::Retarget, false, "deleting-after-file=6*off->return", End::Second;
     same_volume_retarget_killed_after_journal: Op::Retarget, true, "retarget-journaled=return", End::First;
     same_volume_retarget_killed_after_link: Op::Retarget, true, "retarget-linked=return", End::Second;
     same_volume_retarget_killed_after_cleaning: Op::Retarget, true, "retarget-cleaned=return", End::Second;

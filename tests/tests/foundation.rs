@@ -85,7 +85,9 @@ fn every_location_state_is_reported() {
         }
     );
     // While another process holds the folder's lock, it is under way.
+    // -o: flock itself holds the lock, so killing it releases it.
     let held = std::process::Command::new("flock")
+        .arg("-o")
         .arg(source.parent().unwrap().join(journal::LOCK_FILE))
         .args(["sleep", "30"])
         .spawn()

@@ -196,7 +196,7 @@ fn kill_and_recover(
 ) {
     let src = source.to_str().unwrap();
     // kill -9 at random moments of a real move, then recover.
-    let seed = fastrand_seed();
+    let seed = relocator_tests::test_seed("kills during a 1 GiB move");
     println!("kill moments seeded with {seed} (move took {move_time:?})");
     let mut rng_state = seed;
     for round in 0..3 {
@@ -244,12 +244,4 @@ fn kill_and_recover(
         }
         assert!(!drive.join("Backup").exists());
     }
-}
-
-fn fastrand_seed() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap_or(Duration::ZERO)
-        .subsec_nanos()
-        .into()
 }

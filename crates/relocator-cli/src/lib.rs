@@ -18,6 +18,7 @@ pub use args::Cli;
 
 /// Parses `args` and runs the command; returns the process exit code.
 pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
+    signals::install();
     // Crash points for the tests (a no-op unless built with `failpoints` and FAILPOINTS is set).
     let scenario = fail::FailScenario::setup();
     let cli = match Cli::try_parse_from(args) {

@@ -106,6 +106,10 @@ pub struct Journal {
     pub started_at: u64,
     /// When this step was written.
     pub updated_at: u64,
+    /// The file it was read from (not written: a journal is always beside
+    /// the folder it protects, and one read from disk stays where it was).
+    #[serde(skip)]
+    pub location: Option<PathBuf>,
 }
 
 impl Journal {
@@ -136,13 +140,17 @@ impl Journal {
             total_files: 0,
             started_at: now,
             updated_at: now,
+            location: None,
         }
     }
 
-    /// Where this journal lives: beside its source folder.
+    /// Where this journal lives: the file it was read from, or beside its
+    /// source folder.
     #[must_use]
     pub fn path(&self) -> PathBuf {
-        path_for(&self.source)
+        self.location
+            .clone()
+            .unwrap_or_else(|| path_for(&self.source))
     }
 
     /// Records `step` durably before it starts.
@@ -190,7 +198,7 @@ pub fn find(source: &Path) -> Result<Option<PathBuf>> {
     Ok(load(source)?.map(|j| j.path()))
 }
 
-/// Reads the journal of `source`, if there is one for this very folder.
+/// Reads the journal kept beside `source`, if there is one.
 pub fn load(source: &Path) -> Result<Option<Journal>> {
     let path = path_for(source);
     let bytes = match fs::read(&path) {
@@ -211,8 +219,14 @@ pub fn load(source: &Path) -> Result<Option<Journal>> {
             ),
         });
     }
-    let same = journal.source.file_name() == source.file_name();
-    Ok(same.then_some(journal))
+    // A record about another folder, or naming places its operation would
+    // never make, is still returned: the caller checks it (see
+    // `relocate::places`) and refuses it with both places named. It stays
+    // tied to the file it was read from, whatever it says of itself.
+    Ok(Some(Journal {
+        location: Some(path),
+        ..journal
+    }))
 }
 
 /// An exclusive lock on the folder holding a backup folder: one operation at a time.
@@ -285,7 +299,15 @@ mod tests {
         );
         j.enter(Step::Publishing).unwrap();
         assert_eq!(j.path(), dir.path().join(JOURNAL_FILE));
-        assert_eq!(load(&source).unwrap(), Some(j.clone()));
+        let read = load(&source).unwrap().unwrap();
+        assert_eq!(read.location.as_deref(), Some(j.path().as_path()));
+        assert_eq!(
+            Journal {
+                location: None,
+                ..read
+            },
+            j
+        );
         j.finish().unwrap();
         assert_eq!(load(&source).unwrap(), None);
         j.finish().unwrap();

@@ -120,14 +120,27 @@ pub fn walk<V: Visitor>(
         visitor,
     };
     let states = std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..threads.max(1))
-            .map(|i| {
-                std::thread::Builder::new()
-                    .name(format!("walk-{i}"))
-                    .spawn_scoped(scope, || worker(&shared))
-                    .expect("start a walk thread")
-            })
-            .collect();
+        let mut handles = Vec::new();
+        for i in 0..threads.max(1) {
+            let started = std::thread::Builder::new()
+                .name(format!("walk-{i}"))
+                .spawn_scoped(scope, || worker(&shared));
+            match started {
+                Ok(handle) => handles.push(handle),
+                // The system refused a thread: the walk goes on with the ones
+                // it has, or fails with the reason if it has none.
+                Err(e) if handles.is_empty() => {
+                    shared
+                        .queue
+                        .lock()
+                        .unwrap_or_else(std::sync::PoisonError::into_inner)
+                        .failed
+                        .get_or_insert(Error::io(root, e));
+                    break;
+                }
+                Err(_) => break,
+            }
+        }
         handles
             .into_iter()
             .map(|h| {

@@ -6,7 +6,6 @@ use std::path::Path;
 use std::process::ExitCode;
 use std::time::Instant;
 
-use relocator::Cancel;
 use relocator::capabilities::CopyDrives;
 use relocator::copy::{self, CopyOptions};
 use relocator::error::IoContext as _;
@@ -41,8 +40,7 @@ pub fn run(
     if let Some(n) = threads {
         options.threads = n.max(1);
     }
-    let cancel = Cancel::new();
-    crate::signals::install(&cancel, crate::signals::OnStop::Cancel);
+    let cancel = crate::signals::from_now(crate::signals::OnStop::Cancel);
     let copied_and_checked = copy::copy_tree(from, to, options, sink, &cancel).and_then(|report| {
         let copied = started.elapsed();
         if mode.is_some() {

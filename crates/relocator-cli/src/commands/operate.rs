@@ -29,12 +29,10 @@ pub fn run(command: Command) -> relocator::Result<ExitCode> {
     let terminal = TerminalProgress::new();
     let progress: &dyn ProgressSink = if json { &JsonProgress } else { &terminal };
     let links = link::platform_link();
-    let cancel = Cancel::new();
-    let on_stop = match command {
+    let cancel = signals::from_now(match command {
         Command::Recover { .. } | Command::SetAsideRecord { .. } => OnStop::Finish,
         _ => OnStop::Cancel,
-    };
-    signals::install(&cancel, on_stop);
+    });
     let ctx = Context {
         links: links.as_ref(),
         progress,

@@ -169,10 +169,12 @@ pub(super) fn finish(ctx: &Context<'_>, j: &mut Journal) -> Result<()> {
 
 /// Renames the original aside (once).
 fn set_aside(j: &Journal) -> Result<()> {
-    let aside = j
-        .aside
-        .as_deref()
-        .expect("a copying move has an aside path");
+    let Some(aside) = j.aside.as_deref() else {
+        return Err(Error::Journal {
+            path: j.path(),
+            message: "it does not say where the original was set aside".to_owned(),
+        });
+    };
     if is_real_dir(&j.source) && !exists(aside) {
         durable::rename_no_replace(&j.source, aside)
     } else if exists(aside) {

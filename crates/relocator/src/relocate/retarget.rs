@@ -86,10 +86,10 @@ pub fn retarget(
 
 /// Takes a retarget from its journal's step to the end (also used by recovery).
 pub(super) fn finish(ctx: &Context<'_>, j: &mut Journal) -> Result<Vec<String>> {
-    let previous = j
-        .previous
-        .clone()
-        .expect("a retarget journal names the old copy");
+    let previous = j.previous.clone().ok_or_else(|| crate::Error::Journal {
+        path: j.path(),
+        message: "it does not say where the backups were before".to_owned(),
+    })?;
     let renamed = j.step == Step::Renaming;
     let order = [
         Step::Copying,

@@ -66,10 +66,10 @@ pub fn revert(ctx: &Context<'_>, source: &Path, options: Options) -> Result<Outc
 
 /// Takes a revert from its journal's step to the end (also used by recovery).
 pub(super) fn finish(ctx: &Context<'_>, j: &mut Journal) -> Result<Vec<String>> {
-    let previous = j
-        .previous
-        .clone()
-        .expect("a revert journal names the drive copy");
+    let previous = j.previous.clone().ok_or_else(|| Error::Journal {
+        path: j.path(),
+        message: "it does not say where the backups were before".to_owned(),
+    })?;
     let renamed = j.step == Step::Renaming;
     let order = [
         Step::Copying,

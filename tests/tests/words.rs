@@ -1,0 +1,109 @@
+//! Issue 11, item 10: the command line says what is true, in its own words
+//! (`revert`, `recover`, not the app's buttons), for each operation kind.
+
+#![cfg(unix)]
+
+use std::fs;
+use std::process::{Child, Command};
+
+use relocator::journal;
+use relocator_tests::{Drive, run, run_with_failpoint, scratch, small_backup, source_to, stderr};
+
+const CLI: &str = env!("CARGO_BIN_EXE_cli-under-test");
+
+fn said(out: &std::process::Output) -> String {
+    format!("{}{}", String::from_utf8_lossy(&out.stdout), stderr(out))
+}
+
+/// Holds the folder's lock from another process, as a running operation does.
+fn hold_lock(source: &std::path::Path) -> Child {
+    let lock = source.parent().unwrap().join(journal::LOCK_FILE);
+    // -o: flock itself holds the lock, so killing it releases it.
+    let mut child = Command::new("flock")
+        .arg("-o")
+        .arg(&lock)
+        .args(["sleep", "30"])
+        .spawn()
+        .unwrap();
+    for _ in 0..100 {
+        if journal::Lock::held_elsewhere(source) {
+            return child;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    panic!("the lock was not taken");
+}
+
+#[test]
+fn a_file_where_the_backup_folder_should_be_is_called_a_file() {
+    let root = scratch();
+    let source = root.path().join("Backup");
+    fs::write(&source, b"not a folder").unwrap();
+    let drive = Drive::mount("64m", "");
+    let out = run(CLI, &source_to("check", &source, drive.path(), &[]));
+    let text = said(&out);
+    assert!(text.contains("is a file, not a backup folder"), "{text}");
+    assert!(!text.contains("link"), "{text}");
+}
+
+#[test]
+fn the_cli_names_its_own_commands() {
+    let root = scratch();
+    let source = root.path().join("Backup");
+    small_backup(&source, 120, 5);
+    let drive = Drive::mount("128m", "");
+    let other = Drive::mount("128m", "");
+    assert!(
+        run(CLI, &source_to("move", &source, drive.path(), &["--yes"]))
+            .status
+            .success()
+    );
+    let out = run(CLI, &source_to("move", &source, other.path(), &["--yes"]));
+    let text = said(&out);
+    assert!(
+        text.contains("already a link") && text.contains("revert --source"),
+        "{text}"
+    );
+    assert!(text.contains("retarget --source"), "{text}");
+    assert!(!text.contains("Move back"), "{text}");
+    // An interrupted move back: named as such, and `recover` offered.
+    let crashed = run_with_failpoint(
+        CLI,
+        &["revert", "--source", source.to_str().unwrap(), "--yes"],
+        "copy-after-file=2*off->return",
+    );
+    assert!(crashed.status.code().is_none());
+    let out = run(CLI, &source_to("check", &source, other.path(), &[]));
+    let text = said(&out);
+    assert!(
+        text.contains("An earlier move back") && text.contains("recover --source"),
+        "{text}"
+    );
+    assert!(!text.contains("the app does this"), "{text}");
+    // While it runs (another process holds the lock): under way, not interrupted.
+    let mut holder = hold_lock(&source);
+    let status = said(&run(CLI, &["status", "--source", source.to_str().unwrap()]));
+    let busy = run(
+        CLI,
+        &source_to("retarget", &source, other.path(), &["--yes"]),
+    );
+    holder.kill().unwrap();
+    holder.wait().unwrap();
+    assert!(
+        status.contains("A move back of these backups is under way right now"),
+        "{status}"
+    );
+    assert!(
+        said(&busy).contains("already working on this folder. Nothing was changed."),
+        "{}",
+        said(&busy)
+    );
+    let out = run(CLI, &["recover", "--source", source.to_str().unwrap()]);
+    assert!(
+        said(&out).contains("An interrupted move back was undone"),
+        "{}",
+        said(&out)
+    );
+}
