@@ -33,6 +33,8 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 WORK = ROOT / "target" / "bench"
 CLI = pathlib.Path(os.environ.get("CARGO_TARGET_DIR", ROOT / "target")) / "release" / "backup-relocator-cli"
 CLI_Q = shlex.quote(str(CLI))  # for shell commands
+REMOVE = pathlib.Path(os.environ.get("CARGO_TARGET_DIR", ROOT / "target")) / "release" / "examples" / "remove_tree"
+REMOVE_Q = shlex.quote(str(REMOVE))
 
 # name -> (devices, files per device, bytes per device, rounds)
 FULL_SETS = {
@@ -90,11 +92,25 @@ class FileSystems:
         self.mounts.append((mount, image))
         return mount
 
+    def device(self, mount):
+        """The loop device under `mount` ("loop3"), for its read counters."""
+        return pathlib.Path(out(f"findmnt -no SOURCE {mount}")).name
+
     def close(self):
         for mount, image in self.mounts:
             subprocess.run(["umount", str(mount)], check=False)
             mount.rmdir()
             image.unlink(missing_ok=True)
+
+
+def sectors_read(device):
+    """Bytes read from a block device since boot (/sys/block/<dev>/stat, field 3, 512-byte sectors)."""
+    return int(pathlib.Path(f"/sys/block/{device}/stat").read_text().split()[2]) * 512
+
+
+def warm(folder):
+    """Reads every file of `folder` into the page cache (untimed), as it is after being written."""
+    sh(f"find {shlex.quote(str(folder))} -type f -exec cat {{}} + > /dev/null")
 
 
 def hyperfine(command, runs=1, warmup=0):
@@ -216,7 +232,10 @@ class Bench:
             "`cp -a && diff -rq && sync`": lambda t: f"cp -a {s} {q(t)} && diff -rq {s} {q(t)} && sync",
             "`rsync -a && rsync -a --checksum --dry-run && sync`":
                 lambda t: f"rsync -a {s}/ {q(t)}/ && rsync -a --checksum --dry-run {s}/ {q(t)}/ && sync",
-            "ours: `copy --verify full` (read back, byte for byte)": lambda t: f"{CLI_Q} copy --verify full {s} {q(t)}",
+            "ours: `copy --verify full` (read back from the drive, byte for byte)":
+                lambda t: f"{CLI_Q} copy --verify full {s} {q(t)}",
+            DROP_PEER: lambda t: f"cp -a {s} {q(t)} && sync && echo 3 > /proc/sys/vm/drop_caches "
+                                 f"&& diff -rq {s} {q(t)}",
         }
         names = list(commands)
 
@@ -227,10 +246,89 @@ class Bench:
                 return hyperfine(commands[c](tag))
             finally:
                 drop_tree(d(tag))
+                if c == DROP_PEER:
+                    warm(folder)  # the next command finds the source cached, as all others do
 
         times, ratios = self.rounds("copy", rounds, names, names[0], measure)
         self.results[set_name]["copy"] = (names, times, ratios, names[0])
         self.results[set_name]["copy_cpu"] = self.cpu["copy"]
+
+    def device_reads(self, set_name, folder):
+        """Bytes read from the destination's block device while each copy
+        runs: a verification that reads from the drive reads the data's size."""
+        s = shlex.quote(str(folder))
+        dev = self.fs.device(self.fs.dst)
+        rows = []
+        for label, cmd in [
+            ("ours: `copy` (durable)", f"{CLI_Q} copy {s} {{d}}"),
+            ("ours: `copy --verify full`", f"{CLI_Q} copy --verify full {s} {{d}}"),
+            (DROP_PEER, f"cp -a {s} {{d}} && sync && echo 3 > /proc/sys/vm/drop_caches && diff -rq {s} {{d}}"),
+        ]:
+            dest = self.fs.dst / "device-reads"
+            drop_tree(dest)
+            warm(folder)
+            before = sectors_read(dev)
+            sh(cmd.format(d=shlex.quote(str(dest))), stdout=subprocess.DEVNULL)
+            rows.append((label, sectors_read(dev) - before))
+            drop_tree(dest)
+        warm(folder)
+        self.results[set_name]["device_reads"] = rows
+        print("   device reads: " + ", ".join(f"{l[:30]} {b / 1e6:.0f} MB" for l, b in rows), flush=True)
+
+    def free_space(self, set_name, folder, rounds):
+        """Deleting a tree, as a move frees space: ours against `rm -rf`,
+        each on its own fresh copy of the set, both until on the disk."""
+        commands = {
+            "`rm -rf && sync`": lambda t: f"rm -rf {t} && sync",
+            "ours: free space (parallel, marker last)": lambda t: f"{REMOVE_Q} {t} > /dev/null && sync",
+        }
+        names = list(commands)
+
+        def measure(c, r):
+            tree = self.fs.src / f"free-r{r}-{names.index(c)}"
+            drop_tree(tree)
+            sh(f"cp -a {shlex.quote(str(folder))} {tree}")  # untimed
+            sh("sync")
+            try:
+                return hyperfine(commands[c](shlex.quote(str(tree))))
+            finally:
+                drop_tree(tree)
+
+        times, ratios = self.rounds("free space", rounds, names, names[0], measure)
+        self.results[set_name]["free"] = (names, times, ratios, names[0])
+
+    def floor(self, set_name, totals):
+        """What the destination disk allows at best: fio's sequential write
+        rate and the rate of creating small files (4 KiB, then one sync);
+        a durable copy needs at least max(bytes / write rate, files / create rate)."""
+        dst = self.fs.dst / "floor"
+        dst.mkdir(exist_ok=True)
+        size = "256M" if self.quick else "2G"
+        r = json.loads(out(
+            f"fio --name=floor --directory={dst} --rw=write --bs=1M --size={size} "
+            f"--ioengine=libaio --iodepth=8 --direct=1 --end_fsync=1 --output-format=json"))
+        write_rate = r["jobs"][0]["write"]["bw"] * 1024  # bytes/s
+        drop_tree(dst)
+        dst.mkdir()
+        count = 2_000 if self.quick else 20_000
+        t = time.perf_counter()
+        data = os.urandom(4096)
+        for i in range(count):
+            sub = dst / f"{i % 256:02x}"
+            if i < 256:
+                sub.mkdir(exist_ok=True)
+            fd = os.open(sub / f"f{i}", os.O_CREAT | os.O_WRONLY | os.O_EXCL, 0o644)
+            os.write(fd, data)
+            os.close(fd)
+        fd = os.open(dst, os.O_RDONLY)
+        os.syncfs(fd) if hasattr(os, "syncfs") else os.sync()
+        os.close(fd)
+        create_rate = count / (time.perf_counter() - t)
+        drop_tree(dst)
+        seconds = max(totals["bytes"] / write_rate, totals["files"] / create_rate)
+        self.results[set_name]["floor"] = (write_rate, create_rate, seconds)
+        print(f"   floor: write {write_rate / 1e6:.0f} MB/s, create {create_rate:.0f} files/s "
+              f"-> {fmt_s(seconds)}", flush=True)
 
     def move(self, set_name, folder, rounds):
         """Our whole move against the manual recipe, phase by phase."""
@@ -300,7 +398,7 @@ class Bench:
         du_mb = peak_rss_mb(f"du -sb {folder}")
         sh(f"cp -a {folder} {src_parent}/Backup")
         sh("sync")
-        move_mb = peak_rss_mb(f"{CLI_Q} move --source {src_parent}/Backup --to {dst} --yes")
+        move_mb = peak_rss_mb(f"{CLI_Q} move --source {src_parent}/Backup --to {dst} --yes --verify full")
         drop_tree(dst)
         drop_tree(src_parent)
         self.results.setdefault("memory", []).append(
@@ -332,11 +430,16 @@ def machine():
     ]
 
 
+DROP_PEER = "`cp -a && sync && drop caches && diff -rq`"
+
 GOALS = {
     # (group, command, reference command, limit)
     "scan": ("ours: `backup-relocator-cli scan`", "`du -sb`", 0.65),
     "copy": ("ours: `copy` (durable)", "`xcp -r && sync`", 0.9),
-    "verify": ("ours: `copy --verify full` (read back, byte for byte)", "`xcp -r && sync`", 1.2),
+    "verify from the drive vs the honest peer": (
+        "ours: `copy --verify full` (read back from the drive, byte for byte)", DROP_PEER, 0.7),
+    "verify from the drive vs our plain copy": (
+        "ours: `copy --verify full` (read back from the drive, byte for byte)", "ours: `copy` (durable)", 1.6),
     # Progress costs CPU, not waiting: compared by CPU time (user + system),
     # which the disk's noise does not blur as it blurs wall time.
     "progress": ("ours: `copy --json` (with progress)", "ours: `copy` (durable)", 1.02),
@@ -398,13 +501,53 @@ def report(bench, sets, quick):
                              + (f" {fmt_s(statistics.median(cpu[n]))} |" if cpu else ""))
             lines.append("")
             checks = [("scan", GOALS["scan"])] if group == "scan" else [
-                ("copy", GOALS["copy"]), ("verify", GOALS["verify"]), ("progress", GOALS["progress"])]
+                (g, GOALS[g]) for g in ("copy", "verify from the drive vs the honest peer",
+                                        "verify from the drive vs our plain copy", "progress")]
             if set_name not in FULL_SETS and not quick:
                 continue  # the goals are set on the 1 GiB and 6 GiB sets
             for goal, (a, b, limit) in checks:
                 source = res["copy_cpu"] if goal == "progress" else times
                 r = pair_ratios(source, a, b)
                 goal_rows.append((set_name, goal + (" (CPU time)" if goal == "progress" else ""), a, b, limit, r))
+        if "floor" in res and "copy" in res:
+            write_rate, create_rate, floor_s = res["floor"]
+            names, times, _, _ = res["copy"]
+            ours = times["ours: `copy` (durable)"]
+            lines += [
+                "### The disk's floor",
+                "",
+                f"`fio` sequential write (1 MiB, queue depth 8, direct): **{write_rate / 1e6:.0f} MB/s**; "
+                f"creating 4 KiB files then one sync: **{create_rate:,.0f} files/s**. A durable copy of this "
+                f"set needs at least **{fmt_s(floor_s)}** (the larger of bytes ÷ write rate and files ÷ "
+                f"create rate). Ours: {summary(ours)}, {statistics.median(ours) / floor_s:.2f}× the floor.",
+                "",
+            ]
+            goal_rows.append((set_name, "copy vs the disk's floor", "ours: `copy` (durable)", "the floor",
+                              1.25, [t / floor_s for t in ours]))
+        if "device_reads" in res:
+            lines += [
+                "### Bytes read from the destination's device during each copy",
+                "",
+                "| command | read from the device (`/sys/block/<loop>/stat`) |",
+                "|---|---|",
+                *[f"| {label} | {b / 1e6:,.0f} MB |" for label, b in res["device_reads"]],
+                "",
+                "Our full verification reads the data's size back from the device; the plain copy "
+                "reads nothing back (its data is written, then flushed).",
+                "",
+            ]
+        if "free" in res:
+            names, times, ratios, base = res["free"]
+            lines += [
+                "### Freeing space: deleting a copy of the set, until on the disk",
+                "",
+                f"| command | time, median (min–max) | ratio to {base}, pair by pair |",
+                "|---|---|---|",
+                *[f"| {n} | {summary(times[n])} | {ratio_summary(ratios[n])} |" for n in names],
+                "",
+            ]
+            goal_rows.append((set_name, "free space", names[1], base, 0.6,
+                              pair_ratios(times, names[1], base)))
         if "move" in res:
             ours, recipe = res["move"]
             lines += [
@@ -446,7 +589,7 @@ def report(bench, sets, quick):
         lines.append("")
         worst = max(m[3] for m in bench.results["memory"])
         goal_rows.append(("all sets", "memory", "peak RSS of move", "150 MB", 150, [worst]))
-    lines += ["## Goals (issue 5), from the ratios above", "",
+    lines += ["## Goals (issues 5 and 14), from the ratios above", "",
               "| set | goal | measured (median, min–max) | limit | met |", "|---|---|---|---|---|"]
     for set_name, goal, a, b, limit, r in goal_rows:
         if goal == "memory":
@@ -479,7 +622,10 @@ def main():
             folder, totals = bench.generate(name, shape, seed)
             rounds = shape[3]
             bench.scan(name, folder, rounds)
+            bench.floor(name, totals)
             bench.copies(name, folder, rounds)
+            bench.device_reads(name, folder)
+            bench.free_space(name, folder, rounds)
             bench.move(name, folder, rounds)
             bench.memory(name, folder, totals)
             drop_tree(folder.parent)

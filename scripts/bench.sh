@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The speed benchmark (scripts/bench.py): our scan, copy and move against
-# du, diskus, cp, rsync, xcp and fcp, on loop-mounted ext4 file systems.
+# The speed benchmark (scripts/bench.py): our scan, copy, verification,
+# freeing of space and move against du, diskus, cp, rsync, xcp, fcp and
+# rm -rf, and the disk's own floor (fio), on loop-mounted ext4 file systems.
 #   scripts/bench.sh            full run (about 20 minutes), writes docs/BENCHMARKS.md
 #   scripts/bench.sh --quick    one tiny set, one round (CI), writes target/bench/BENCHMARKS-quick.md
 # Needs root (it mounts file systems). Installs what it uses: hyperfine, rsync
@@ -36,4 +37,5 @@ if [ ! -x "$tools/bin/fcp" ]; then
     rm -rf "$src"
 fi
 cargo build --release --locked -p relocator-cli --features sqlite-manifest
+cargo build --release --locked -p relocator --example remove_tree
 python3 scripts/bench.py "$@"

@@ -39,7 +39,7 @@ impl Phase {
             Phase::Copying => "Copying",
             Phase::Verifying => "Checking the copy",
             Phase::Switching => "Switching to the new place",
-            Phase::CleaningUp => "Cleaning up",
+            Phase::CleaningUp => "Freeing space",
             Phase::RollingBack => "Undoing",
             Phase::Recovering => "Recovering",
         }

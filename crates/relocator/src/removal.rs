@@ -35,19 +35,26 @@ struct Remover<'a> {
     files: AtomicU64,
 }
 
-/// One thread's folders to remove once they are empty.
-type Folders = Vec<(usize, PathBuf)>;
+/// One thread's folders to remove once they are empty, and (Unix) the
+/// folder it is deleting in, open, so each name is unlinked relative to it
+/// instead of resolving its whole path again.
+#[derive(Default)]
+struct Part {
+    folders: Vec<(usize, PathBuf)>,
+    #[cfg(unix)]
+    open_folder: Option<(PathBuf, std::os::fd::OwnedFd)>,
+}
 
 impl Visitor for Remover<'_> {
-    type State = Folders;
+    type State = Part;
 
-    fn state(&self) -> Folders {
-        Vec::new()
+    fn state(&self) -> Part {
+        Part::default()
     }
 
-    fn visit(&self, folders: &mut Folders, entry: &Entry<'_>) -> Result<bool> {
+    fn visit(&self, part: &mut Part, entry: &Entry<'_>) -> Result<bool> {
         if entry.file_type.is_dir() {
-            folders.push((entry.depth, entry.path.to_owned()));
+            part.folders.push((entry.depth, entry.path.to_owned()));
             return Ok(true);
         }
         let len = if entry.file_type.is_file() {
@@ -55,7 +62,7 @@ impl Visitor for Remover<'_> {
         } else {
             0
         };
-        remove_file(entry.path)?;
+        remove_entry(part, entry)?;
         let bytes = self.bytes.fetch_add(len, Ordering::Relaxed) + len;
         let files = self.files.fetch_add(1, Ordering::Relaxed) + 1;
         if self.throttle.ready() {
@@ -91,10 +98,11 @@ pub fn remove_tree(root: &Path, progress: &dyn ProgressSink) -> Result<Freed> {
         bytes: AtomicU64::new(0),
         files: AtomicU64::new(0),
     };
-    let mut folders: Folders = walk::walk(root, walk::default_threads(), &Cancel::new(), &remover)?
-        .into_iter()
-        .flatten()
-        .collect();
+    let mut folders: Vec<(usize, PathBuf)> =
+        walk::walk(root, walk::default_threads(), &Cancel::new(), &remover)?
+            .into_iter()
+            .flat_map(|part| part.folders)
+            .collect();
     // Deepest first: a folder is empty once its subfolders are gone.
     folders.sort_by_key(|(depth, _)| std::cmp::Reverse(*depth));
     for (_, folder) in &folders {
@@ -118,6 +126,39 @@ pub fn remove_tree(root: &Path, progress: &dyn ProgressSink) -> Result<Freed> {
         current: root.to_owned(),
     });
     Ok(freed)
+}
+
+/// Removes a file or link found by the walk: on Unix by its name in its
+/// folder, kept open while the thread works through it.
+fn remove_entry(part: &mut Part, entry: &Entry<'_>) -> Result<()> {
+    #[cfg(unix)]
+    if let Some(folder) = entry.path.parent() {
+        let reopen = part.open_folder.as_ref().is_none_or(|(p, _)| p != folder);
+        if reopen {
+            part.open_folder = rustix::fs::open(
+                folder,
+                rustix::fs::OFlags::RDONLY
+                    | rustix::fs::OFlags::DIRECTORY
+                    | rustix::fs::OFlags::CLOEXEC,
+                rustix::fs::Mode::empty(),
+            )
+            .ok()
+            .map(|fd| (folder.to_owned(), fd));
+        }
+        if let Some((_, fd)) = &part.open_folder {
+            match rustix::fs::unlinkat(
+                fd,
+                entry.file_name().as_os_str(),
+                rustix::fs::AtFlags::empty(),
+            ) {
+                Ok(()) | Err(rustix::io::Errno::NOENT) => return Ok(()),
+                // Permissions and the like: the path-based way lifts them.
+                Err(_) => {}
+            }
+        }
+    }
+    let _ = part;
+    remove_file(entry.path)
 }
 
 /// Removes a file or link. Permission bits that forbid it are lifted
