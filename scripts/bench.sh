@@ -36,6 +36,6 @@ if [ ! -x "$tools/bin/fcp" ]; then
     cargo install --locked --quiet --force --root "$tools" --path "$src/fcp-0.2.1"
     rm -rf "$src"
 fi
-cargo build --release --locked -p relocator-cli --features sqlite-manifest
+cargo build --release --locked -p relocator-cli
 cargo build --release --locked -p relocator --example remove_tree
 python3 scripts/bench.py "$@"

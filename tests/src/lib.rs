@@ -143,6 +143,7 @@ pub fn context<'a>(
         progress,
         cancel,
         sync_apps: Vec::new(),
+        policy: relocator::freshness::Policy::default(),
     }
 }
 
@@ -258,6 +259,34 @@ pub fn json(output: &Output) -> serde_json::Value {
             String::from_utf8_lossy(&output.stderr)
         )
     })
+}
+
+/// Dates a file written by a test a day back, as a finished backup's files
+/// are: otherwise the finishing gate (rightly) sees a backup being written.
+pub fn age(file: &Path) {
+    let day_ago = std::time::SystemTime::now() - std::time::Duration::from_hours(24);
+    fs::File::options()
+        .write(true)
+        .open(file)
+        .unwrap()
+        .set_modified(day_ago)
+        .unwrap();
+}
+
+/// Dates every file below `root` that a test wrote in the last hour a day
+/// back (see [`age`]); files dated earlier keep their times.
+pub fn age_tree(root: &Path) {
+    let hour_ago = std::time::SystemTime::now() - std::time::Duration::from_hours(1);
+    for e in WalkDir::new(root).into_iter().filter_map(Result::ok) {
+        let recent = e
+            .metadata()
+            .ok()
+            .and_then(|m| m.modified().ok())
+            .is_some_and(|t| t > hour_ago);
+        if e.file_type().is_file() && recent {
+            age(e.path());
+        }
+    }
 }
 
 /// A seed for a randomized test: `BR_SEED` when set (to replay a failure),

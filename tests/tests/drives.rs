@@ -41,6 +41,13 @@ fn times(root: &Path) -> BTreeMap<PathBuf, SystemTime> {
 fn nanosecond_backup(root: &Path, seed: u64, links: bool) -> PathBuf {
     let source = root.join("MobileSync").join("Backup");
     small_backup(&source, seed, 12);
+    let device = fs::read_dir(&source)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.is_dir())
+        .unwrap();
+    let read_only = device.join("read-only.plist");
+    fs::write(&read_only, b"keep me as I am").unwrap();
     let mut n = 0u32;
     for entry in WalkDir::new(&source).min_depth(1) {
         let entry = entry.unwrap();
@@ -56,13 +63,6 @@ fn nanosecond_backup(root: &Path, seed: u64, links: bool) -> PathBuf {
             .set_times(fs::FileTimes::new().set_accessed(when).set_modified(when))
             .unwrap();
     }
-    let device = fs::read_dir(&source)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .find(|p| p.is_dir())
-        .unwrap();
-    let read_only = device.join("read-only.plist");
-    fs::write(&read_only, b"keep me as I am").unwrap();
     let mut permissions = fs::metadata(&read_only).unwrap().permissions();
     permissions.set_readonly(true);
     fs::set_permissions(&read_only, permissions).unwrap();

@@ -398,6 +398,7 @@ fn names_that_are_not_unicode_move_and_come_back() {
         .unwrap()
         .path();
     fs::write(device.join(odd(b"caf\xe9.jpg")), b"latin-1 name").unwrap();
+    relocator_tests::age(&device.join(odd(b"caf\xe9.jpg")));
     let before = digest(&source);
     let drive = Drive::mount("256m", "");
     let destination = drive.path().join(odd(b"dest\xfe"));

@@ -48,6 +48,8 @@ fn awkward_backup(dir: &Path) {
     fs::write(deep.join("bottom"), b"deep").unwrap();
     let ro = dev.join("read-only");
     fs::write(&ro, b"ro").unwrap();
+    // Written now, but part of a finished backup (the finishing gate).
+    relocator_tests::age_tree(dir);
     fs::set_permissions(&ro, fs::Permissions::from_mode(0o400)).unwrap();
 }
 

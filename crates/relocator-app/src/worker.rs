@@ -152,6 +152,7 @@ fn run(job: &Job, progress: &dyn relocator::ProgressSink, cancel: &Cancel) -> Jo
         progress,
         cancel,
         sync_apps: processes::running_sync_processes(),
+        policy: relocator::freshness::Policy::default(),
     };
     let result = match job {
         Job::Move {

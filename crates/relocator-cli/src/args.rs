@@ -33,6 +33,25 @@ impl From<VerifyArg> for relocator::verify::VerifyMode {
     }
 }
 
+/// The finishing gate: how long a backup must have been quiet.
+#[derive(Debug, Clone, Copy, clap::Args)]
+pub struct GateArgs {
+    /// A device backup whose newest file changed less than this many
+    /// minutes ago may still be being written, and is not moved.
+    #[arg(long, value_name = "MINUTES", default_value_t = 5)]
+    pub quiet_minutes: u64,
+}
+
+impl GateArgs {
+    /// The core's rules with this quiet period.
+    pub fn policy(self) -> relocator::freshness::Policy {
+        relocator::freshness::Policy {
+            quiet_period: std::time::Duration::from_secs(self.quiet_minutes * 60),
+            ..relocator::freshness::Policy::default()
+        }
+    }
+}
+
 #[derive(Debug, clap::Args)]
 pub struct RunArgs {
     /// How thoroughly to check the copy before anything is deleted.
@@ -44,6 +63,9 @@ pub struct RunArgs {
     /// Print progress and the result as JSON lines.
     #[arg(long)]
     pub json: bool,
+    /// The finishing gate.
+    #[command(flatten)]
+    pub gate: GateArgs,
 }
 
 /// The commands.
@@ -57,6 +79,39 @@ pub enum Command {
         /// Print one JSON document.
         #[arg(long)]
         json: bool,
+        /// Mark devices not backed up for more than this many days.
+        #[arg(long, value_name = "DAYS", default_value_t = 7)]
+        stale_days: u64,
+    },
+    /// Point a link that dangles (its drive came back under another name or
+    /// drive letter) at the same backups where they are now. A link change
+    /// only: nothing is copied or deleted. `status` shows where they are.
+    Relink {
+        /// The backup folder (a link that dangles).
+        #[arg(long)]
+        source: PathBuf,
+        /// Where the backups are now (default: the one place `status` finds).
+        #[arg(long)]
+        to: Option<PathBuf>,
+        /// Do not ask before changing the link.
+        #[arg(long)]
+        yes: bool,
+        /// Print the result as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Check each device backup: its details, its file list, and every
+    /// listed file on disk with its size (exit 1 when any is damaged).
+    Health {
+        /// Check this backup folder instead of the usual places.
+        #[arg(long)]
+        source: Option<PathBuf>,
+        /// Print one JSON document.
+        #[arg(long)]
+        json: bool,
+        /// The finishing gate.
+        #[command(flatten)]
+        gate: GateArgs,
     },
     /// Count the bytes and files of a folder.
     Scan {
@@ -77,6 +132,9 @@ pub enum Command {
         /// Print one JSON document.
         #[arg(long)]
         json: bool,
+        /// The finishing gate.
+        #[command(flatten)]
+        gate: GateArgs,
     },
     /// Move the backups into a folder on another drive and leave a link behind.
     Move {

@@ -44,6 +44,9 @@ pub struct DeviceBackup {
     pub ios_version: Option<String>,
     /// When the backup was last made, ISO 8601.
     pub last_backup: Option<String>,
+    /// The same, as a time (for how long ago).
+    #[serde(skip)]
+    pub last_backup_at: Option<std::time::SystemTime>,
     /// The device's serial number.
     pub serial_number: Option<String>,
     /// Whether the backup is encrypted (`None` if unknown).
@@ -58,6 +61,14 @@ pub struct DeviceBackup {
     pub files: u64,
     /// What could not be read, in plain words.
     pub warnings: Vec<String>,
+}
+
+impl DeviceBackup {
+    /// What to call it: the device's name, else its folder's name.
+    #[must_use]
+    pub fn display_name(&self) -> String {
+        self.name.clone().unwrap_or_else(|| self.udid.clone())
+    }
 }
 
 /// Lists the subfolders of `backup_dir` with their details, and their sizes
@@ -97,6 +108,7 @@ pub fn describe(folder: &Path, with_sizes: bool, cancel: &Cancel) -> Result<Devi
         product_type: None,
         ios_version: None,
         last_backup: None,
+        last_backup_at: None,
         serial_number: None,
         encrypted: None,
         in_progress: false,
@@ -132,10 +144,9 @@ fn read_plists(d: &mut DeviceBackup) {
             d.product_type = text("Product Type");
             d.ios_version = text("Product Version");
             d.serial_number = text("Serial Number");
-            d.last_backup = info
-                .get("Last Backup Date")
-                .and_then(Value::as_date)
-                .map(|date| date.to_xml_format());
+            let date = info.get("Last Backup Date").and_then(Value::as_date);
+            d.last_backup = date.map(|date| date.to_xml_format());
+            d.last_backup_at = date.map(std::time::SystemTime::from);
         }
         Err(e) => d.warnings.push(e.to_string()),
     }

@@ -28,6 +28,8 @@ pub enum OperationKind {
     Revert,
     /// From one drive to another, link re-pointed.
     Retarget,
+    /// The link re-pointed at the same copy, found under another name.
+    Relink,
 }
 
 impl OperationKind {
@@ -38,6 +40,7 @@ impl OperationKind {
             OperationKind::Move => "move",
             OperationKind::Revert => "move back",
             OperationKind::Retarget => "move to another drive",
+            OperationKind::Relink => "re-link",
         }
     }
 }

@@ -201,7 +201,8 @@ impl LocationState {
                 format!("Backups were moved to {}.", target.display())
             }
             LocationState::Dangling { target } => format!(
-                "Backups were moved to {}, which is not available: is the drive connected?",
+                "Backups will fail until {} is connected: the backups were moved to {}.",
+                drive_name_in(target),
                 target.display()
             ),
             LocationState::ForeignLink { target } => format!(
@@ -228,6 +229,26 @@ impl LocationState {
             }
         }
     }
+}
+
+/// The name of the drive a path is on, as far as the path tells when the
+/// drive is away: macOS "/Volumes/Big/…" → "Big"; Windows "E:\…" →
+/// "drive E:"; otherwise "the drive holding <path>".
+#[must_use]
+pub fn drive_name_in(path: &Path) -> String {
+    let text = path.to_string_lossy();
+    if let Some(rest) = text.strip_prefix("/Volumes/")
+        && let Some(name) = rest.split('/').next().filter(|n| !n.is_empty())
+    {
+        return format!("the drive \"{name}\"");
+    }
+    let simple =
+        crate::paths::simplify_verbatim(&text).unwrap_or_else(|| text.clone().into_owned());
+    let bytes = simple.as_bytes();
+    if bytes.len() >= 2 && bytes[0].is_ascii_alphabetic() && bytes[1] == b':' {
+        return format!("drive {}:", char::from(bytes[0]).to_ascii_uppercase());
+    }
+    format!("the drive holding {}", path.display())
 }
 
 /// Inspects the backup folder `source`: absent, local, relocated by us,
@@ -389,6 +410,20 @@ mod tests {
     #[test]
     fn other_platforms_have_no_default_location() {
         assert!(known_locations(Platform::Other, &dirs()).is_empty());
+    }
+
+    #[test]
+    fn a_missing_drive_is_named_as_people_know_it() {
+        assert_eq!(
+            drive_name_in(Path::new("/Volumes/Big Drive/Backup")),
+            "the drive \"Big Drive\""
+        );
+        assert_eq!(drive_name_in(Path::new(r"e:\Backups\Backup")), "drive E:");
+        assert_eq!(drive_name_in(Path::new(r"\\?\F:\Backup")), "drive F:");
+        assert_eq!(
+            drive_name_in(Path::new("/media/ana/x/Backup")),
+            "the drive holding /media/ana/x/Backup"
+        );
     }
 
     #[test]

@@ -45,6 +45,13 @@ pub struct Marker {
     /// The user that ran the move, where known.
     #[serde(default)]
     pub user: Option<String>,
+    /// The identity of the volume holding this folder (a file-system UUID
+    /// or a Windows volume GUID), to find it again under another name.
+    #[serde(default)]
+    pub volume_id: Option<String>,
+    /// This folder's path inside that volume.
+    #[serde(default, with = "crate::stored_path::option")]
+    pub path_in_volume: Option<PathBuf>,
 }
 
 impl Marker {
@@ -61,6 +68,22 @@ impl Marker {
             user: std::env::var("USER")
                 .or_else(|_| std::env::var("USERNAME"))
                 .ok(),
+            volume_id: None,
+            path_in_volume: None,
+        }
+    }
+
+    /// The marker of a complete copy at `folder`, linked from `moved_from`:
+    /// with the identity of its volume and its place there, so the link can
+    /// be made again if the drive comes back under another name.
+    #[must_use]
+    pub fn complete(operation_id: &str, moved_from: &Path, folder: &Path) -> Self {
+        Self {
+            volume_id: crate::volume::identity(folder),
+            path_in_volume: crate::volume::place_in_volume(folder)
+                .ok()
+                .map(|(_, inside)| inside),
+            ..Self::new(operation_id, MarkerState::Complete, moved_from)
         }
     }
 }

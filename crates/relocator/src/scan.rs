@@ -3,12 +3,13 @@
 //! entries as errors instead of stopping.
 
 use std::collections::HashSet;
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::error::{Error, Result};
 use crate::file_id::shared_identity;
+use crate::freshness::ActivityByFolder;
 use crate::progress::{Cancel, Progress, ProgressSink, Throttle};
 use crate::walk::{self, Entry, Visitor};
 
@@ -35,6 +36,9 @@ pub struct ScanTotals {
     pub special: u64,
     /// The first few of them.
     pub special_examples: Vec<PathBuf>,
+    /// Per folder at the top (each device's backup): its newest change and
+    /// metadata files, for the finishing gate (see [`crate::freshness`]).
+    pub activity: ActivityByFolder,
     /// Entries that could not be read; the scan went on without them.
     pub errors: Vec<Error>,
 }
@@ -68,6 +72,9 @@ pub fn scan(root: &Path, progress: &dyn ProgressSink, cancel: &Cancel) -> Result
         }
         totals.special += part.special;
         totals.special_examples.extend(part.special_examples);
+        for (folder, seen) in part.activity {
+            totals.activity.entry(folder).or_default().merge(&seen);
+        }
         totals.errors.extend(part.errors);
     }
     totals.special_examples.sort();
@@ -120,6 +127,18 @@ impl Visitor for Sizing<'_> {
                 return Ok(false);
             }
         };
+        // Every name counts for the finishing gate (a hard link may be the
+        // name Apple's metadata file has); the bytes only once.
+        if entry.depth >= 2
+            && let Some(Component::Normal(top)) = entry.relative().components().next()
+        {
+            let at_top = (entry.depth == 2).then(|| entry.path.file_name()).flatten();
+            let activity = match totals.activity.get_mut(top) {
+                Some(a) => a,
+                None => totals.activity.entry(top.to_owned()).or_default(),
+            };
+            activity.note(at_top, meta.len(), meta.modified().ok());
+        }
         if let Some(id) = shared_identity(&meta)
             && !self
                 .seen
@@ -133,6 +152,7 @@ impl Visitor for Sizing<'_> {
         let len = meta.len();
         totals.bytes += len;
         totals.files += 1;
+
         if totals.largest_file.as_ref().is_none_or(|(_, l)| len > *l) {
             totals.largest_file = Some((entry.path.to_owned(), len));
         }

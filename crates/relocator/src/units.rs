@@ -28,6 +28,32 @@ pub fn format_bytes(bytes: u64) -> String {
     }
 }
 
+/// A moment as this computer's clock shows it: "14:05".
+#[must_use]
+pub fn clock_time(at: std::time::SystemTime) -> String {
+    jiff::Timestamp::try_from(at).map_or_else(
+        |_| "later".to_owned(),
+        |t| {
+            t.to_zoned(jiff::tz::TimeZone::system())
+                .strftime("%H:%M")
+                .to_string()
+        },
+    )
+}
+
+/// "3 minutes", "1 minute", "2 hours", "5 days": a span for people, in its
+/// largest whole unit (under a minute: "less than a minute").
+#[must_use]
+pub fn span(d: std::time::Duration) -> String {
+    let secs = d.as_secs();
+    match secs {
+        0..60 => "less than a minute".to_owned(),
+        60..3_600 => count_of(secs / 60, "minute", "minutes"),
+        3_600..86_400 => count_of(secs / 3_600, "hour", "hours"),
+        _ => count_of(secs / 86_400, "day", "days"),
+    }
+}
+
 /// "1 item", "3 items": a count with its noun.
 #[must_use]
 pub fn count_of(count: u64, one: &str, many: &str) -> String {
@@ -55,6 +81,21 @@ pub fn group_digits(n: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::{count_of, format_bytes, group_digits};
+
+    #[test]
+    fn spans_read_in_their_largest_unit() {
+        use super::span;
+        use std::time::Duration;
+        assert_eq!(span(Duration::from_secs(30)), "less than a minute");
+        assert_eq!(span(Duration::from_secs(61)), "1 minute");
+        assert_eq!(span(Duration::from_mins(59)), "59 minutes");
+        assert_eq!(span(Duration::from_hours(3)), "3 hours");
+        assert_eq!(span(Duration::from_hours(50)), "2 days");
+        let at = std::time::UNIX_EPOCH + Duration::from_secs(1_800_000_123);
+        let shown = super::clock_time(at);
+        assert_eq!(shown.len(), 5, "{shown}");
+        assert_eq!(&shown[2..3], ":");
+    }
 
     #[test]
     fn counts_read_in_words() {

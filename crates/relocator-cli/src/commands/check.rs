@@ -9,7 +9,12 @@ use relocator::{Cancel, link, processes};
 
 use crate::output::{TerminalProgress, json_line};
 
-pub fn run(source: &Path, to: &Path, json: bool) -> relocator::Result<ExitCode> {
+pub fn run(
+    source: &Path,
+    to: &Path,
+    json: bool,
+    policy: relocator::freshness::Policy,
+) -> relocator::Result<ExitCode> {
     let links = link::platform_link();
     let running = processes::running();
     let progress = TerminalProgress::new();
@@ -18,6 +23,7 @@ pub fn run(source: &Path, to: &Path, json: bool) -> relocator::Result<ExitCode> 
         to,
         links.as_ref(),
         &running.apps,
+        &policy,
         &progress,
         &Cancel::new(),
     )?;
@@ -52,10 +58,10 @@ pub fn run(source: &Path, to: &Path, json: bool) -> relocator::Result<ExitCode> 
             );
         }
         for p in &pre.problems {
-            let tag = if p.is_blocking() {
-                "Blocking"
-            } else {
-                "Warning"
+            let tag = match p.severity() {
+                Severity::Blocking => "Blocking",
+                Severity::Warning => "Warning",
+                Severity::Note => "Note",
             };
             println!("{tag}: {}", p.message());
             if let Some(hint) = crate::words::problem_hint(p, source) {
@@ -77,6 +83,7 @@ pub fn problem_json(p: &Problem) -> serde_json::Value {
         let severity = match p.severity() {
             Severity::Blocking => "blocking",
             Severity::Warning => "warning",
+            Severity::Note => "note",
         };
         o.insert("severity".into(), severity.into());
         o.insert("message".into(), p.message().into());

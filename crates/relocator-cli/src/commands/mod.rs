@@ -2,6 +2,7 @@
 
 mod check;
 mod copy;
+mod health;
 mod operate;
 mod sample;
 mod scan;
@@ -14,9 +15,25 @@ use crate::args::{Cli, Command};
 /// Runs the parsed command.
 pub fn dispatch(cli: Cli) -> relocator::Result<ExitCode> {
     match cli.command {
-        Command::Status { source, json } => status::run(source.as_deref(), json),
+        Command::Status {
+            source,
+            json,
+            stale_days,
+        } => status::run(
+            source.as_deref(),
+            json,
+            std::time::Duration::from_secs(stale_days * 86_400),
+        ),
         Command::Scan { dir, json } => scan::run(&dir, json),
-        Command::Check { source, to, json } => check::run(&source, &to, json),
+        Command::Health { source, json, gate } => {
+            health::run(source.as_deref(), json, &gate.policy())
+        }
+        Command::Check {
+            source,
+            to,
+            json,
+            gate,
+        } => check::run(&source, &to, json, gate.policy()),
         Command::Copy {
             from,
             to,

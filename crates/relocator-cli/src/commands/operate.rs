@@ -5,7 +5,8 @@ use std::io::{BufRead as _, Write as _};
 use std::path::Path;
 use std::process::ExitCode;
 
-use relocator::checks::{self, Preflight};
+use relocator::checks::{self, Preflight, Severity};
+use relocator::freshness::Policy;
 use relocator::relocate::{self, Context, Operation, Options, Outcome, Recovery};
 use relocator::units::{count_of, format_bytes};
 use relocator::{Cancel, Error, ProgressSink, link, processes, stored_path};
@@ -17,13 +18,16 @@ use crate::output::{JsonProgress, TerminalProgress, json_line};
 use crate::signals::{self, OnStop};
 
 pub fn run(command: Command) -> relocator::Result<ExitCode> {
-    let (json, source) = match &command {
+    let (json, source, policy) = match &command {
         Command::Move { common, source, .. }
         | Command::Revert { common, source, .. }
-        | Command::Retarget { common, source, .. } => (common.json, source.clone()),
+        | Command::Retarget { common, source, .. } => {
+            (common.json, source.clone(), common.gate.policy())
+        }
         Command::Recover { json, source }
+        | Command::Relink { json, source, .. }
         | Command::Adopt { json, source, .. }
-        | Command::SetAsideRecord { json, source } => (*json, source.clone()),
+        | Command::SetAsideRecord { json, source } => (*json, source.clone(), Policy::default()),
         _ => unreachable!("dispatched elsewhere"),
     };
     let terminal = TerminalProgress::new();
@@ -38,6 +42,7 @@ pub fn run(command: Command) -> relocator::Result<ExitCode> {
         progress,
         cancel: &cancel,
         sync_apps: processes::running_sync_processes(),
+        policy,
     };
     let result = match command {
         Command::Move { source, to, common } => {
@@ -80,12 +85,53 @@ pub fn run(command: Command) -> relocator::Result<ExitCode> {
             });
         }
         Command::Adopt { source, from, .. } => relocate::adopt(&ctx, &source, &from),
+        Command::Relink {
+            source, to, yes, ..
+        } => match relink_to(&ctx, &source, to, yes, json)? {
+            Ok(to) => relocate::relink(&ctx, &source, &to),
+            Err(code) => return Ok(code),
+        },
         _ => unreachable!("dispatched elsewhere"),
     };
     Ok(match result {
         Ok(outcome) => success(&outcome, cancel.is_cancelled(), json),
         Err(e) => failure(&e, &source, json),
     })
+}
+
+/// Where `relink` points the link: `--to`, or the one place the backups
+/// were found; `Err` is the exit code when there is no single place or the
+/// user says no.
+fn relink_to(
+    ctx: &Context<'_>,
+    source: &Path,
+    to: Option<std::path::PathBuf>,
+    yes: bool,
+    json: bool,
+) -> relocator::Result<Result<std::path::PathBuf, ExitCode>> {
+    let to = match to {
+        Some(to) => to,
+        None => match relocate::relink_candidates(source, ctx.links)?.as_slice() {
+            [one] => one.clone(),
+            [] => {
+                let none = relocator::checks::Problem::NoCopyFound {
+                    source: source.to_owned(),
+                };
+                return Ok(Err(failure(&Error::Refused(vec![none]), source, json)));
+            }
+            several => {
+                eprintln!("The backups are in more than one place; choose one with --to:");
+                for p in several {
+                    eprintln!("  {}", p.display());
+                }
+                return Ok(Err(ExitCode::from(1)));
+            }
+        },
+    };
+    if !yes && !ask(&format!("Point {} at {}?", source.display(), to.display())) {
+        return Ok(Err(declined()));
+    }
+    Ok(Ok(to))
 }
 
 fn options(verify: VerifyArg, keep_previous: bool) -> Options {
@@ -121,6 +167,11 @@ fn success(o: &Outcome, stop_came_late: bool, json: bool) -> ExitCode {
             count_of(o.files, "file", "files"),
             o.backups_at.display(),
             o.source.display()
+        ),
+        Operation::Relink => format!(
+            "{} links to {} again.",
+            o.source.display(),
+            o.backups_at.display()
         ),
         Operation::Adopt => format!(
             "{} now links to {}.",
@@ -226,7 +277,12 @@ fn ask(question: &str) -> bool {
 
 fn show_warnings(pre: &Preflight) {
     for p in pre.problems.iter().filter(|p| !p.is_blocking()) {
-        eprintln!("Note: {}", p.message());
+        let tag = if p.severity() == Severity::Warning {
+            "Warning"
+        } else {
+            "Note"
+        };
+        eprintln!("{tag}: {}", p.message());
     }
 }
 
@@ -236,6 +292,7 @@ fn confirm_move(ctx: &Context<'_>, source: &Path, to: &Path) -> relocator::Resul
         to,
         ctx.links,
         &ctx.sync_apps,
+        &ctx.policy,
         ctx.progress,
         &Cancel::new(),
     )?
@@ -254,6 +311,7 @@ fn confirm_revert(ctx: &Context<'_>, source: &Path) -> relocator::Result<bool> {
         source,
         ctx.links,
         &ctx.sync_apps,
+        &ctx.policy,
         ctx.progress,
         &Cancel::new(),
     )?;
@@ -273,6 +331,7 @@ fn confirm_retarget(ctx: &Context<'_>, source: &Path, to: &Path) -> relocator::R
         to,
         ctx.links,
         &ctx.sync_apps,
+        &ctx.policy,
         ctx.progress,
         &Cancel::new(),
     )?;

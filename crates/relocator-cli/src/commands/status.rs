@@ -7,13 +7,18 @@ use std::process::ExitCode;
 use relocator::inventory::{self, DeviceBackup};
 use relocator::locations::{self, HomeDirs, LocationState, Platform};
 use relocator::units::format_bytes;
-use relocator::{Cancel, NoProgress, journal, link, relocate, scan, stored_path};
+use relocator::{Cancel, NoProgress, freshness, journal, link, relocate, scan, stored_path};
 use serde_json::{Value, json};
+use std::time::Duration;
 
 use crate::output::json_line;
 use crate::words;
 
-pub fn run(source: Option<&Path>, json: bool) -> relocator::Result<ExitCode> {
+pub fn run(
+    source: Option<&Path>,
+    json: bool,
+    stale_after: Duration,
+) -> relocator::Result<ExitCode> {
     let places: Vec<(&str, PathBuf)> = match source {
         Some(p) => vec![("chosen folder", p.to_owned())],
         None => HomeDirs::from_environment()
@@ -26,7 +31,7 @@ pub fn run(source: Option<&Path>, json: bool) -> relocator::Result<ExitCode> {
     let links = link::platform_link();
     let mut reports = Vec::new();
     for (app, path) in &places {
-        reports.push(describe(app, path, links.as_ref())?);
+        reports.push(describe(app, path, links.as_ref(), stale_after)?);
     }
     if json {
         json_line(&json!({ "locations": reports }));
@@ -44,7 +49,12 @@ pub fn run(source: Option<&Path>, json: bool) -> relocator::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn describe(app: &str, path: &Path, links: &dyn link::FolderLink) -> relocator::Result<Value> {
+fn describe(
+    app: &str,
+    path: &Path,
+    links: &dyn link::FolderLink,
+    stale_after: Duration,
+) -> relocator::Result<Value> {
     let state = locations::inspect(path, links)?;
     let sized: Option<&Path> = match &state {
         LocationState::Local => Some(path),
@@ -89,14 +99,22 @@ fn describe(app: &str, path: &Path, links: &dyn link::FolderLink) -> relocator::
         "found": found,
         "bytes": bytes,
         "files": files,
-        "devices": devices.iter().map(device_json).collect::<Vec<_>>(),
+        "devices": devices.iter().map(|d| device_json(d, stale_after)).collect::<Vec<_>>(),
+        "relink_candidates": relocate::relink_candidates(path, links)?
+            .iter()
+            .map(|p| stored_path::as_value(p))
+            .collect::<Vec<_>>(),
         "errors": errors,
         "interrupted": interrupted,
     }))
 }
 
-fn device_json(d: &DeviceBackup) -> Value {
+fn device_json(d: &DeviceBackup, stale_after: Duration) -> Value {
+    let now = std::time::SystemTime::now();
+    let days = d.last_backup_at.map(|t| freshness::days_since(t, now));
     json!({
+        "days_since_backup": days,
+        "stale": d.last_backup_at.is_some_and(|t| now.duration_since(t).unwrap_or_default() > stale_after),
         "udid": d.udid,
         "kind": d.kind,
         "name": d.name,
@@ -119,6 +137,14 @@ fn print_report(r: &Value) {
     if let Some(hint) = r.get("hint").and_then(Value::as_str) {
         println!("  {hint}");
     }
+    for c in r["relink_candidates"].as_array().into_iter().flatten() {
+        println!(
+            "  The backups are at {}: the drive came back under another name. \
+             backup-relocator-cli relink --source \"{}\" --yes points the link there.",
+            words::shown_path(c),
+            words::shown_path(&r["source"])
+        );
+    }
     for f in r["found"].as_array().into_iter().flatten() {
         println!(
             "  Found: {} ({})",
@@ -137,6 +163,9 @@ fn print_report(r: &Value) {
         }
         if d["in_progress"].as_bool() == Some(true) {
             flags.push("backup in progress");
+        }
+        if d["stale"].as_bool() == Some(true) {
+            flags.push("not backed up lately");
         }
         println!(
             "  {} — {} {} iOS {}, last backup {}, {}{}",

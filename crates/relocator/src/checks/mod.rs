@@ -13,12 +13,14 @@ pub use problem::{Problem, Severity};
 use crate::capabilities::{self, Capabilities};
 use crate::error::{Error, Result};
 use crate::file_id;
+use crate::freshness::{self, Activity, Policy, Verdict};
 use crate::inventory;
 use crate::link::FolderLink;
 use crate::locations::{self, LocationState};
 use crate::progress::{Cancel, ProgressSink};
 use crate::scan::{self, ScanTotals};
 use crate::volume::{self, VolumeInfo};
+use std::time::SystemTime;
 
 /// FAT file systems cannot hold a file this large or larger (4 GiB).
 pub const FAT_FILE_LIMIT: u64 = 4 * 1024 * 1024 * 1024;
@@ -122,6 +124,8 @@ pub struct SourceFacts {
     pub in_progress: Vec<String>,
     /// Entries no copy can reproduce (pipes, sockets, devices): how many, and the first few.
     pub special: Option<(u64, Vec<PathBuf>)>,
+    /// Each device backup's name and what the scan saw of it (for the finishing gate).
+    pub activity: Vec<(String, Activity)>,
 }
 
 impl SourceFacts {
@@ -137,6 +141,7 @@ impl SourceFacts {
             hard_links: totals.extra_hard_links,
             special: (totals.special > 0)
                 .then(|| (totals.special, totals.special_examples.clone())),
+            activity: Vec::new(),
             unreadable: totals
                 .errors
                 .first()
@@ -321,10 +326,34 @@ pub fn attributes_lost(
     crate::xattrs::first_carried(backups, cancel)
 }
 
-/// The problems of the backups themselves and of what is running.
+/// The problems of the backups themselves and of what is running, at `now`.
 #[must_use]
-pub fn evaluate_source(source: &SourceFacts, running: &[String]) -> Vec<Problem> {
+pub fn evaluate_source(
+    source: &SourceFacts,
+    running: &[String],
+    policy: &Policy,
+    now: SystemTime,
+) -> Vec<Problem> {
     let mut problems = Vec::new();
+    for (device, activity) in &source.activity {
+        match freshness::judge(activity, now, policy) {
+            Verdict::StillWritten {
+                why,
+                changed_ago,
+                retry_at,
+            } => problems.push(Problem::BackupStillWritten {
+                device: device.clone(),
+                why,
+                changed_seconds_ago: changed_ago.as_secs(),
+                retry_at,
+            }),
+            Verdict::Recent { changed_ago } => problems.push(Problem::RecentBackup {
+                device: device.clone(),
+                changed_seconds_ago: changed_ago.as_secs(),
+            }),
+            Verdict::Quiet => {}
+        }
+    }
     if let Some((count, first)) = &source.unreadable {
         problems.push(Problem::UnreadableItems {
             count: *count,
@@ -436,12 +465,24 @@ pub fn gather_source(
         return Ok(Err(unreadable(backups, &e)));
     }
     let totals = scan::scan(backups, progress, cancel)?;
-    let in_progress = inventory::inventory(backups, false, cancel)?
+    let devices: Vec<_> = inventory::inventory(backups, false, cancel)?
         .into_iter()
-        .filter(|d| d.in_progress && d.kind == inventory::EntryKind::Device)
-        .map(|d| d.name.unwrap_or(d.udid))
+        .filter(|d| d.kind == inventory::EntryKind::Device)
         .collect();
-    Ok(Ok(SourceFacts::from_scan(&totals, in_progress)))
+    let in_progress = devices
+        .iter()
+        .filter(|d| d.in_progress)
+        .map(inventory::DeviceBackup::display_name)
+        .collect();
+    let mut facts = SourceFacts::from_scan(&totals, in_progress);
+    facts.activity = devices
+        .iter()
+        .map(|d| {
+            let seen = totals.activity.get(std::ffi::OsStr::new(&d.udid)).cloned();
+            (d.display_name(), seen.unwrap_or_default())
+        })
+        .collect();
+    Ok(Ok(facts))
 }
 
 fn unreadable(path: &Path, e: &io::Error) -> Problem {
@@ -462,6 +503,7 @@ pub fn check_move(
     destination: &Path,
     links: &dyn FolderLink,
     running: &[String],
+    policy: &Policy,
     progress: &dyn ProgressSink,
     cancel: &Cancel,
 ) -> Result<Preflight> {
@@ -519,7 +561,12 @@ pub fn check_move(
             return Ok(pre);
         }
     }
-    pre.problems.extend(evaluate_source(&pre.source, running));
+    pre.problems.extend(evaluate_source(
+        &pre.source,
+        running,
+        policy,
+        SystemTime::now(),
+    ));
     let mut dest = gather_destination(source, destination);
     if dest.is_folder == Some(true) {
         dest.cannot_link = probe_link(links, source, destination);
@@ -586,6 +633,7 @@ fn check_relocated_source(
     source: &Path,
     links: &dyn FolderLink,
     running: &[String],
+    policy: &Policy,
     progress: &dyn ProgressSink,
     cancel: &Cancel,
 ) -> Result<std::result::Result<(Preflight, PathBuf), (Preflight, Option<PathBuf>)>> {
@@ -604,7 +652,12 @@ fn check_relocated_source(
             return Ok(Err((pre, Some(target))));
         }
     }
-    pre.problems.extend(evaluate_source(&pre.source, running));
+    pre.problems.extend(evaluate_source(
+        &pre.source,
+        running,
+        policy,
+        SystemTime::now(),
+    ));
     Ok(Ok((pre, target)))
 }
 
@@ -614,14 +667,15 @@ pub fn check_revert(
     source: &Path,
     links: &dyn FolderLink,
     running: &[String],
+    policy: &Policy,
     progress: &dyn ProgressSink,
     cancel: &Cancel,
 ) -> Result<(Preflight, Option<PathBuf>)> {
-    let (mut pre, target) = match check_relocated_source(source, links, running, progress, cancel)?
-    {
-        Ok(started) => started,
-        Err(stopped) => return Ok(stopped),
-    };
+    let (mut pre, target) =
+        match check_relocated_source(source, links, running, policy, progress, cancel)? {
+            Ok(started) => started,
+            Err(stopped) => return Ok(stopped),
+        };
     let parent = source.parent().unwrap_or(Path::new("."));
     let local = DestinationFacts {
         destination: parent.to_owned(),
@@ -652,14 +706,15 @@ pub fn check_retarget(
     destination: &Path,
     links: &dyn FolderLink,
     running: &[String],
+    policy: &Policy,
     progress: &dyn ProgressSink,
     cancel: &Cancel,
 ) -> Result<(Preflight, Option<PathBuf>)> {
-    let (mut pre, target) = match check_relocated_source(source, links, running, progress, cancel)?
-    {
-        Ok(started) => started,
-        Err(stopped) => return Ok(stopped),
-    };
+    let (mut pre, target) =
+        match check_relocated_source(source, links, running, policy, progress, cancel)? {
+            Ok(started) => started,
+            Err(stopped) => return Ok(stopped),
+        };
     let mut dest = gather_destination(&target, destination);
     if dest.is_folder == Some(true) {
         dest.cannot_link = probe_link(links, source, destination);
@@ -721,7 +776,7 @@ mod tests {
     #[test]
     fn a_good_destination_has_no_problems() {
         assert!(evaluate_destination(&source(10_000_000_000), &good_dest()).is_empty());
-        assert!(evaluate_source(&source(1), &[]).is_empty());
+        assert!(evaluate_source(&source(1), &[], &Policy::default(), SystemTime::now()).is_empty());
     }
 
     #[test]
@@ -826,7 +881,12 @@ mod tests {
         let mut s = source(1);
         s.unreadable = Some((2, "/b/x: permission denied".into()));
         s.in_progress = vec!["Ana's iPhone".into()];
-        let p = evaluate_source(&s, &["iTunes".to_owned()]);
+        let p = evaluate_source(
+            &s,
+            &["iTunes".to_owned()],
+            &Policy::default(),
+            SystemTime::now(),
+        );
         assert_eq!(
             codes(&p),
             [

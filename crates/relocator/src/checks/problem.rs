@@ -3,7 +3,15 @@
 
 use std::path::PathBuf;
 
-use crate::units::{count_of, format_bytes, group_digits};
+use crate::units::{clock_time, count_of, format_bytes, group_digits, span};
+
+/// A moment as seconds since 1970, for scripts.
+fn unix_seconds<S: serde::Serializer>(at: &std::time::SystemTime, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_u64(
+        at.duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs()),
+    )
+}
 
 /// How bad a problem is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -13,6 +21,8 @@ pub enum Severity {
     Blocking,
     /// The user must know, and accept, before going ahead.
     Warning,
+    /// Worth knowing; nothing to accept.
+    Note,
 }
 
 /// One reason the operation could fail or hurt.
@@ -203,6 +213,12 @@ pub enum Problem {
         #[serde(serialize_with = "crate::stored_path::serialize")]
         source: PathBuf,
     },
+    /// A dangling link's backups were not found on any connected drive.
+    NoCopyFound {
+        /// The backup folder.
+        #[serde(serialize_with = "crate::stored_path::serialize")]
+        source: PathBuf,
+    },
     /// The folder to adopt was not placed by Backup Relocator.
     NotOurCopy {
         /// The folder.
@@ -224,6 +240,27 @@ pub enum Problem {
         /// Which ones.
         names: Vec<String>,
     },
+    /// A device's backup finished so recently (or its metadata is still
+    /// being rewritten) that it may still be being written.
+    BackupStillWritten {
+        /// The device.
+        device: String,
+        /// Why.
+        #[serde(flatten)]
+        why: crate::freshness::Writing,
+        /// Seconds since its newest file changed.
+        changed_seconds_ago: u64,
+        /// When to try again (seconds since 1970).
+        #[serde(serialize_with = "unix_seconds")]
+        retry_at: std::time::SystemTime,
+    },
+    /// A device's backup finished recently, but is quiet now.
+    RecentBackup {
+        /// The device.
+        device: String,
+        /// Seconds since its newest file changed.
+        changed_seconds_ago: u64,
+    },
     /// A device backup is being made or did not finish.
     BackupInProgress {
         /// Which devices.
@@ -240,6 +277,7 @@ impl Problem {
             | Problem::NetworkDestination { .. }
             | Problem::SameDrive { .. }
             | Problem::AttributesNotKept { .. } => Severity::Warning,
+            Problem::RecentBackup { .. } => Severity::Note,
             _ => Severity::Blocking,
         }
     }
@@ -352,6 +390,35 @@ impl Problem {
             Problem::ReadOnlyDestination { drive, .. } => format!(
                 "{drive} is mounted read-only: mount it so it can be written to, or choose another drive."
             ),
+            Problem::BackupStillWritten {
+                device,
+                why,
+                changed_seconds_ago,
+                retry_at,
+            } => match why {
+                crate::freshness::Writing::RecentChange => format!(
+                    "The last backup of {device} finished {} ago and may still be being written: try again after {}.",
+                    span(std::time::Duration::from_secs(*changed_seconds_ago)),
+                    clock_time(*retry_at)
+                ),
+                crate::freshness::Writing::MetadataEmpty { file }
+                | crate::freshness::Writing::MetadataMissing { file } => format!(
+                    "The backup of {device} is still being written (its {file} is {}): try again after {}.",
+                    if matches!(why, crate::freshness::Writing::MetadataEmpty { .. }) {
+                        "empty"
+                    } else {
+                        "missing"
+                    },
+                    clock_time(*retry_at)
+                ),
+            },
+            Problem::RecentBackup {
+                device,
+                changed_seconds_ago,
+            } => format!(
+                "{device} was backed up {} ago.",
+                span(std::time::Duration::from_secs(*changed_seconds_ago))
+            ),
             Problem::SpecialFiles { count, examples } => format!(
                 "The backups contain {} that {} neither a file nor a folder (a pipe, socket or device), which a copy cannot reproduce: {}. Move {} out of the backup folder first.",
                 count_of(*count, "item", "items"),
@@ -390,6 +457,10 @@ impl Problem {
             ),
             Problem::SourceNotEmpty { source } => format!(
                 "{} already holds backups: move them away or delete them first.",
+                source.display()
+            ),
+            Problem::NoCopyFound { source } => format!(
+                "The backups {} links to were not found on any connected drive: connect the drive that holds them.",
                 source.display()
             ),
             Problem::NotOurCopy { path } => format!(

@@ -63,7 +63,7 @@ pub fn adopt(ctx: &Context<'_>, source: &Path, from: &Path) -> Result<Outcome> {
     }
     steps::ensure_link(ctx.links, &source, &from)?;
     let id = journal::new_id();
-    marker::write(&from, &Marker::new(&id, MarkerState::Complete, &source))?;
+    marker::write(&from, &Marker::complete(&id, &source, &from))?;
     let notes = if old.moved_from == source {
         Vec::new()
     } else {

@@ -10,6 +10,7 @@ mod locate;
 mod move_out;
 mod places;
 mod recover;
+mod relink;
 mod retarget;
 mod revert;
 mod steps;
@@ -21,6 +22,7 @@ pub use locate::{Found, FoundKind, locate_backups, set_aside_record};
 pub use move_out::move_backups;
 pub use places::described as describe_place;
 pub use recover::{Recovery, recover};
+pub use relink::{relink, relink_candidates};
 pub use retarget::retarget;
 pub use revert::revert;
 
@@ -40,6 +42,8 @@ pub struct Context<'a> {
     pub cancel: &'a Cancel,
     /// Apple sync apps running now (`processes::running_sync_processes`).
     pub sync_apps: Vec<String>,
+    /// The rules of the preflight (the finishing gate's quiet period).
+    pub policy: crate::freshness::Policy,
 }
 
 /// Choices for an operation.
@@ -63,6 +67,8 @@ pub enum Operation {
     Retarget,
     /// Link to backups placed on a drive earlier (after a reinstall).
     Adopt,
+    /// Link again to the same copy, found under another name.
+    Relink,
 }
 
 impl From<OperationKind> for Operation {
@@ -71,6 +77,7 @@ impl From<OperationKind> for Operation {
             OperationKind::Move => Operation::Move,
             OperationKind::Revert => Operation::Revert,
             OperationKind::Retarget => Operation::Retarget,
+            OperationKind::Relink => Operation::Relink,
         }
     }
 }

@@ -10,7 +10,7 @@ use crate::durable;
 use crate::error::{Error, Result};
 use crate::faults::crash_point;
 use crate::journal::{self, Journal, Lock, OperationKind, Step};
-use crate::marker::{self, Marker, MarkerState};
+use crate::marker::{self, Marker};
 use crate::progress::{Phase, Progress};
 use crate::verify;
 
@@ -36,6 +36,7 @@ pub fn move_backups(
         destination,
         ctx.links,
         &ctx.sync_apps,
+        &ctx.policy,
         ctx.progress,
         ctx.cancel,
     )?
@@ -139,7 +140,7 @@ pub(super) fn finish(ctx: &Context<'_>, j: &mut Journal) -> Result<()> {
                     // Something wrote into the original after the copy: keep the original.
                     return Err(undo(ctx, j, e));
                 }
-                let complete = Marker::new(&j.id, MarkerState::Complete, &j.source);
+                let complete = Marker::complete(&j.id, &j.source, &j.target);
                 if let Err(e) = marker::write(&j.target, &complete) {
                     return Err(undo(ctx, j, e));
                 }

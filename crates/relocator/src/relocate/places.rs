@@ -82,15 +82,19 @@ fn is_our_id(id: &str) -> bool {
             .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
-/// Checks that every path in `j` is one its operation would have made for
-/// the backup folder `source`. On a mismatch nothing may be touched.
-pub(super) fn check_journal(j: &Journal, source: &Path) -> Result<()> {
-    let refuse = |what: &str, found: &Path, expected: String| Error::ForeignRecord {
+/// A refusal naming what the journal says and what the operation derives.
+fn refuse(j: &Journal, what: &str, found: &Path, expected: String) -> Error {
+    Error::ForeignRecord {
         journal: j.path(),
         what: what.to_owned(),
         found: found.to_owned(),
         expected,
-    };
+    }
+}
+
+/// Checks that every path in `j` is one its operation would have made for
+/// the backup folder `source`. On a mismatch nothing may be touched.
+pub(super) fn check_journal(j: &Journal, source: &Path) -> Result<()> {
     if !is_our_id(&j.id) {
         return Err(Error::Journal {
             path: j.path(),
@@ -102,23 +106,50 @@ pub(super) fn check_journal(j: &Journal, source: &Path) -> Result<()> {
     }
     if !same_place(&j.source, source) {
         return Err(refuse(
+            j,
             "backup folder",
             &j.source,
             source.display().to_string(),
         ));
     }
-    let one_of = |paths: &[PathBuf]| {
-        paths
-            .iter()
-            .map(|p| p.display().to_string())
-            .collect::<Vec<_>>()
-            .join(" or ")
-    };
+    check_copy_places(j)?;
+    match (j.operation, &j.aside) {
+        (OperationKind::Move, Some(aside)) if *aside != set_aside(&j.source, &j.id) => {
+            return Err(refuse(
+                j,
+                "set-aside original",
+                aside,
+                set_aside(&j.source, &j.id).display().to_string(),
+            ));
+        }
+        (OperationKind::Revert | OperationKind::Retarget | OperationKind::Relink, Some(aside)) => {
+            return Err(refuse(j, "set-aside original", aside, "none".to_owned()));
+        }
+        _ => {}
+    }
+    match (j.operation, &j.previous) {
+        (OperationKind::Move, Some(previous)) => {
+            Err(refuse(j, "previous copy", previous, "none".to_owned()))
+        }
+        (OperationKind::Revert | OperationKind::Retarget, None) => Err(Error::Journal {
+            path: j.path(),
+            message: "it does not say where the backups were before".to_owned(),
+        }),
+        (OperationKind::Revert | OperationKind::Retarget, Some(previous)) => {
+            check_previous(j, previous)
+        }
+        (OperationKind::Move, None) | (OperationKind::Relink, _) => Ok(()),
+    }
+}
+
+/// The copy's final place and the place it is made in, per operation.
+fn check_copy_places(j: &Journal) -> Result<()> {
     match j.operation {
         OperationKind::Move | OperationKind::Retarget => {
             let Some(destination) = j.target.parent().filter(|_| j.target.ends_with("Backup"))
             else {
                 return Err(refuse(
+                    j,
                     "copy on the drive",
                     &j.target,
                     "a folder named Backup".to_owned(),
@@ -128,53 +159,63 @@ pub(super) fn check_journal(j: &Journal, source: &Path) -> Result<()> {
                 drive_staging(destination, &j.id, true),
                 drive_staging(destination, &j.id, false),
             ];
-            if !stagings.contains(&j.staging) {
-                return Err(refuse("partial copy", &j.staging, one_of(&stagings)));
+            if stagings.contains(&j.staging) {
+                Ok(())
+            } else {
+                let one_of = stagings
+                    .iter()
+                    .map(|p| p.display().to_string())
+                    .collect::<Vec<_>>()
+                    .join(" or ");
+                Err(refuse(j, "partial copy", &j.staging, one_of))
+            }
+        }
+        OperationKind::Relink => {
+            if j.staging != j.target {
+                return Err(refuse(
+                    j,
+                    "copy",
+                    &j.staging,
+                    j.target.display().to_string(),
+                ));
+            }
+            let ours = !super::steps::exists(&j.target)
+                || marker::read(&j.target).is_some_and(|m| same_place(&m.moved_from, &j.source));
+            if ours {
+                Ok(())
+            } else {
+                Err(refuse(
+                    j,
+                    "copy",
+                    &j.target,
+                    format!(
+                        "a folder carrying Backup Relocator's marker for {}",
+                        j.source.display()
+                    ),
+                ))
             }
         }
         OperationKind::Revert => {
             if j.target != j.source {
                 return Err(refuse(
+                    j,
                     "destination",
                     &j.target,
                     j.source.display().to_string(),
                 ));
             }
             let staging = local_staging(&j.source, &j.id);
-            if j.staging != staging {
-                return Err(refuse(
+            if j.staging == staging {
+                Ok(())
+            } else {
+                Err(refuse(
+                    j,
                     "partial copy",
                     &j.staging,
                     staging.display().to_string(),
-                ));
+                ))
             }
         }
-    }
-    match (j.operation, &j.aside) {
-        (OperationKind::Move, Some(aside)) if *aside != set_aside(&j.source, &j.id) => {
-            return Err(refuse(
-                "set-aside original",
-                aside,
-                set_aside(&j.source, &j.id).display().to_string(),
-            ));
-        }
-        (OperationKind::Revert | OperationKind::Retarget, Some(aside)) => {
-            return Err(refuse("set-aside original", aside, "none".to_owned()));
-        }
-        _ => {}
-    }
-    match (j.operation, &j.previous) {
-        (OperationKind::Move, Some(previous)) => {
-            Err(refuse("previous copy", previous, "none".to_owned()))
-        }
-        (OperationKind::Revert | OperationKind::Retarget, None) => Err(Error::Journal {
-            path: j.path(),
-            message: "it does not say where the backups were before".to_owned(),
-        }),
-        (OperationKind::Revert | OperationKind::Retarget, Some(previous)) => {
-            check_previous(j, previous)
-        }
-        (OperationKind::Move, None) => Ok(()),
     }
 }
 

@@ -11,7 +11,7 @@ use crate::journal::{self, Journal, Lock, OperationKind, Step};
 use crate::progress::{Phase, Progress};
 
 use super::steps::{self, exists, is_real_dir};
-use super::{Context, absolute, move_out, places, retarget, revert};
+use super::{Context, absolute, move_out, places, relink, retarget, revert};
 
 /// What recovery found and did.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -117,6 +117,10 @@ pub fn recover(ctx: &Context<'_>, source: &Path) -> Result<Recovery> {
         OperationKind::Move => recover_move(ctx, &mut j),
         OperationKind::Revert => recover_revert(ctx, &mut j),
         OperationKind::Retarget => recover_retarget(ctx, &mut j),
+        OperationKind::Relink => relink::finish(ctx, &j).map(|()| Recovery::Completed {
+            operation,
+            backups_at: j.target.clone(),
+        }),
     };
     match result {
         Ok(r) => Ok(r),
@@ -273,6 +277,7 @@ fn missing_drive_folder(j: &Journal) -> Option<PathBuf> {
         (OperationKind::Move | OperationKind::Retarget, _) => {
             copies_gone.then(|| drive_of(&j.target))
         }
+        (OperationKind::Relink, _) => (!exists(&j.target)).then(|| drive_of(&j.target)),
     }
 }
 
@@ -287,6 +292,7 @@ fn safe_place(j: &Journal) -> Option<&Path> {
         },
         OperationKind::Revert => revert::safe_place(j),
         OperationKind::Retarget => retarget::safe_place(j),
+        OperationKind::Relink => &j.target,
     };
     is_real_dir(candidate).then_some(candidate)
 }

@@ -27,8 +27,14 @@ pub fn revert(ctx: &Context<'_>, source: &Path, options: Options) -> Result<Outc
     ctx.progress.report(Progress::Phase {
         phase: Phase::Checking,
     });
-    let (pre, target) =
-        checks::check_revert(&source, ctx.links, &ctx.sync_apps, ctx.progress, ctx.cancel)?;
+    let (pre, target) = checks::check_revert(
+        &source,
+        ctx.links,
+        &ctx.sync_apps,
+        &ctx.policy,
+        ctx.progress,
+        ctx.cancel,
+    )?;
     let pre = pre.into_result()?;
     let previous = target.expect("a passing revert check found the target");
     ctx.cancel.check()?;

@@ -1,6 +1,6 @@
 //! A seeded generator of realistic, backup-shaped folders: per device an
 //! `Info.plist`, `Manifest.plist`, `Status.plist`, a `Manifest.db` (a real
-//! SQLite database with the `sqlite-manifest` feature, see [`manifest_db`])
+//! SQLite database listing every file with its size, see [`manifest_db`])
 //! and `00`–`ff` folders of SHA-1-named files with incompressible content.
 //! Used by the tests, the benchmarks and the app's `--demo`.
 
@@ -110,7 +110,8 @@ pub fn generate(backup_dir: &Path, spec: &SampleSpec) -> Result<SampleSummary> {
         let udid = udid(&mut rng, device.new_udid);
         let dir = backup_dir.join(&udid);
         fs::create_dir(&dir).at(&dir)?;
-        write_plists(&dir, device, &udid, index, &mut rng)?;
+        let backed_up = backup_time(index, &mut rng);
+        write_plists(&dir, device, &udid, backed_up, &mut rng)?;
         let plist_bytes: u64 = ["Info.plist", "Manifest.plist", "Status.plist"]
             .iter()
             .map(|n| fs::metadata(dir.join(n)).map_or(0, |m| m.len()))
@@ -125,7 +126,7 @@ pub fn generate(backup_dir: &Path, spec: &SampleSpec) -> Result<SampleSummary> {
             spec.bytes_per_device
                 .saturating_sub(db_estimate + plist_bytes),
         );
-        let mut names = Vec::with_capacity(sizes.len());
+        let mut rows = Vec::with_capacity(sizes.len());
         for size in sizes {
             let name = hex(&mut rng, 40);
             let sub = dir.join(&name[..2]);
@@ -135,13 +136,58 @@ pub fn generate(backup_dir: &Path, spec: &SampleSpec) -> Result<SampleSummary> {
             write_file(&sub.join(&name), size, &mut rng, &mut buffer, b"")?;
             summary.bytes += size;
             summary.files += 1;
-            names.push(name);
+            rows.push(manifest_db::Row {
+                file_id: name,
+                size,
+            });
         }
-        summary.bytes += manifest_db::write(&dir.join("Manifest.db"), &names, &mut rng)?;
+        let backed_up_secs = backed_up
+            .duration_since(SystemTime::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        summary.bytes += if device.encrypted {
+            // Encrypted backups encrypt their file list too: no SQLite header.
+            let len = manifest_db::estimated_len(rows.len());
+            write_file(&dir.join("Manifest.db"), len, &mut rng, &mut buffer, b"")?;
+            len
+        } else {
+            manifest_db::write(&dir.join("Manifest.db"), &rows, backed_up_secs, &mut rng)?
+        };
         summary.files += 1;
+        // Every file dates from its device's last backup, as Apple's do:
+        // a sample is a finished backup, not one being written.
+        set_times_below(&dir, backed_up)?;
         summary.device_folders.push(dir);
     }
     Ok(summary)
+}
+
+/// When the `index`-th device was last backed up: a day or more ago.
+fn backup_time(index: usize, rng: &mut fastrand::Rng) -> SystemTime {
+    let days_ago = Duration::from_secs(86_400 * (index as u64 + 1) + rng.u64(0..86_400));
+    // Whole seconds, as Apple writes them.
+    let secs = (SystemTime::now() - days_ago)
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    SystemTime::UNIX_EPOCH + Duration::from_secs(secs)
+}
+
+/// Sets the modification time of every file below `dir` to `at`.
+fn set_times_below(dir: &Path, at: SystemTime) -> Result<()> {
+    for entry in fs::read_dir(dir).at(dir)? {
+        let path = entry.at(dir)?.path();
+        let meta = fs::symlink_metadata(&path).at(&path)?;
+        if meta.is_dir() {
+            set_times_below(&path, at)?;
+        } else if meta.is_file() {
+            File::options()
+                .write(true)
+                .open(&path)
+                .at(&path)?
+                .set_times(fs::FileTimes::new().set_accessed(at).set_modified(at))
+                .at(&path)?;
+        }
+    }
+    Ok(())
 }
 
 /// Sizes for `count` files adding up to about `budget` bytes: 55 % of files
@@ -227,17 +273,10 @@ fn write_plists(
     dir: &Path,
     device: &SampleDevice,
     udid: &str,
-    index: usize,
+    backed_up: SystemTime,
     rng: &mut fastrand::Rng,
 ) -> Result<()> {
-    let days_ago = Duration::from_secs(86_400 * (index as u64 + 1) + rng.u64(0..86_400));
-    // Whole seconds, as Apple writes them (and so the same size every run).
-    let secs = (SystemTime::now() - days_ago)
-        .duration_since(SystemTime::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    let when = Value::Date(plist::Date::from(
-        SystemTime::UNIX_EPOCH + Duration::from_secs(secs),
-    ));
+    let when = Value::Date(plist::Date::from(backed_up));
     let s = |v: &str| Value::String(v.to_owned());
 
     let mut info = Dictionary::new();

@@ -64,6 +64,22 @@ fn listed_drive(mount_point: &Path) -> Option<(String, bool)> {
         .map(|d| (d.name().to_string_lossy().into_owned(), d.is_removable()))
 }
 
+/// The volume's UUID, as `diskutil info -plist <mount point>` gives it
+/// (`VolumeUUID`; diskutil(8), "info"): it stays the same when the volume
+/// comes back as "/Volumes/Name 1".
+pub(super) fn identity(canonical: &Path) -> Option<String> {
+    let st = rustix::fs::statfs(canonical).ok()?;
+    let mount_point = PathBuf::from(OsString::from_vec(c_field(&st.f_mntonname)));
+    let out = std::process::Command::new("/usr/sbin/diskutil")
+        .args(["info", "-plist"])
+        .arg(&mount_point)
+        .output()
+        .ok()?;
+    let info = plist::Value::from_reader(std::io::Cursor::new(out.stdout)).ok()?;
+    let uuid = info.as_dictionary()?.get("VolumeUUID")?.as_string()?;
+    Some(format!("uuid:{uuid}"))
+}
+
 /// Same device number: one file system.
 pub(super) fn same_volume(a: &Path, b: &Path) -> Result<bool> {
     let ma = std::fs::metadata(a).at(a)?;

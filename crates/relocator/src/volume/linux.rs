@@ -57,6 +57,7 @@ pub(super) fn file_system_name(fs_type: &str, probed: Option<&str>) -> String {
 struct Blkid {
     fs_type: Option<String>,
     label: Option<String>,
+    uuid: Option<String>,
 }
 
 /// Asks `blkid` (util-linux) about the mount's source when it is a device
@@ -77,6 +78,7 @@ fn blkid(source: &str) -> Blkid {
         match line.split_once('=') {
             Some(("TYPE", v)) => found.fs_type = Some(v.to_owned()),
             Some(("LABEL", v)) => found.label = Some(v.to_owned()),
+            Some(("UUID", v)) => found.uuid = Some(v.to_owned()),
             _ => {}
         }
     }
@@ -92,6 +94,16 @@ fn removable(mount_point: &Path) -> bool {
                 .iter()
                 .any(|d| d.mount_point() == mount_point && d.is_removable())
         })
+}
+
+/// The file system's UUID as `blkid` reads it from its device or image
+/// (ext4, XFS, Btrfs, NTFS, exFAT, FAT all have one; tmpfs has none).
+pub(super) fn identity(canonical: &Path) -> Option<String> {
+    let meta = std::fs::metadata(canonical).ok()?;
+    let device = (rustix::fs::major(meta.dev()), rustix::fs::minor(meta.dev()));
+    let mounts = mountinfo::read().ok()?;
+    let mount = mountinfo::holding(&mounts, canonical, device)?;
+    blkid(&mount.source).uuid.map(|uuid| format!("uuid:{uuid}"))
 }
 
 /// Same device number: one file system.

@@ -96,6 +96,38 @@ pub fn volume_of(path: &Path) -> Result<VolumeInfo> {
     })
 }
 
+/// An identity of the volume holding `path` that survives its remounting
+/// under another name or drive letter: its file system's UUID (Linux,
+/// macOS) or its volume GUID (Windows). `None` where there is none (a RAM
+/// disk, a share). May ask a system tool: call it when needed, not per frame.
+#[must_use]
+pub fn identity(path: &Path) -> Option<String> {
+    let canonical = crate::paths::canonical(path).ok()?;
+    platform::identity(&canonical)
+}
+
+/// The mount point of the volume holding `path`, and the path of `path`
+/// inside that volume.
+pub fn place_in_volume(path: &Path) -> Result<(PathBuf, PathBuf)> {
+    let info = volume_of(path)?;
+    let canonical = crate::paths::canonical(path)?;
+    let inside = if cfg!(windows) {
+        let root = crate::paths::windows_comparable(&info.mount_point.to_string_lossy());
+        let full = canonical.to_string_lossy().replace('/', "\\");
+        PathBuf::from(
+            full.get(root.len()..)
+                .unwrap_or("")
+                .trim_start_matches('\\'),
+        )
+    } else {
+        canonical
+            .strip_prefix(&info.mount_point)
+            .map(Path::to_owned)
+            .unwrap_or_default()
+    };
+    Ok((info.mount_point, inside))
+}
+
 /// Whether two existing paths are on the same volume (a rename between them is instant).
 pub fn same_volume(a: &Path, b: &Path) -> Result<bool> {
     platform::same_volume(a, b)

@@ -27,6 +27,15 @@ pub(super) fn facts(canonical: &Path) -> Result<VolumeInfo> {
     ))
 }
 
+/// The volume's GUID name (`\\?\Volume{…}\`): it stays the same when the
+/// drive letter changes. Shares have none.
+pub(super) fn identity(canonical: &Path) -> Option<String> {
+    let root = win32::volume_root(canonical).ok()?;
+    win32::volume_guid_name(&root)
+        .ok()
+        .map(|guid| format!("volume:{}", guid.to_ascii_lowercase()))
+}
+
 /// The same volume root, whatever the path's form.
 pub(super) fn same_volume(a: &Path, b: &Path) -> Result<bool> {
     let ra = win32::volume_root(a).at(a)?;
