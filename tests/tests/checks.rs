@@ -100,7 +100,9 @@ fn not_enough_space_says_both_numbers() {
     assert_eq!((code, codes), (1, vec!["not_enough_space".to_owned()]));
     let msg = v["problems"][0]["message"].as_str().unwrap();
     assert!(
-        msg.contains("need 100 MB") && msg.contains("8.4 MB is free"),
+        msg.contains("100 MB must stay free beside them")
+            && msg.contains("100 MB in all")
+            && msg.contains("8.4 MB is free"),
         "{msg}"
     );
 }

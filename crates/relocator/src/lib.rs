@@ -15,9 +15,11 @@
 
 pub mod capabilities;
 pub mod checks;
+pub mod contents;
 pub mod copy;
 pub mod durable;
 pub mod error;
+pub mod failure;
 pub mod faults;
 pub mod file_id;
 pub mod freshness;
@@ -28,6 +30,7 @@ pub mod link;
 pub mod locations;
 pub mod marker;
 pub mod mbfile;
+pub mod models;
 pub mod paths;
 pub mod processes;
 pub mod progress;

@@ -2,7 +2,8 @@
 //! follows links, counts a hard-linked file once, and collects unreadable
 //! entries as errors instead of stopping.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
+use std::ffi::OsString;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -39,8 +40,20 @@ pub struct ScanTotals {
     /// Per folder at the top (each device's backup): its newest change and
     /// metadata files, for the finishing gate (see [`crate::freshness`]).
     pub activity: ActivityByFolder,
+    /// Per folder at the top: its bytes and files (each hard-linked file
+    /// once, counted in the folder where the scan met it first).
+    pub by_folder: BTreeMap<OsString, FolderTotals>,
     /// Entries that could not be read; the scan went on without them.
     pub errors: Vec<Error>,
+}
+
+/// The size of one folder at the top of the scanned tree.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct FolderTotals {
+    /// Bytes of its regular files.
+    pub bytes: u64,
+    /// Its regular files.
+    pub files: u64,
 }
 
 /// Sizes the tree at `root` (the root itself must be readable), on
@@ -74,6 +87,11 @@ pub fn scan(root: &Path, progress: &dyn ProgressSink, cancel: &Cancel) -> Result
         totals.special_examples.extend(part.special_examples);
         for (folder, seen) in part.activity {
             totals.activity.entry(folder).or_default().merge(&seen);
+        }
+        for (folder, size) in part.by_folder {
+            let sum = totals.by_folder.entry(folder).or_default();
+            sum.bytes += size.bytes;
+            sum.files += size.files;
         }
         totals.errors.extend(part.errors);
     }
@@ -129,9 +147,11 @@ impl Visitor for Sizing<'_> {
         };
         // Every name counts for the finishing gate (a hard link may be the
         // name Apple's metadata file has); the bytes only once.
-        if entry.depth >= 2
-            && let Some(Component::Normal(top)) = entry.relative().components().next()
-        {
+        let top = match entry.relative().components().next() {
+            Some(Component::Normal(top)) if entry.depth >= 2 => Some(top),
+            _ => None,
+        };
+        if let Some(top) = top {
             let at_top = (entry.depth == 2).then(|| entry.path.file_name()).flatten();
             let activity = match totals.activity.get_mut(top) {
                 Some(a) => a,
@@ -152,6 +172,14 @@ impl Visitor for Sizing<'_> {
         let len = meta.len();
         totals.bytes += len;
         totals.files += 1;
+        if let Some(top) = top {
+            let size = match totals.by_folder.get_mut(top) {
+                Some(s) => s,
+                None => totals.by_folder.entry(top.to_owned()).or_default(),
+            };
+            size.bytes += len;
+            size.files += 1;
+        }
 
         if totals.largest_file.as_ref().is_none_or(|(_, l)| len > *l) {
             totals.largest_file = Some((entry.path.to_owned(), len));
@@ -198,6 +226,14 @@ mod tests {
         assert_eq!(t.folders, 3);
         assert_eq!(t.largest_file.unwrap().1, 1000);
         assert!(t.errors.is_empty());
+        assert_eq!(
+            t.by_folder.get(std::ffi::OsStr::new("a")),
+            Some(&FolderTotals {
+                bytes: 1024,
+                files: 2
+            })
+        );
+        assert_eq!(t.by_folder.len(), 1, "{:?}", t.by_folder);
     }
 
     #[cfg(unix)]

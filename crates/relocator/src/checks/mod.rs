@@ -31,6 +31,33 @@ pub fn space_margin(bytes: u64) -> u64 {
     (bytes / 20).max(100_000_000)
 }
 
+/// The free space a copy of the backups needs, in its two parts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SpaceNeeded {
+    /// The backups themselves.
+    pub backups: u64,
+    /// What must stay free beside them ([`space_margin`]): a drive filled
+    /// to the last byte fails the next backup, and the drive's own files grow.
+    pub headroom: u64,
+}
+
+impl SpaceNeeded {
+    /// For backups of `bytes`.
+    #[must_use]
+    pub fn for_backups(bytes: u64) -> Self {
+        Self {
+            backups: bytes,
+            headroom: space_margin(bytes),
+        }
+    }
+
+    /// Both parts together.
+    #[must_use]
+    pub fn total(self) -> u64 {
+        self.backups.saturating_add(self.headroom)
+    }
+}
+
 /// How the destination relates to the source on disk.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Relation {
@@ -199,10 +226,12 @@ pub fn evaluate_destination(source: &SourceFacts, dest: &DestinationFacts) -> Ve
             });
         }
         links_problems(source, dest, v, &mut problems);
-        let needed = source.bytes + space_margin(source.bytes);
-        if !dest.same_volume && needed > v.free_bytes {
+        let needed = SpaceNeeded::for_backups(source.bytes);
+        if !dest.same_volume && needed.total() > v.free_bytes {
             problems.push(Problem::NotEnoughSpace {
-                needed,
+                backups: needed.backups,
+                headroom: needed.headroom,
+                needed: needed.total(),
                 free: v.free_bytes,
                 drive: drive.clone(),
             });
@@ -464,25 +493,48 @@ pub fn gather_source(
     if let Err(e) = fs::read_dir(backups) {
         return Ok(Err(unreadable(backups, &e)));
     }
+    Ok(Ok(survey(backups, progress, cancel)?.facts))
+}
+
+/// What one walk of a backup folder tells: the preflight's facts, and each
+/// device backup with its size.
+#[derive(Debug, Clone, Default)]
+pub struct Survey {
+    /// The figures the checks need.
+    pub facts: SourceFacts,
+    /// Every subfolder, described, with its bytes and files.
+    pub devices: Vec<inventory::DeviceBackup>,
+}
+
+/// Walks the backup folder `backups` once (with progress) and reads each
+/// device's property lists.
+pub fn survey(backups: &Path, progress: &dyn ProgressSink, cancel: &Cancel) -> Result<Survey> {
     let totals = scan::scan(backups, progress, cancel)?;
-    let devices: Vec<_> = inventory::inventory(backups, false, cancel)?
-        .into_iter()
-        .filter(|d| d.kind == inventory::EntryKind::Device)
-        .collect();
-    let in_progress = devices
-        .iter()
+    let mut devices = inventory::inventory(backups, false, cancel)?;
+    for d in &mut devices {
+        let name = d.folder.file_name().unwrap_or_default();
+        if let Some(size) = totals.by_folder.get(name) {
+            (d.bytes, d.files) = (size.bytes, size.files);
+        }
+    }
+    let in_device_backups = || {
+        devices
+            .iter()
+            .filter(|d| d.kind == inventory::EntryKind::Device)
+    };
+    let in_progress = in_device_backups()
         .filter(|d| d.in_progress)
         .map(inventory::DeviceBackup::display_name)
         .collect();
     let mut facts = SourceFacts::from_scan(&totals, in_progress);
-    facts.activity = devices
-        .iter()
+    facts.activity = in_device_backups()
         .map(|d| {
-            let seen = totals.activity.get(std::ffi::OsStr::new(&d.udid)).cloned();
+            let name = d.folder.file_name().unwrap_or_default();
+            let seen = totals.activity.get(name).cloned();
             (d.display_name(), seen.unwrap_or_default())
         })
         .collect();
-    Ok(Ok(facts))
+    Ok(Survey { facts, devices })
 }
 
 fn unreadable(path: &Path, e: &io::Error) -> Problem {
@@ -661,6 +713,36 @@ fn check_relocated_source(
     Ok(Ok((pre, target)))
 }
 
+/// The facts of this computer's side of a move back: the folder that will
+/// hold the backup folder `source` again, whose backups are now at `target`.
+#[must_use]
+pub fn home_destination(source: &Path, target: &Path) -> DestinationFacts {
+    let parent = source.parent().unwrap_or(Path::new("."));
+    DestinationFacts {
+        destination: parent.to_owned(),
+        is_folder: Some(true),
+        not_writable: probe_writable(parent).err(),
+        relation: Some(Relation::Apart),
+        backup_exists: false,
+        same_volume: volume::same_volume(target, parent).unwrap_or(false),
+        volume: volume::volume_of(parent).ok(),
+        capabilities: None,
+        cannot_link: None,
+        attributes_lost: None,
+    }
+}
+
+/// The problems of moving backups described by `source` back to this
+/// computer's `home` ([`home_destination`]): only what blocks (the
+/// removable and network warnings are about a destination drive).
+#[must_use]
+pub fn evaluate_home_destination(source: &SourceFacts, home: &DestinationFacts) -> Vec<Problem> {
+    evaluate_destination(source, home)
+        .into_iter()
+        .filter(Problem::is_blocking)
+        .collect()
+}
+
 /// The preflight for moving relocated backups back into `source`.
 /// Returns the current target beside the preflight.
 pub fn check_revert(
@@ -676,25 +758,9 @@ pub fn check_revert(
             Ok(started) => started,
             Err(stopped) => return Ok(stopped),
         };
-    let parent = source.parent().unwrap_or(Path::new("."));
-    let local = DestinationFacts {
-        destination: parent.to_owned(),
-        is_folder: Some(true),
-        not_writable: probe_writable(parent).err(),
-        relation: Some(Relation::Apart),
-        backup_exists: false,
-        same_volume: volume::same_volume(&target, parent).unwrap_or(false),
-        volume: volume::volume_of(parent).ok(),
-        capabilities: None,
-        cannot_link: None,
-        attributes_lost: None,
-    };
-    // Removable/network warnings are about the destination drive; the local disk has none worth showing.
-    pre.problems.extend(
-        evaluate_destination(&pre.source, &local)
-            .into_iter()
-            .filter(Problem::is_blocking),
-    );
+    let local = home_destination(source, &target);
+    pre.problems
+        .extend(evaluate_home_destination(&pre.source, &local));
     pre.destination = Some(local);
     pre.sort();
     Ok((pre, Some(target)))
@@ -833,7 +899,7 @@ mod tests {
         assert_eq!(codes(&p), ["not_enough_space"]);
         assert_eq!(
             p[0].message(),
-            "Big does not have enough free space: the backups need 10.5 GB, and 10.5 GB is free."
+            "Big does not have enough free space: the backups take 10.0 GB and 500 MB must stay free beside them, 10.5 GB in all; 10.5 GB is free, 1 byte too little."
         );
         d.volume = Some(vol("apfs", needed));
         assert!(evaluate_destination(&s, &d).is_empty());

@@ -133,7 +133,11 @@ pub enum Problem {
     },
     /// Not enough free space.
     NotEnoughSpace {
-        /// Bytes needed, margin included.
+        /// The backups' bytes.
+        backups: u64,
+        /// Bytes that must stay free beside them.
+        headroom: u64,
+        /// Both together.
         needed: u64,
         /// Bytes free.
         free: u64,
@@ -282,6 +286,34 @@ impl Problem {
         }
     }
 
+    /// Whether it is about the chosen destination (another drive or folder
+    /// would not have it), not about the backups or what is running.
+    #[must_use]
+    pub fn is_about_the_destination(&self) -> bool {
+        matches!(
+            self,
+            Problem::DestinationMissing { .. }
+                | Problem::DestinationNotAFolder { .. }
+                | Problem::DestinationNotWritable { .. }
+                | Problem::SameFolder { .. }
+                | Problem::DestinationInsideSource { .. }
+                | Problem::SourceInsideDestination { .. }
+                | Problem::BackupAlreadyThere { .. }
+                | Problem::NotEnoughSpace { .. }
+                | Problem::FileTooLargeForFat { .. }
+                | Problem::CannotHoldLinks { .. }
+                | Problem::TooManyFiles { .. }
+                | Problem::AttributesNotKept { .. }
+                | Problem::DriveLosesTimes { .. }
+                | Problem::LinkNeedsPrivilege { .. }
+                | Problem::CannotMakeLink { .. }
+                | Problem::ReadOnlyDestination { .. }
+                | Problem::SameDrive { .. }
+                | Problem::RemovableDestination { .. }
+                | Problem::NetworkDestination { .. }
+        )
+    }
+
     /// Whether it blocks the operation.
     #[must_use]
     pub fn is_blocking(&self) -> bool {
@@ -364,13 +396,18 @@ impl Problem {
                 path.display()
             ),
             Problem::NotEnoughSpace {
+                backups,
+                headroom,
                 needed,
                 free,
                 drive,
             } => format!(
-                "{drive} does not have enough free space: the backups need {}, and {} is free.",
+                "{drive} does not have enough free space: the backups take {} and {} must stay free beside them, {} in all; {} is free, {} too little.",
+                format_bytes(*backups),
+                format_bytes(*headroom),
                 format_bytes(*needed),
-                format_bytes(*free)
+                format_bytes(*free),
+                format_bytes(needed.saturating_sub(*free))
             ),
             Problem::FileTooLargeForFat { path, size } => format!(
                 "{} is {}, too large for this drive's FAT format (4 GB at most): use a drive formatted as APFS, exFAT or NTFS.",

@@ -78,6 +78,7 @@ pub fn adopt(ctx: &Context<'_>, source: &Path, from: &Path) -> Result<Outcome> {
         backups_at: from,
         bytes: 0,
         files: 0,
+        freed_bytes: 0,
         notes,
     })
 }

@@ -97,8 +97,19 @@ pub struct Outcome {
     pub bytes: u64,
     /// Files moved.
     pub files: u64,
+    /// Bytes freed where the backups were: none when they stayed on the
+    /// same drive (one rename), or when their old copy is still there
+    /// (kept on request, or it could not be deleted).
+    pub freed_bytes: u64,
     /// Things the user should know, in plain sentences.
     pub notes: Vec<String>,
+}
+
+/// What leaving `old_place` freed: the backups' bytes once it is gone,
+/// nothing when the copy stayed on one drive or the old place is still there.
+fn freed(bytes: u64, same_drive: bool, old_place: Option<&Path>) -> u64 {
+    let gone = old_place.is_none_or(|p| std::fs::symlink_metadata(p).is_err());
+    if same_drive || !gone { 0 } else { bytes }
 }
 
 /// An absolute form of `path` without resolving links (the link's own place matters).

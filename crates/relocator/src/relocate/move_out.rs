@@ -80,6 +80,7 @@ pub fn move_backups(
     ctx.progress.report(Progress::Done);
     Ok(Outcome {
         operation: Operation::Move,
+        freed_bytes: super::freed(bytes, same_volume, j.aside.as_deref()),
         source,
         backups_at: target,
         bytes,

@@ -124,6 +124,7 @@ pub fn relink(ctx: &Context<'_>, source: &Path, to: &Path) -> Result<Outcome> {
         backups_at: to,
         bytes: 0,
         files: 0,
+        freed_bytes: 0,
         notes: Vec::new(),
     })
 }

@@ -58,7 +58,8 @@ pub fn retarget(
     j.keep_previous = options.keep_previous;
     let (bytes, files) = (pre.source.bytes, pre.source.files);
     (j.total_bytes, j.total_files) = (bytes, files);
-    if pre.destination.as_ref().is_some_and(|d| d.same_volume) {
+    let same_volume = pre.destination.as_ref().is_some_and(|d| d.same_volume);
+    if same_volume {
         j.step = Step::Renaming;
         j.save()?;
         crash_point("retarget-journaled");
@@ -77,6 +78,7 @@ pub fn retarget(
     ctx.progress.report(Progress::Done);
     Ok(Outcome {
         operation: Operation::Retarget,
+        freed_bytes: super::freed(bytes, same_volume, Some(&previous)),
         source,
         backups_at: target,
         bytes,

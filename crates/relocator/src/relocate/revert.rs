@@ -62,6 +62,7 @@ pub fn revert(ctx: &Context<'_>, source: &Path, options: Options) -> Result<Outc
     ctx.progress.report(Progress::Done);
     Ok(Outcome {
         operation: Operation::Revert,
+        freed_bytes: super::freed(bytes, same_volume, Some(&previous)),
         source: source.clone(),
         backups_at: source,
         bytes,

@@ -184,7 +184,10 @@ mod platform;
 #[path = "windows.rs"]
 mod platform;
 
+mod connected;
 pub mod mountinfo;
+
+pub use connected::{DriveKind, choosable, connected};
 
 #[cfg(test)]
 mod tests {
