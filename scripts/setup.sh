@@ -6,6 +6,7 @@
 #   scripts/setup.sh wine      Wine 8, MinGW (for a stand-in DLL) and Debian's Rust with its
 #                              library source, to run the Windows build here
 #   scripts/setup.sh app       what the window needs at run time, and Xvfb for a display-less machine
+#   scripts/setup.sh a11y      the screen reader's side: D-Bus, the AT-SPI bus and Python's pyatspi
 #   scripts/setup.sh targets   Debian's Rust with its library source, for the Windows/macOS type check,
 #                              and LLVM's llvm-rc for the Windows resources
 #   scripts/setup.sh icons     Python's venv and Cairo, for rendering the icon files
@@ -38,6 +39,7 @@ for part in "${@:-tests}"; do
         wine) want wine64 gcc-mingw-w64-x86-64 rustc-web rust-web-src cargo-web ;;
         app) want xvfb xauth libgl1 libegl1 libegl-mesa0 libgl1-mesa-dri libxkbcommon-x11-0 \
                   libxcursor1 libxrandr2 libxi6 x11-apps imagemagick ;;
+        a11y) want dbus dbus-x11 at-spi2-core python3-pyatspi gir1.2-atspi-2.0 python3-gi xvfb xauth ;;
         targets) want rustc-web rust-web-src cargo-web llvm ;;
         icons) want python3-venv libcairo2 ;;
         checks) want python3-yaml ;;

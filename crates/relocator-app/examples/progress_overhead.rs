@@ -23,10 +23,10 @@ fn copy_once(source: &Path, scratch: &Path, n: usize, with_ui: bool) -> Duration
         let ui = std::thread::Builder::new()
             .name("fake-window".to_owned())
             .spawn(move || {
-                let mut view = ProgressView::default();
+                let mut view = ProgressView::new((0, 0), Instant::now());
                 let mut frames = 0u64;
                 for event in rx {
-                    view.apply(event);
+                    view.apply(event, Instant::now());
                     frames += 1;
                 }
                 (frames, view.bytes)

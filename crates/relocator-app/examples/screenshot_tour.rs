@@ -1,16 +1,22 @@
-//! Walks the real app through every page on a generated backup and saves a
-//! screenshot of each (`docs/screenshots/*.png`). Needs a display; the
-//! script `scripts/screenshots.sh` runs it under Xvfb.
+//! Walks the real window through every page on a generated backup and saves
+//! a screenshot of each: a move out, the moved backups and their health
+//! check, a move back cancelled half-way, the preferences, and a folder
+//! dialog that cannot open. Needs a display; `scripts/screenshots.sh` runs
+//! it under Xvfb for each theme and size.
 //!
-//! `cargo run -p relocator-app --example screenshot_tour -- OUT_DIR WIDTHxHEIGHT`
+//! `cargo run -p relocator-app --example screenshot_tour -- OUT_DIR WIDTHxHEIGHT light|dark`
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use relocator::Phase;
+use relocator::processes::SyncProcesses;
 use relocator::sample::{self, SampleSpec};
-use relocator_app::{Action, AppState, FixedPicker, Location, Page, Settings, StartConfig};
+use relocator_app::{
+    Action, AppState, FixedPicker, FolderPurpose, Location, Operation, Page, PickOutcome, Services,
+    Settings, StartConfig, ThemeChoice,
+};
 
 /// What the tour waits for before a screenshot, and what it does after.
 struct Stop {
@@ -33,10 +39,9 @@ struct Tour {
 impl eframe::App for Tour {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         self.state.ui(ui);
-        // No timed repaints: like the app, the tour repaints when the scan or
-        // the worker reports, or when it changes something itself.
+        ui.ctx().request_repaint_after(Duration::from_millis(50));
         if self.started.elapsed() > Duration::from_mins(5) {
-            eprintln!("tour timed out at stop {}", self.at);
+            eprintln!("tour timed out at stop {}", self.stops[self.at].name);
             std::process::exit(1);
         }
         if let Some(done) = &self.pending {
@@ -94,10 +99,18 @@ fn save(path: &Path, image: &egui::ColorImage) {
     println!("saved {}", path.display());
 }
 
+fn copying(s: &AppState) -> bool {
+    s.page == Page::Working
+        && s.progress.phase == Phase::Copying
+        && s.progress.bytes > 30_000_000
+        && s.progress.speed(Instant::now()).is_some()
+}
+
+fn checked(s: &AppState) -> bool {
+    s.page == Page::Checks && s.checks.problems.is_some()
+}
+
 fn stops() -> Vec<Stop> {
-    let working = |s: &AppState| {
-        s.page == Page::Working && s.progress.phase == Phase::Copying && s.progress.bytes > 0
-    };
     vec![
         Stop {
             name: "overview",
@@ -106,48 +119,82 @@ fn stops() -> Vec<Stop> {
         },
         Stop {
             name: "checks",
-            ready: |s| s.page == Page::Checks,
+            ready: checked,
             then: Some(Action::Next),
         },
         Stop {
             name: "destination",
-            ready: |s| s.page == Page::Destination,
+            ready: |s| {
+                s.page == Page::Destination
+                    && s.drives.listed
+                    && s.plan.as_ref().is_some_and(|p| p.destination.is_some())
+            },
             then: Some(Action::Next),
         },
         Stop {
             name: "review",
             ready: |s| s.page == Page::Review,
-            then: Some(Action::StartMove),
+            then: Some(Action::Start),
         },
         Stop {
             name: "progress",
-            ready: working,
+            ready: copying,
             then: None,
         },
         Stop {
             name: "done",
             ready: |s| s.page == Page::Done,
-            then: Some(Action::Show(Page::Settings)),
+            then: Some(Action::Finish),
         },
         Stop {
-            name: "settings",
-            ready: |s| s.page == Page::Settings && s.scan.is_done(),
-            then: Some(Action::Revert),
+            name: "overview-moved",
+            ready: |s| s.page == Page::Overview && s.scan.is_done(),
+            then: Some(Action::Show(Page::Manage)),
         },
         Stop {
-            name: "cancel",
-            ready: working,
+            name: "moved-backups",
+            ready: |s| s.page == Page::Manage && s.scan.is_done(),
+            then: Some(Action::CheckHealth),
+        },
+        Stop {
+            name: "moved-backups-health",
+            ready: |s| s.health.as_ref().is_some_and(|h| !h.is_running()),
+            then: Some(Action::Begin(Operation::MoveBack)),
+        },
+        Stop {
+            name: "checks-move-back",
+            ready: checked,
+            then: Some(Action::Next),
+        },
+        Stop {
+            name: "review-move-back",
+            ready: |s| s.page == Page::Review,
+            then: Some(Action::Start),
+        },
+        Stop {
+            name: "progress-move-back",
+            ready: copying,
             then: Some(Action::AskCancel),
         },
         Stop {
             name: "confirm-cancel",
-            ready: |s| s.confirming == Some(relocator_app::Confirm::Cancel),
+            ready: |s| s.asking_cancel,
             then: Some(Action::ConfirmCancel),
         },
         Stop {
-            name: "failed",
+            name: "cancelled",
             ready: |s| s.page == Page::Failed,
-            then: Some(Action::Restart),
+            then: Some(Action::Show(Page::Preferences)),
+        },
+        Stop {
+            name: "preferences",
+            ready: |s| s.page == Page::Preferences,
+            then: Some(Action::ChooseFolder(FolderPurpose::Source)),
+        },
+        Stop {
+            name: "no-folder-dialog",
+            ready: |s| s.page == Page::Preferences && s.typed.is_some(),
+            then: None,
         },
     ]
 }
@@ -155,7 +202,11 @@ fn stops() -> Vec<Stop> {
 fn main() -> eframe::Result {
     let mut args = std::env::args().skip(1);
     let out = PathBuf::from(args.next().unwrap_or_else(|| "docs/screenshots".to_owned()));
-    let size = args.next().unwrap_or_else(|| "820x600".to_owned());
+    let size = args.next().unwrap_or_else(|| "820x640".to_owned());
+    let theme = match args.next().as_deref() {
+        Some("dark") => ThemeChoice::Dark,
+        _ => ThemeChoice::Light,
+    };
     let (w, h) = size.split_once('x').expect("size as WIDTHxHEIGHT");
     let (w, h): (f32, f32) = (w.parse().expect("width"), h.parse().expect("height"));
     std::fs::create_dir_all(&out).expect("output folder");
@@ -168,9 +219,11 @@ fn main() -> eframe::Result {
     let source = fixture
         .path()
         .join("Library/Application Support/MobileSync/Backup");
+    // Many small files, as real backups have: the copy takes long enough
+    // for its speed to show and for a cancel to come in time.
     let mut spec = SampleSpec::demo(2026);
-    spec.files_per_device = 3000;
-    spec.bytes_per_device = 700_000_000;
+    spec.files_per_device = 50_000;
+    spec.bytes_per_device = 500_000_000;
     sample::generate(&source, &spec).expect("sample backup");
     let mut drive = tempfile::Builder::new();
     drive.prefix("Big Drive ");
@@ -185,9 +238,10 @@ fn main() -> eframe::Result {
             app: "Finder and iTunes".to_owned(),
             path: source,
         }],
+        source_given: true,
+        demo_drive: Some(drive.path().to_owned()),
         ..StartConfig::default()
     };
-
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title("Backup Relocator")
@@ -195,19 +249,33 @@ fn main() -> eframe::Result {
         persist_window: false,
         ..eframe::NativeOptions::default()
     };
-    let drive_path = drive.path().to_owned();
     eframe::run_native(
         "Backup Relocator (screenshot tour)",
         options,
         Box::new(move |cc| {
             let ctx = cc.egui_ctx.clone();
-            let mut state = AppState::new(
+            relocator_app::apply_style(&ctx);
+            let services = Services {
+                picker: Box::new(FixedPicker::new(vec![PickOutcome::Unavailable(
+                    "This system has no folder dialog (neither the desktop's file portal nor zenity is installed)."
+                        .to_owned(),
+                )])),
+                running: Arc::new(SyncProcesses::default),
+                drives: Arc::new(Vec::new),
+                open_folder: Arc::new(|_| Ok(())),
+            };
+            let settings = Settings {
+                theme,
+                ..Settings::default()
+            };
+            ctx.set_theme(theme.preference());
+            let wake_ctx = ctx.clone();
+            let state = AppState::new(
                 config,
-                Settings::default(),
-                Box::new(FixedPicker::new(vec![Some(drive_path.clone())])),
-                Arc::new(move || ctx.request_repaint_after(Duration::from_millis(100))),
+                settings,
+                services,
+                Arc::new(move || wake_ctx.request_repaint_after(Duration::from_millis(100))),
             );
-            state.check_destination(drive_path);
             Ok(Box::new(Tour {
                 state,
                 stops: stops(),

@@ -27,8 +27,8 @@ fn main() -> eframe::Result {
         viewport: egui::ViewportBuilder::default()
             .with_title("Backup Relocator")
             .with_app_id("backup-relocator")
-            .with_inner_size([820.0, 600.0])
-            .with_min_inner_size([640.0, 480.0])
+            .with_inner_size([820.0, 640.0])
+            .with_min_inner_size(relocator_app::MIN_WINDOW)
             .with_icon(icon()),
         ..eframe::NativeOptions::default()
     };

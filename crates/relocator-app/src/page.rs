@@ -1,135 +1,74 @@
-//! The wizard's pages and the requests pages make. Pages draw and return
-//! an `Action`; the app applies it after drawing.
-
-use std::path::PathBuf;
+//! The pages of the window, and the steps of the wizard the step indicator
+//! shows. Which pages an operation walks through is its plan's business
+//! (see [`crate::plan`]).
 
 /// The page on screen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Page {
-    /// What was found.
+    /// The backup folders found, their devices and state (home).
     Overview,
-    /// "Before we start": nothing syncing, folder readable, no backup running.
+    /// "Before we start": nothing syncing, folder readable, no backup being written.
     Checks,
     /// Choosing the drive.
     Destination,
-    /// One sentence of what will happen, and the Move button.
+    /// What will happen, and the button that starts it.
     Review,
     /// Live progress.
     Working,
     /// Finished.
     Done,
-    /// Something went wrong; the backups are safe, and where.
+    /// Something went wrong or was cancelled; where the backups are.
     Failed,
-    /// Relocation state, move back, move on.
-    Settings,
+    /// Backups that were moved: move back, move on, check them, re-link.
+    Manage,
+    /// Theme, checking, timings, the backup folder, the log.
+    Preferences,
+}
+
+/// One step of the wizard, as the step indicator names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    /// What was found.
+    Backups,
+    /// Before we start.
+    Checks,
+    /// Choosing the drive.
+    Drive,
+    /// What will happen.
+    Review,
+    /// Doing it.
+    Move,
+    /// The result.
+    Done,
 }
 
 impl Page {
-    /// The wizard's next page (the pages before the work starts).
+    /// The wizard step this page is, if it is one.
     #[must_use]
-    pub fn next(self) -> Option<Self> {
+    pub fn step(self) -> Option<Step> {
         match self {
-            Page::Overview => Some(Page::Checks),
-            Page::Checks => Some(Page::Destination),
-            Page::Destination => Some(Page::Review),
-            _ => None,
+            Page::Overview => Some(Step::Backups),
+            Page::Checks => Some(Step::Checks),
+            Page::Destination => Some(Step::Drive),
+            Page::Review => Some(Step::Review),
+            Page::Working => Some(Step::Move),
+            Page::Done | Page::Failed => Some(Step::Done),
+            Page::Manage | Page::Preferences => None,
         }
     }
 
-    /// The wizard's previous page.
+    /// Whether the page belongs to a running or finished operation (the
+    /// home pages are not reachable from it without Back or Done).
     #[must_use]
-    pub fn back(self) -> Option<Self> {
-        match self {
-            Page::Checks => Some(Page::Overview),
-            Page::Destination => Some(Page::Checks),
-            Page::Review => Some(Page::Destination),
-            _ => None,
-        }
-    }
-
-    /// The page's title.
-    #[must_use]
-    pub fn title(self) -> &'static str {
-        match self {
-            Page::Overview => "Your backups",
-            Page::Checks => "Before we start",
-            Page::Destination => "Where should the backups go?",
-            Page::Review => "Ready to move",
-            Page::Working => "Working",
-            Page::Done => "Done",
-            Page::Failed => "That did not work",
-            Page::Settings => "Settings",
-        }
-    }
-}
-
-/// What a page asks the app to do.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Action {
-    /// Go to the wizard's next page.
-    Next,
-    /// Go to the wizard's previous page.
-    Back,
-    /// Show a page.
-    Show(Page),
-    /// Pick a backup folder when none was found.
-    ChooseSource,
-    /// Run the "Before we start" checks again.
-    CheckAgain,
-    /// Open the folder chooser for the destination.
-    ChooseDestination,
-    /// Start moving.
-    StartMove,
-    /// Ask to cancel the running job (shows a confirmation).
-    AskCancel,
-    /// Confirmed: cancel and roll back.
-    ConfirmCancel,
-    /// Not cancelling after all.
-    KeepGoing,
-    /// Ask before moving back to this computer.
-    AskRevert,
-    /// Confirmed: move back to this computer.
-    Revert,
-    /// Not moving back after all.
-    KeepRelocated,
-    /// Move to another drive: the destination page, then review.
-    Retarget,
-    /// Finish or undo an interrupted operation.
-    Recover,
-    /// Re-read every backup on the drive and report.
-    VerifyOnDrive,
-    /// Open a folder in Finder / Explorer / the file manager.
-    OpenFolder(PathBuf),
-    /// Copy text to the clipboard.
-    CopyText(String),
-    /// Back to the start (after Done or Failed).
-    Restart,
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn next_and_back_walk_the_wizard_and_stop_at_its_ends() {
-        let mut p = Page::Overview;
-        let mut seen = vec![p];
-        while let Some(n) = p.next() {
-            p = n;
-            seen.push(p);
-        }
-        assert_eq!(
-            seen,
-            [
-                Page::Overview,
-                Page::Checks,
-                Page::Destination,
-                Page::Review
-            ]
-        );
-        assert_eq!(Page::Review.back(), Some(Page::Destination));
-        assert_eq!(Page::Overview.back(), None);
-        assert_eq!(Page::Working.next(), None);
-        assert_eq!(Page::Done.back(), None);
+    pub fn is_in_a_flow(self) -> bool {
+        matches!(
+            self,
+            Page::Checks
+                | Page::Destination
+                | Page::Review
+                | Page::Working
+                | Page::Done
+                | Page::Failed
+        )
     }
 }

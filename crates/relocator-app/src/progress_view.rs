@@ -1,19 +1,32 @@
 //! What the progress page shows, folded from the core's progress events:
-//! the phase, bytes and files done of the planned totals, speed and time left.
+//! the phases met so far, the work done of the phase's total, the file
+//! being worked on, and a speed and time left that appear only once they
+//! mean something (a few seconds and a few megabytes into a phase) and are
+//! smoothed over a sliding window so they do not jump.
 
+use std::collections::VecDeque;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use relocator::{Phase, Progress};
+
+/// A speed is shown after this long in a phase…
+pub const SPEED_AFTER: Duration = Duration::from_secs(3);
+/// …and this many bytes.
+pub const SPEED_AFTER_BYTES: u64 = 20_000_000;
+/// The speed is measured over the last this long.
+const WINDOW: Duration = Duration::from_secs(5);
 
 /// The progress page's figures.
 #[derive(Debug, Clone)]
 pub struct ProgressView {
     /// The phase under way.
     pub phase: Phase,
-    /// Planned bytes of the phase.
+    /// Every phase met, in order.
+    pub phases_seen: Vec<Phase>,
+    /// Planned bytes of the phase (0 when unknown).
     pub total_bytes: u64,
-    /// Planned files of the phase.
+    /// Planned files of the phase (0 when unknown).
     pub total_files: u64,
     /// Bytes done in the phase.
     pub bytes: u64,
@@ -21,53 +34,61 @@ pub struct ProgressView {
     pub files: u64,
     /// The file being worked on.
     pub current: Option<PathBuf>,
-    /// When the phase began.
-    pub phase_started: Instant,
     /// Warnings so far.
     pub warnings: Vec<String>,
-}
-
-impl Default for ProgressView {
-    fn default() -> Self {
-        Self {
-            phase: Phase::Checking,
-            total_bytes: 0,
-            total_files: 0,
-            bytes: 0,
-            files: 0,
-            current: None,
-            phase_started: Instant::now(),
-            warnings: Vec::new(),
-        }
-    }
+    /// What the checks will count (the app's own scan), for their bar.
+    expected: (u64, u64),
+    phase_started: Instant,
+    samples: VecDeque<(Instant, u64)>,
 }
 
 impl ProgressView {
-    /// Folds one event in.
-    pub fn apply(&mut self, event: Progress) {
+    /// A view for a job over backups of `bytes` in `files` (0 if unknown), starting at `now`.
+    #[must_use]
+    pub fn new(expected: (u64, u64), now: Instant) -> Self {
+        Self {
+            phase: Phase::Checking,
+            phases_seen: vec![Phase::Checking],
+            total_bytes: expected.0,
+            total_files: expected.1,
+            bytes: 0,
+            files: 0,
+            current: None,
+            warnings: Vec::new(),
+            expected,
+            phase_started: now,
+            samples: VecDeque::new(),
+        }
+    }
+
+    /// Folds one event in, arrived at `now`.
+    pub fn apply(&mut self, event: Progress, now: Instant) {
         match event {
             Progress::Phase { phase } => {
                 self.phase = phase;
-                self.phase_started = Instant::now();
-                self.bytes = 0;
-                self.files = 0;
+                if !self.phases_seen.contains(&phase) {
+                    self.phases_seen.push(phase);
+                }
+                self.phase_started = now;
+                self.samples.clear();
+                (self.bytes, self.files) = (0, 0);
+                (self.total_bytes, self.total_files) = match phase {
+                    Phase::Checking | Phase::Scanning => self.expected,
+                    _ => (0, 0),
+                };
                 self.current = None;
             }
             Progress::Planned { bytes, files } => {
                 self.total_bytes = bytes;
                 self.total_files = files;
             }
-            Progress::Scanned { bytes, files } => {
-                self.bytes = bytes;
-                self.files = files;
-            }
+            Progress::Scanned { bytes, files } => self.count(bytes, files, now),
             Progress::Copied {
                 bytes,
                 files,
                 current,
             } => {
-                self.bytes = bytes;
-                self.files = files;
+                self.count(bytes, files, now);
                 self.current = Some(current);
             }
             Progress::Warning { message } => self.warnings.push(message),
@@ -75,7 +96,27 @@ impl ProgressView {
         }
     }
 
-    /// Done of planned, 0.0–1.0 (bytes when known, else files).
+    fn count(&mut self, bytes: u64, files: u64, now: Instant) {
+        self.bytes = bytes;
+        self.files = files;
+        self.samples.push_back((now, bytes));
+        while self
+            .samples
+            .front()
+            .is_some_and(|(at, _)| now.duration_since(*at) > WINDOW)
+            && self.samples.len() > 2
+        {
+            self.samples.pop_front();
+        }
+    }
+
+    /// Whether the phase has a total to show a bar against.
+    #[must_use]
+    pub fn has_total(&self) -> bool {
+        self.total_bytes > 0 || self.total_files > 0
+    }
+
+    /// Done of the total, 0.0–1.0 (bytes when known, else files).
     #[must_use]
     pub fn fraction(&self) -> f32 {
         let (done, total) = if self.total_bytes > 0 {
@@ -90,32 +131,32 @@ impl ProgressView {
         }
     }
 
-    /// Bytes per second in this phase.
+    /// Bytes per second over the last few seconds, once the phase has run
+    /// [`SPEED_AFTER`] and done [`SPEED_AFTER_BYTES`].
     #[must_use]
-    pub fn speed(&self) -> u64 {
-        let millis = self.phase_started.elapsed().as_millis().max(1);
-        u64::try_from(u128::from(self.bytes) * 1000 / millis).unwrap_or(u64::MAX)
+    pub fn speed(&self, now: Instant) -> Option<u64> {
+        if now.duration_since(self.phase_started) < SPEED_AFTER || self.bytes < SPEED_AFTER_BYTES {
+            return None;
+        }
+        let (first_at, first) = *self.samples.front()?;
+        let (last_at, last) = *self.samples.back()?;
+        let span = last_at.duration_since(first_at);
+        // Too short a window (events came in a burst): over the whole phase.
+        let (done, over) = if span >= Duration::from_secs(1) {
+            (last.saturating_sub(first), span)
+        } else {
+            (self.bytes, now.duration_since(self.phase_started))
+        };
+        let millis = over.as_millis().max(1);
+        u64::try_from(u128::from(done) * 1000 / millis).ok()
     }
 
-    /// Time left, once there is enough to go on (3 seconds and 1 % in).
+    /// Time left in the phase at the current speed, when there is one.
     #[must_use]
-    pub fn eta(&self) -> Option<Duration> {
-        let speed = self.speed();
-        let started = self.phase_started.elapsed() >= Duration::from_secs(3);
-        (started && speed > 0 && self.total_bytes > self.bytes && self.fraction() >= 0.01)
-            .then(|| Duration::from_secs((self.total_bytes - self.bytes) / speed))
-    }
-}
-
-/// "about 3 minutes", "less than a minute".
-#[must_use]
-pub fn describe_duration(d: Duration) -> String {
-    let secs = d.as_secs();
-    match secs {
-        0..=59 => "less than a minute".to_owned(),
-        60..=119 => "about a minute".to_owned(),
-        120..=3599 => format!("about {} minutes", secs.div_ceil(60)),
-        _ => format!("about {} h {} min", secs / 3600, (secs % 3600) / 60),
+    pub fn time_left(&self, now: Instant) -> Option<Duration> {
+        let speed = self.speed(now).filter(|s| *s > 0)?;
+        (self.total_bytes > self.bytes)
+            .then(|| Duration::from_secs((self.total_bytes - self.bytes).div_ceil(speed)))
     }
 }
 
@@ -123,44 +164,121 @@ pub fn describe_duration(d: Duration) -> String {
 mod tests {
     use super::*;
 
-    #[test]
-    fn events_fold_into_a_fraction() {
-        let mut v = ProgressView::default();
-        v.apply(Progress::Phase {
-            phase: Phase::Copying,
-        });
-        v.apply(Progress::Planned {
-            bytes: 200,
-            files: 4,
-        });
-        v.apply(Progress::Copied {
-            bytes: 50,
-            files: 1,
-            current: PathBuf::from("a"),
-        });
-        assert!((v.fraction() - 0.25).abs() < 1e-6);
-        assert_eq!(v.current, Some(PathBuf::from("a")));
-        v.apply(Progress::Phase {
-            phase: Phase::Verifying,
-        });
-        assert!(v.fraction().abs() < f32::EPSILON);
-        assert_eq!(v.eta(), None, "no estimate right after a phase starts");
+    fn copied(bytes: u64, files: u64) -> Progress {
+        Progress::Copied {
+            bytes,
+            files,
+            current: PathBuf::from("/b/00008110-001A2B3C4D5E6F70/2b/2b00"),
+        }
     }
 
     #[test]
-    fn durations_read_like_a_person_says_them() {
-        assert_eq!(
-            describe_duration(Duration::from_secs(20)),
-            "less than a minute"
+    fn events_fold_into_a_fraction_and_each_phase_starts_afresh() {
+        let t0 = Instant::now();
+        let mut v = ProgressView::new((1000, 10), t0);
+        assert!(
+            v.has_total(),
+            "the checks' bar runs against the app's own count"
         );
-        assert_eq!(describe_duration(Duration::from_secs(61)), "about a minute");
-        assert_eq!(
-            describe_duration(Duration::from_secs(301)),
-            "about 6 minutes"
+        v.apply(
+            Progress::Phase {
+                phase: Phase::Copying,
+            },
+            t0,
+        );
+        assert!(!v.has_total());
+        v.apply(
+            Progress::Planned {
+                bytes: 200,
+                files: 4,
+            },
+            t0,
+        );
+        v.apply(copied(50, 1), t0);
+        assert!((v.fraction() - 0.25).abs() < 1e-6);
+        assert!(v.current.is_some());
+        v.apply(
+            Progress::Phase {
+                phase: Phase::Verifying,
+            },
+            t0,
+        );
+        v.apply(Progress::Planned { bytes: 0, files: 4 }, t0);
+        v.apply(copied(0, 3), t0);
+        assert!(
+            (v.fraction() - 0.75).abs() < 1e-6,
+            "files when bytes are not planned"
         );
         assert_eq!(
-            describe_duration(Duration::from_mins(3 * 60 + 2)),
-            "about 3 h 2 min"
+            v.phases_seen,
+            [Phase::Checking, Phase::Copying, Phase::Verifying]
         );
+    }
+
+    #[test]
+    fn no_speed_in_the_first_moments_however_fast_the_start() {
+        let t0 = Instant::now();
+        let mut v = ProgressView::new((0, 0), t0);
+        v.apply(
+            Progress::Phase {
+                phase: Phase::Copying,
+            },
+            t0,
+        );
+        v.apply(
+            Progress::Planned {
+                bytes: 10_000_000_000,
+                files: 10,
+            },
+            t0,
+        );
+        // 71 GB/s for a few milliseconds: what the page used to show.
+        let soon = t0 + Duration::from_millis(1);
+        v.apply(copied(71_000_000, 1), soon);
+        assert_eq!(v.speed(soon), None);
+        assert_eq!(v.time_left(soon), None);
+        // Time alone is not enough either: a few megabytes must be done.
+        let later = t0 + Duration::from_secs(10);
+        let mut slow = ProgressView::new((0, 0), t0);
+        slow.apply(
+            Progress::Phase {
+                phase: Phase::Copying,
+            },
+            t0,
+        );
+        slow.apply(copied(1_000_000, 1), later);
+        assert_eq!(slow.speed(later), None);
+    }
+
+    #[test]
+    fn the_speed_is_the_recent_rate_and_gives_a_time_left() {
+        let t0 = Instant::now();
+        let mut v = ProgressView::new((0, 0), t0);
+        v.apply(
+            Progress::Phase {
+                phase: Phase::Copying,
+            },
+            t0,
+        );
+        v.apply(
+            Progress::Planned {
+                bytes: 1_000_000_000,
+                files: 100,
+            },
+            t0,
+        );
+        // A burst at first, then a steady 50 MB/s.
+        v.apply(copied(100_000_000, 1), t0 + Duration::from_millis(100));
+        for s in 1..=10 {
+            v.apply(
+                copied(100_000_000 + s * 50_000_000, s),
+                t0 + Duration::from_secs(s),
+            );
+        }
+        let now = t0 + Duration::from_secs(10);
+        let speed = v.speed(now).unwrap();
+        assert!((49_000_000..=51_000_000).contains(&speed), "{speed}");
+        // 400 MB left at 50 MB/s.
+        assert_eq!(v.time_left(now), Some(Duration::from_secs(8)));
     }
 }

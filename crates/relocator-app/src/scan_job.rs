@@ -1,18 +1,20 @@
-//! The background scan: for each backup folder, its state, size (counting
-//! up live) and devices, on a named thread that sends reports over a channel
-//! and wakes the window.
+//! The background scan: for each backup folder, its state, what it holds,
+//! its size (counting up live), its devices, and for a moved folder its
+//! drive (or, when the drive is away, copies found on drives that came back
+//! under another name).
 
 use std::path::PathBuf;
-use std::sync::mpsc::{self, Receiver, Sender};
-use std::thread::JoinHandle;
+use std::time::Instant;
 
-use relocator::checks::SourceFacts;
-use relocator::inventory::{self, DeviceBackup, EntryKind};
+use relocator::checks::{self, SourceFacts};
+use relocator::contents::{self, Contents};
+use relocator::inventory::DeviceBackup;
 use relocator::locations::{self, LocationState};
 use relocator::volume::{self, VolumeInfo};
-use relocator::{Cancel, Progress, link, scan};
+use relocator::{Cancel, Progress, link};
 
 use crate::config::Location;
+use crate::task::{Emitter, Task, Waker};
 
 /// What the scan found about one backup folder.
 #[derive(Debug, Clone)]
@@ -21,6 +23,8 @@ pub struct LocationReport {
     pub location: Location,
     /// Its state, or the error that stopped reading it.
     pub state: Result<LocationState, String>,
+    /// What a folder on this computer holds (backups or not).
+    pub contents: Option<Result<Contents, String>>,
     /// Bytes counted so far.
     pub bytes: u64,
     /// Files counted so far.
@@ -31,16 +35,51 @@ pub struct LocationReport {
     pub done: bool,
     /// Items that could not be read.
     pub errors: Vec<String>,
-    /// The figures the preflight needs, once counted (local folders).
+    /// The figures the checks need, once counted.
     pub facts: Option<SourceFacts>,
-    /// The drive of a relocated folder's target (for its free space).
+    /// The drive of a moved folder's target (for its free space and name).
     pub volume: Option<VolumeInfo>,
+    /// A moved folder whose drive is away: our copies found on connected drives.
+    pub relink_candidates: Vec<PathBuf>,
 }
 
+impl LocationReport {
+    fn new(location: Location, state: Result<LocationState, String>) -> Self {
+        Self {
+            location,
+            state,
+            contents: None,
+            bytes: 0,
+            files: 0,
+            devices: Vec::new(),
+            done: false,
+            errors: Vec::new(),
+            facts: None,
+            volume: None,
+            relink_candidates: Vec::new(),
+        }
+    }
+
+    /// Where the backups of this folder are now (itself, or its link's target).
+    #[must_use]
+    pub fn backups_now(&self) -> PathBuf {
+        match &self.state {
+            Ok(LocationState::Relocated { target } | LocationState::Dangling { target }) => {
+                target.clone()
+            }
+            _ => self.location.path.clone(),
+        }
+    }
+}
+
+/// One finding of the scan.
 enum Event {
-    State(usize, Result<LocationState, String>, Option<VolumeInfo>),
+    State(usize, Result<LocationState, String>),
+    Contents(usize, Result<Contents, String>),
+    Drive(usize, Option<VolumeInfo>, Vec<PathBuf>),
     Counted(usize, u64, u64),
-    Devices(usize, Vec<DeviceBackup>, Vec<String>, Option<SourceFacts>),
+    Surveyed(usize, Box<checks::Survey>),
+    Failed(usize, String),
     Finished(usize),
 }
 
@@ -48,69 +87,89 @@ enum Event {
 pub struct ScanJob {
     /// One report per location, updated as events arrive.
     pub reports: Vec<LocationReport>,
-    events: Receiver<Event>,
-    cancel: Cancel,
-    thread: Option<JoinHandle<()>>,
+    /// When it started.
+    pub started: Instant,
+    task: Option<Task<Event>>,
 }
 
 impl ScanJob {
-    /// Starts scanning `locations`; `wake` is called after each event (the window repaints).
-    pub fn start(locations: Vec<Location>, wake: impl Fn() + Send + Sync + 'static) -> Self {
-        let (tx, rx) = mpsc::channel();
-        let cancel = Cancel::new();
+    /// Starts scanning `locations`. A scan that cannot start says so in each report.
+    #[must_use]
+    pub fn start(locations: Vec<Location>, wake: Waker) -> Self {
         // The state is a few file-system calls: read it now, so no page ever
         // shows a placeholder; the thread reads it again with the sizes.
         let links = link::platform_link();
-        let reports = locations
+        let mut reports: Vec<LocationReport> = locations
             .iter()
-            .map(|l| LocationReport {
-                location: l.clone(),
-                state: inspect(&l.path, links.as_ref()),
-                bytes: 0,
-                files: 0,
-                devices: Vec::new(),
-                done: false,
-                errors: Vec::new(),
-                facts: None,
-                volume: None,
-            })
+            .map(|l| LocationReport::new(l.clone(), inspect(&l.path, links.as_ref())))
             .collect();
-        let c = cancel.clone();
-        let thread = std::thread::Builder::new()
-            .name("backup-scan".to_owned())
-            .spawn(move || run(&locations, &tx, &c, &wake))
-            .ok();
+        let task = Task::start("backup-scan", wake, move |emit, cancel| {
+            run(&locations, emit, cancel);
+        });
+        let task = match task {
+            Ok(t) => Some(t),
+            Err(e) => {
+                for r in &mut reports {
+                    r.errors
+                        .push(format!("The backups could not be counted: {e}"));
+                    r.done = true;
+                }
+                None
+            }
+        };
         Self {
             reports,
-            events: rx,
-            cancel,
-            thread,
+            started: Instant::now(),
+            task,
         }
     }
 
-    /// Applies the events that arrived; returns whether anything changed.
-    pub fn poll(&mut self) -> bool {
-        let mut changed = false;
-        while let Ok(event) = self.events.try_recv() {
-            changed = true;
+    /// Applies the events that arrived.
+    pub fn poll(&mut self) {
+        let Some(task) = self.task.as_mut() else {
+            return;
+        };
+        // Asked before draining: once the thread has ended, every event it
+        // sent is in the channel.
+        let ended = task.is_finished();
+        for event in task.drain() {
             match event {
-                Event::State(i, s, v) => {
-                    self.reports[i].state = s;
+                Event::State(i, s) => self.reports[i].state = s,
+                Event::Contents(i, c) => self.reports[i].contents = Some(c),
+                Event::Drive(i, v, candidates) => {
                     self.reports[i].volume = v;
+                    self.reports[i].relink_candidates = candidates;
                 }
                 Event::Counted(i, bytes, files) => {
                     self.reports[i].bytes = bytes;
                     self.reports[i].files = files;
                 }
-                Event::Devices(i, devices, errors, facts) => {
-                    self.reports[i].devices = devices;
-                    self.reports[i].errors = errors;
-                    self.reports[i].facts = facts;
+                Event::Surveyed(i, survey) => {
+                    let r = &mut self.reports[i];
+                    (r.bytes, r.files) = (survey.facts.bytes, survey.facts.files);
+                    r.errors.extend(
+                        survey
+                            .facts
+                            .unreadable
+                            .iter()
+                            .map(|(count, first)| unreadable_text(*count, first)),
+                    );
+                    r.devices = survey.devices;
+                    r.facts = Some(survey.facts);
                 }
+                Event::Failed(i, e) => self.reports[i].errors.push(e),
                 Event::Finished(i) => self.reports[i].done = true,
             }
         }
-        changed
+        // A scan thread that ended without finishing (it panicked) must not
+        // leave a page counting forever.
+        if ended {
+            for r in self.reports.iter_mut().filter(|r| !r.done) {
+                r.errors
+                    .push("Counting the backups stopped unexpectedly.".to_owned());
+                r.done = true;
+            }
+        }
     }
 
     /// Whether every location is fully counted.
@@ -121,32 +180,33 @@ impl ScanJob {
 
     /// Waits for the scan to finish (tests).
     pub fn wait(&mut self) {
-        if let Some(t) = self.thread.take() {
-            let _ = t.join();
+        if let Some(t) = self.task.as_mut() {
+            t.join();
         }
         self.poll();
     }
 }
 
-impl Drop for ScanJob {
-    fn drop(&mut self) {
-        self.cancel.cancel();
-        if let Some(t) = self.thread.take() {
-            let _ = t.join();
-        }
+fn unreadable_text(count: usize, first: &str) -> String {
+    if count == 1 {
+        format!("1 item could not be read: {first}")
+    } else {
+        format!("{count} items could not be read, for example {first}")
     }
 }
 
-fn run(locations: &[Location], tx: &Sender<Event>, cancel: &Cancel, wake: &(dyn Fn() + Sync)) {
+fn run(locations: &[Location], emit: &Emitter<Event>, cancel: &Cancel) {
     let links = link::platform_link();
-    let send = |e: Event| {
-        let _ = tx.send(e);
-        wake();
-    };
     for (i, location) in locations.iter().enumerate() {
         let state = inspect(&location.path, links.as_ref());
-        let folder: Option<PathBuf> = match &state {
-            Ok(LocationState::Local) => Some(location.path.clone()),
+        let folder = match &state {
+            Ok(LocationState::Local) => {
+                emit.emit(Event::Contents(
+                    i,
+                    contents::judge(&location.path).map_err(|e| e.to_string()),
+                ));
+                Some(location.path.clone())
+            }
             Ok(LocationState::Relocated { target } | LocationState::ForeignLink { target }) => {
                 Some(target.clone())
             }
@@ -156,33 +216,30 @@ fn run(locations: &[Location], tx: &Sender<Event>, cancel: &Cancel, wake: &(dyn 
             Ok(LocationState::Relocated { target }) => volume::volume_of(target).ok(),
             _ => None,
         };
-        send(Event::State(i, state, drive));
+        let candidates = match &state {
+            Ok(LocationState::Dangling { .. }) => {
+                relocator::relocate::relink_candidates(&location.path, links.as_ref())
+                    .unwrap_or_default()
+            }
+            _ => Vec::new(),
+        };
+        emit.emit(Event::State(i, state));
+        emit.emit(Event::Drive(i, drive, candidates));
         if let Some(folder) = folder {
             let progress = |p: Progress| {
                 if let Progress::Scanned { bytes, files } = p {
-                    send(Event::Counted(i, bytes, files));
+                    emit.emit(Event::Counted(i, bytes, files));
                 }
             };
-            match scan::scan(&folder, &progress, cancel) {
-                Ok(totals) => {
-                    send(Event::Counted(i, totals.bytes, totals.files));
-                    let errors = totals.errors.iter().map(ToString::to_string).collect();
-                    let devices = inventory::inventory(&folder, true, cancel).unwrap_or_default();
-                    let in_progress = devices
-                        .iter()
-                        .filter(|d| d.in_progress && d.kind == EntryKind::Device)
-                        .map(|d| d.name.clone().unwrap_or_else(|| d.udid.clone()))
-                        .collect();
-                    let facts = SourceFacts::from_scan(&totals, in_progress);
-                    send(Event::Devices(i, devices, errors, Some(facts)));
-                }
-                Err(e) => send(Event::Devices(i, Vec::new(), vec![e.to_string()], None)),
+            match checks::survey(&folder, &progress, cancel) {
+                Ok(survey) => emit.emit(Event::Surveyed(i, Box::new(survey))),
+                Err(e) => emit.emit(Event::Failed(i, e.to_string())),
             }
         }
         if cancel.is_cancelled() {
             return;
         }
-        send(Event::Finished(i));
+        emit.emit(Event::Finished(i));
     }
 }
 

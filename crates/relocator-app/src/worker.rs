@@ -1,13 +1,14 @@
-//! Long work off the window's thread: a named thread runs one core
-//! operation, sends its progress over a channel and wakes the window; the
-//! window drains the channel each frame. Cancel is a shared flag.
+//! The operations, run as a background task: one core call per job, its
+//! progress forwarded to the window, its end as one [`JobResult`].
 
 use std::path::PathBuf;
-use std::sync::mpsc::{self, Receiver};
-use std::thread::JoinHandle;
 
+use relocator::failure::{self, Failure};
+use relocator::freshness::Policy;
 use relocator::relocate::{self, Context, Options, Outcome, Recovery};
 use relocator::{Cancel, Progress, link, processes};
+
+use crate::task::{Emitter, Task, Waker};
 
 /// What the worker is asked to do.
 #[derive(Debug, Clone)]
@@ -37,6 +38,13 @@ pub enum Job {
         /// Verification and keep options.
         options: Options,
     },
+    /// Point a dangling link at the copy found on a drive that came back under another name.
+    Relink {
+        /// The backup folder (a dangling link).
+        source: PathBuf,
+        /// Our copy on the drive.
+        to: PathBuf,
+    },
     /// Finish or undo an interrupted operation on `source`.
     Recover {
         /// The backup folder.
@@ -51,15 +59,48 @@ pub enum JobResult {
     Done(Outcome),
     /// Recovery ran.
     Recovered(Recovery),
-    /// It failed or was cancelled; the text says where the backups are.
-    Failed {
-        /// One plain paragraph.
-        message: String,
-        /// Whether the user cancelled.
-        cancelled: bool,
-        /// The error's full text for "Copy details".
-        details: String,
-    },
+    /// It failed or was cancelled.
+    Failed(JobFailure),
+}
+
+/// A job that did not finish: what kind of failure, where the backups are,
+/// and the technical text for "Details".
+#[derive(Debug, Clone)]
+pub struct JobFailure {
+    /// What happened.
+    pub failure: Failure,
+    /// Where the backups are whole, when the core said so.
+    pub safe_at: Option<PathBuf>,
+    /// The error's full text.
+    pub details: String,
+}
+
+impl JobFailure {
+    /// From a core error.
+    #[must_use]
+    pub fn from_error(e: &relocator::Error) -> Self {
+        Self {
+            failure: Failure::of(e),
+            safe_at: failure::safe_place(e).map(std::path::Path::to_owned),
+            details: e.to_string(),
+        }
+    }
+
+    /// The work stopped without saying how (its thread could not start or ended early).
+    #[must_use]
+    pub fn stopped(details: String) -> Self {
+        Self {
+            failure: Failure::Other,
+            safe_at: None,
+            details,
+        }
+    }
+
+    /// Whether the person cancelled.
+    #[must_use]
+    pub fn is_cancelled(&self) -> bool {
+        self.failure == Failure::Cancelled
+    }
 }
 
 /// One message from the worker.
@@ -75,84 +116,37 @@ pub enum WorkerEvent {
 pub struct Worker {
     /// The job.
     pub job: Job,
-    events: Receiver<WorkerEvent>,
-    cancel: Cancel,
-    thread: Option<JoinHandle<()>>,
+    /// Its task.
+    pub task: Task<WorkerEvent>,
 }
 
 impl Worker {
-    /// Starts `job` on a thread named `backup-worker`; `wake` repaints the window.
-    pub fn start(job: Job, wake: impl Fn() + Send + Sync + 'static) -> Self {
-        let (tx, rx) = mpsc::channel();
-        let cancel = Cancel::new();
-        let c = cancel.clone();
+    /// Starts `job` under `policy` on a thread named `backup-worker`.
+    pub fn start(job: Job, policy: Policy, wake: Waker) -> std::io::Result<Self> {
         let j = job.clone();
-        let thread = std::thread::Builder::new()
-            .name("backup-worker".to_owned())
-            .spawn(move || {
-                tracing::info!(job = ?j, "starting");
-                let send = |e: WorkerEvent| {
-                    let _ = tx.send(e);
-                    wake();
-                };
-                let progress = |p: Progress| send(WorkerEvent::Progress(p));
-                let result = run(&j, &progress, &c);
-                match &result {
-                    JobResult::Done(o) => tracing::info!(outcome = ?o, "finished"),
-                    JobResult::Recovered(r) => tracing::info!(recovery = ?r, "recovered"),
-                    JobResult::Failed { details, .. } => tracing::warn!(%details, "failed"),
-                }
-                send(WorkerEvent::Finished(result));
-            })
-            .ok();
-        Self {
-            job,
-            events: rx,
-            cancel,
-            thread,
-        }
-    }
-
-    /// The events that arrived since the last call.
-    pub fn drain(&mut self) -> Vec<WorkerEvent> {
-        self.events.try_iter().collect()
-    }
-
-    /// Asks the job to stop and roll back.
-    pub fn cancel(&self) {
-        self.cancel.cancel();
-    }
-
-    /// Whether cancel was asked for.
-    #[must_use]
-    pub fn is_cancelling(&self) -> bool {
-        self.cancel.is_cancelled()
-    }
-
-    /// Waits until the thread ends (tests).
-    pub fn join(&mut self) {
-        if let Some(t) = self.thread.take() {
-            let _ = t.join();
-        }
+        let task = Task::start("backup-worker", wake, move |emit, cancel| {
+            tracing::info!(job = ?j, "starting");
+            let result = run(&j, policy, emit, cancel);
+            match &result {
+                JobResult::Done(o) => tracing::info!(outcome = ?o, "finished"),
+                JobResult::Recovered(r) => tracing::info!(recovery = ?r, "recovered"),
+                JobResult::Failed(f) => tracing::warn!(details = %f.details, "failed"),
+            }
+            emit.emit(WorkerEvent::Finished(result));
+        })?;
+        Ok(Self { job, task })
     }
 }
 
-impl Drop for Worker {
-    fn drop(&mut self) {
-        // Closing the window mid-move cancels it: a rollback, never a half state.
-        self.cancel.cancel();
-        self.join();
-    }
-}
-
-fn run(job: &Job, progress: &dyn relocator::ProgressSink, cancel: &Cancel) -> JobResult {
+fn run(job: &Job, policy: Policy, emit: &Emitter<WorkerEvent>, cancel: &Cancel) -> JobResult {
     let links = link::platform_link();
+    let progress = |p: Progress| emit.emit(WorkerEvent::Progress(p));
     let ctx = Context {
         links: links.as_ref(),
-        progress,
+        progress: &progress,
         cancel,
-        sync_apps: processes::running_sync_processes(),
-        policy: relocator::freshness::Policy::default(),
+        sync_apps: processes::running().apps,
+        policy,
     };
     let result = match job {
         Job::Move {
@@ -166,40 +160,16 @@ fn run(job: &Job, progress: &dyn relocator::ProgressSink, cancel: &Cancel) -> Jo
             destination,
             options,
         } => relocate::retarget(&ctx, source, destination, *options),
+        Job::Relink { source, to } => relocate::relink(&ctx, source, to),
         Job::Recover { source } => {
             return match relocate::recover(&ctx, source) {
                 Ok(r) => JobResult::Recovered(r),
-                Err(e) => failed(&e),
+                Err(e) => JobResult::Failed(JobFailure::from_error(&e)),
             };
         }
     };
     match result {
         Ok(outcome) => JobResult::Done(outcome),
-        Err(e) => failed(&e),
-    }
-}
-
-fn failed(e: &relocator::Error) -> JobResult {
-    let cancelled = matches!(e, relocator::Error::Interrupted { cause, .. } if matches!(**cause, relocator::Error::Cancelled))
-        || matches!(e, relocator::Error::Cancelled);
-    let message = match e {
-        relocator::Error::Refused(problems) => {
-            let lines: Vec<String> = problems
-                .iter()
-                .filter(|p| p.is_blocking())
-                .map(relocator::checks::Problem::message)
-                .collect();
-            format!("{} Nothing was changed.", lines.join(" "))
-        }
-        relocator::Error::Interrupted { safe_at, .. } if cancelled => format!(
-            "Cancelled. Everything was put back as it was: your backups are in {}.",
-            safe_at.display()
-        ),
-        other => other.to_string(),
-    };
-    JobResult::Failed {
-        message,
-        cancelled,
-        details: format!("{e}\n\n{e:?}"),
+        Err(e) => JobResult::Failed(JobFailure::from_error(&e)),
     }
 }

@@ -1,100 +1,61 @@
-//! The wizard driven like a person would: find widgets by their labels,
+//! The wizard driven like a person would: find controls by their names,
 //! click, and check both what the window says and what happened on disk.
-//! Runs without a display or GPU (`egui_kittest`).
+//! Runs without a display or GPU (`egui_kittest`). Every flow: move, cancel,
+//! move back, move on, recovery at start, a folder chosen by hand, blocking
+//! checks, a drive that is away, the health check.
+
+mod common;
 
 use std::fs;
-use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
-use egui_kittest::Harness;
-use egui_kittest::kittest::{NodeT as _, Queryable as _};
+use common::{Fakes, click, harness, is_enabled, settle, shows, to_review};
+use egui_kittest::kittest::Queryable as _;
 use relocator::journal::{Journal, OperationKind};
 use relocator::marker::{self, Marker, MarkerState};
-use relocator_app::{AppState, FixedPicker, JobResult, Location, Page, Settings, StartConfig};
+use relocator_app::{AppState, JobResult, Page, Settings, StartConfig};
 use relocator_tests::{Drive, digest, leftovers, scratch, small_backup};
 
-fn config(source: &Path) -> StartConfig {
-    StartConfig {
-        locations: vec![Location {
-            app: "Finder and iTunes".to_owned(),
-            path: source.to_owned(),
-        }],
-        ..StartConfig::default()
-    }
-}
-
-fn no_apps() -> Vec<String> {
-    Vec::new()
-}
-
-fn itunes_running() -> Vec<String> {
-    vec!["iTunes".to_owned()]
-}
-
-fn harness(source: &Path, picks: Vec<Option<PathBuf>>) -> Harness<'static, AppState> {
-    let mut state = AppState::new(
-        config(source),
-        Settings::default(),
-        Box::new(FixedPicker::new(picks)),
-        Arc::new(|| {}),
-    );
-    state.set_running_apps(no_apps);
-    state.settle();
-    // A job finishing on its thread can switch pages twice within one run(),
-    // each new page taking a few frames to settle its layout.
-    let mut h = Harness::builder()
-        .with_size(egui::vec2(820.0, 600.0))
-        .with_max_steps(64)
-        .build_ui_state(|ui, s: &mut AppState| s.ui(ui), state);
-    h.run();
-    h
-}
-
-fn click(h: &mut Harness<'_, AppState>, label: &str) {
-    h.get_by_label(label).click();
-    h.run();
-}
-
-fn is_enabled(h: &Harness<'_, AppState>, label: &str) -> bool {
-    !h.get_by_label(label).accesskit_node().is_disabled()
-}
-
-/// Steps frames until the job ends, then lets the page settle.
-fn finish_job(h: &mut Harness<'_, AppState>) {
-    h.state_mut().settle();
-    h.run();
-}
-
 #[test]
-fn the_happy_path_moves_the_backups_and_says_where() {
+fn a_move_picks_a_drive_from_the_list_and_says_where_the_backups_are() {
     let root = scratch();
     let source = root.path().join("MobileSync/Backup");
     small_backup(&source, 61, 30);
     let before = digest(&source);
     let drive = Drive::mount("512m", "");
-    let mut h = harness(&source, vec![Some(drive.path().to_owned())]);
+    let fakes = Fakes {
+        drives: vec![drive.path().to_owned()],
+        ..Fakes::default()
+    };
+    let mut h = harness(&source, &fakes);
 
     assert_eq!(h.state().page, Page::Overview);
-    h.get_by_label_contains("Ana's iPhone");
-    h.get_by_label_contains("Encrypted");
+    h.get_by_label("Step 1 of 6: Backups");
+    assert!(shows(&h, "Ana's iPhone"));
+    assert!(
+        shows(&h, "iPhone 14 Pro"),
+        "the product name, not iPhone15,2"
+    );
     click(&mut h, "Move backups…");
-    assert_eq!(h.state().page, Page::Checks);
-    h.get_by_label("No backup is being made.");
+    h.get_by_label("Step 2 of 6: Checks");
+    assert!(shows(&h, "No backup is being made."));
     click(&mut h, "Next");
-    assert_eq!(h.state().page, Page::Destination);
-    assert!(!is_enabled(&h, "Next"), "no destination yet");
-    click(&mut h, "Choose destination…");
-    h.get_by_label("This drive can hold your backups.");
-    assert!(is_enabled(&h, "Next"));
+    h.get_by_label("Step 3 of 6: Drive");
+    assert!(!is_enabled(&h, "Next"), "no drive chosen yet");
+    assert!(
+        shows(&h, "Choose a drive first."),
+        "a disabled Next says why"
+    );
+    click(&mut h, "Test Drive 1");
+    assert!(shows(&h, "This drive can hold your backups."));
     click(&mut h, "Next");
-    assert_eq!(h.state().page, Page::Review);
-    h.get_by_label_contains("check the copy, then leave a link in their old place");
+    h.get_by_label("Step 4 of 6: Review");
+    assert!(shows(&h, "a link takes their place"));
     click(&mut h, "Move");
-    assert_eq!(h.state().page, Page::Working);
-    finish_job(&mut h);
+    settle(&mut h);
     assert_eq!(h.state().page, Page::Done, "{:?}", h.state().result);
-    h.get_by_label_contains("Your backups are now in");
-    h.get_by_label("Open destination");
+    h.get_by_label("Step 6 of 6: Done");
+    assert!(shows(&h, "Your backups are on the drive"));
+    assert!(shows(&h, "is free again on this computer"));
 
     let target = drive.path().join("Backup");
     assert_eq!(fs::read_link(&source).unwrap(), target);
@@ -104,46 +65,50 @@ fn the_happy_path_moves_the_backups_and_says_where() {
         h.state().settings.last_destination.as_deref(),
         Some(drive.path())
     );
+    click(&mut h, "Back to overview");
+    assert_eq!(h.state().page, Page::Overview);
+    assert!(shows(&h, "Moved to Test Drive 1") || shows(&h, "Moved to"));
 }
 
 #[test]
-fn cancel_in_the_middle_rolls_back_and_shows_it() {
+fn cancel_in_the_middle_asks_then_rolls_back_and_shows_it() {
     let root = scratch();
     let source = root.path().join("Backup");
     relocator_tests::sized_backup(&source, 62, 4000, 600_000_000);
     let before = digest(&source);
     let drive = Drive::mount("1g", "");
-    let mut h = harness(&source, vec![Some(drive.path().to_owned())]);
-    click(&mut h, "Move backups…");
-    click(&mut h, "Next");
-    click(&mut h, "Choose destination…");
-    click(&mut h, "Next");
-    click(&mut h, "Move");
-    // Wait until the copy is under way.
-    for _ in 0..2000 {
+    let fakes = Fakes {
+        drives: vec![drive.path().to_owned()],
+        ..Fakes::default()
+    };
+    let mut h = harness(&source, &fakes);
+    to_review(&mut h);
+    h.get_by_label("Move").click();
+    h.run();
+    for _ in 0..4000 {
         h.step();
-        if h.state().progress.phase == relocator::Phase::Copying && h.state().progress.bytes > 0 {
+        let p = &h.state().progress;
+        if p.phase == relocator::Phase::Copying && p.bytes > 0 {
             break;
         }
         std::thread::sleep(std::time::Duration::from_millis(2));
     }
     assert_eq!(h.state().progress.phase, relocator::Phase::Copying);
-    h.get_by_label("Cancel").click();
+    // Esc asks, like Cancel does.
+    h.key_press(egui::Key::Escape);
     h.run();
-    h.get_by_label_contains("Stop and put everything back");
-    h.get_by_label("Yes, stop and undo").click();
+    assert!(h.state().asking_cancel);
+    assert!(shows(&h, "Stop and put everything back?"));
+    h.get_by_label("Stop and undo").click();
     h.run();
-    finish_job(&mut h);
+    settle(&mut h);
     assert_eq!(h.state().page, Page::Failed);
     assert!(matches!(
-        h.state().result,
-        Some(JobResult::Failed {
-            cancelled: true,
-            ..
-        })
+        &h.state().result,
+        Some(JobResult::Failed(f)) if f.is_cancelled()
     ));
-    h.get_by_label("Nothing was changed");
-    h.get_by_label_contains("Everything was put back as it was");
+    h.get_by_label("Cancelled — nothing was changed");
+    assert!(shows(&h, "Your backups are safe in"));
     assert!(fs::symlink_metadata(&source).unwrap().is_dir());
     assert_eq!(digest(&source), before);
     assert!(leftovers(&[root.path(), drive.path()]).is_empty());
@@ -151,73 +116,7 @@ fn cancel_in_the_middle_rolls_back_and_shows_it() {
 }
 
 #[test]
-fn blocking_checks_are_shown_and_stop_the_wizard() {
-    let root = scratch();
-    let source = root.path().join("Backup");
-    let mut spec = relocator::sample::SampleSpec::demo(63);
-    spec.files_per_device = 5;
-    spec.bytes_per_device = 20_000;
-    spec.devices[0].in_progress = true;
-    relocator::sample::generate(&source, &spec).unwrap();
-    let inside = source.join(
-        fs::read_dir(&source)
-            .unwrap()
-            .next()
-            .unwrap()
-            .unwrap()
-            .file_name(),
-    );
-    let mut h = harness(&source, vec![Some(inside)]);
-    h.state_mut().set_running_apps(itunes_running);
-    click(&mut h, "Move backups…");
-    h.get_by_label_contains("Please quit iTunes first");
-    h.get_by_label_contains("A backup is being made (or did not finish) for Ana's iPhone");
-    assert!(!is_enabled(&h, "Next"));
-    // Fixed (iTunes quit, backup finished): the list turns green.
-    h.state_mut().set_running_apps(no_apps);
-    for d in fs::read_dir(&source).unwrap().flatten() {
-        let status = d.path().join("Status.plist");
-        let mut dict = plist::Dictionary::new();
-        dict.insert(
-            "SnapshotState".into(),
-            plist::Value::String("finished".into()),
-        );
-        plist::Value::Dictionary(dict).to_file_xml(status).unwrap();
-    }
-    click(&mut h, "Check again");
-    h.get_by_label("iTunes, Apple Devices and Finder are not syncing.");
-    assert!(is_enabled(&h, "Next"));
-    click(&mut h, "Next");
-    // A destination inside the backups: refused in plain words, Next stays off.
-    click(&mut h, "Choose destination…");
-    h.get_by_label_contains("is inside the backup folder");
-    assert!(!is_enabled(&h, "Next"));
-}
-
-#[test]
-fn warnings_need_a_tick() {
-    let root = scratch();
-    let source = root.path().join("Backup");
-    small_backup(&source, 64, 5);
-    let same_drive = root.path().join("elsewhere");
-    fs::create_dir(&same_drive).unwrap();
-    let mut h = harness(&source, vec![Some(same_drive)]);
-    click(&mut h, "Move backups…");
-    click(&mut h, "Next");
-    click(&mut h, "Choose destination…");
-    h.get_by_label_contains("frees no space");
-    assert!(!is_enabled(&h, "Next"));
-    click(
-        &mut h,
-        "I understand this drive must be connected when I back up",
-    );
-    assert!(is_enabled(&h, "Next"));
-    click(&mut h, "Back");
-    assert_eq!(h.state().page, Page::Checks);
-}
-
-#[test]
-fn a_relocated_folder_opens_on_settings_and_moves_back() {
+fn a_moved_folder_moves_back_through_checks_and_review() {
     let root = scratch();
     let source = root.path().join("Backup");
     small_backup(&source, 65, 10);
@@ -225,35 +124,81 @@ fn a_relocated_folder_opens_on_settings_and_moves_back() {
     let drive = Drive::mount("256m", "");
     relocator_tests::move_quietly(&source, drive.path());
 
-    let mut h = harness(&source, vec![]);
-    assert_eq!(h.state().page, Page::Settings);
-    h.get_by_label_contains("(drive connected)");
-    click(&mut h, "Move back to this computer");
-    h.get_by_label_contains("Copy ");
-    h.get_by_label_contains("back to this computer, check the copy");
+    let mut h = harness(&source, &Fakes::default());
+    assert_eq!(
+        h.state().page,
+        Page::Overview,
+        "the start page is always the overview"
+    );
+    click(&mut h, "Manage moved backups");
+    assert_eq!(h.state().page, Page::Manage);
+    assert!(shows(&h, "connected"));
+    click(&mut h, "Move back to this computer…");
+    h.get_by_label("Step 1 of 4: Checks");
+    assert!(shows(&h, "This computer has room for them."));
     assert!(
         fs::symlink_metadata(&source).unwrap().is_symlink(),
-        "nothing happens before the yes"
+        "nothing happens before the last click"
     );
-    click(&mut h, "Yes, move them back");
-    finish_job(&mut h);
+    click(&mut h, "Next");
+    h.get_by_label("Step 2 of 4: Review");
+    assert!(shows(&h, "copied back to this computer"));
+    click(&mut h, "Move back");
+    settle(&mut h);
     assert_eq!(h.state().page, Page::Done, "{:?}", h.state().result);
-    h.get_by_label("Your backups are back on this computer.");
+    assert!(shows(&h, "Your backups are back on this computer"));
     assert!(fs::symlink_metadata(&source).unwrap().is_dir());
     assert_eq!(digest(&source), before);
     assert!(!drive.path().join("Backup").exists());
+    click(&mut h, "Back to overview");
+    assert_eq!(
+        h.state().page,
+        Page::Overview,
+        "the same place as after a move"
+    );
 }
 
 #[test]
-fn a_dangling_link_says_the_drive_is_not_connected() {
+fn moving_on_lists_only_the_other_drives_and_back_returns_to_moved_backups() {
     let root = scratch();
     let source = root.path().join("Backup");
-    std::os::unix::fs::symlink(root.path().join("Volumes/Gone/Backup"), &source).unwrap();
-    let h = harness(&source, vec![]);
-    assert_eq!(h.state().page, Page::Settings);
-    h.get_by_label_contains("but that drive is not connected");
-    assert!(h.query_by_label("Move back to this computer").is_none());
-    assert!(!root.path().join("Volumes").exists(), "nothing was created");
+    small_backup(&source, 68, 10);
+    let before = digest(&source);
+    let first = Drive::mount("256m", "");
+    let second = Drive::mount("256m", "");
+    relocator_tests::move_quietly(&source, first.path());
+    let fakes = Fakes {
+        drives: vec![first.path().to_owned(), second.path().to_owned()],
+        ..Fakes::default()
+    };
+    let mut h = harness(&source, &fakes);
+    click(&mut h, "Moved backups");
+    click(&mut h, "Move to another drive…");
+    assert_eq!(h.state().page, Page::Checks);
+    click(&mut h, "Back");
+    assert_eq!(h.state().page, Page::Manage, "Back leaves the move on");
+    assert!(h.state().plan.is_none());
+    click(&mut h, "Move to another drive…");
+    click(&mut h, "Next");
+    assert_eq!(h.state().page, Page::Destination);
+    assert!(shows(&h, "Choose the new drive"));
+    assert!(
+        h.query_by_label("Test Drive 1").is_none(),
+        "the drive the backups are on is not offered"
+    );
+    click(&mut h, "Test Drive 2");
+    click(&mut h, "Next");
+    assert!(shows(&h, "the link points there"));
+    click(&mut h, "Move");
+    settle(&mut h);
+    assert_eq!(h.state().page, Page::Done, "{:?}", h.state().result);
+    assert!(shows(&h, "Your backups are on the new drive"));
+    assert_eq!(
+        fs::read_link(&source).unwrap(),
+        second.path().join("Backup")
+    );
+    assert!(!first.path().join("Backup").exists());
+    assert_eq!(digest(&source), before);
 }
 
 #[test]
@@ -282,68 +227,140 @@ fn an_interrupted_move_is_recovered_at_start_and_reported() {
     );
     j.save().unwrap();
 
-    let mut h = harness(&source, vec![]);
-    finish_job(&mut h);
+    let mut h = harness(&source, &Fakes::default());
+    settle(&mut h);
     assert_eq!(h.state().page, Page::Overview);
-    h.get_by_label_contains("An interrupted move was undone");
+    assert!(shows(&h, "An interrupted move was undone"));
     assert!(!staging.exists());
     assert!(!relocator::journal::path_for(&source).exists());
     assert_eq!(digest(&source), before);
 }
 
 #[test]
-fn with_nothing_found_it_says_so_and_offers_a_folder() {
+fn with_nothing_found_it_says_so_offers_a_folder_and_remembers_it() {
     let root = scratch();
     let chosen = root.path().join("MyBackups");
     small_backup(&chosen, 67, 3);
-    let mut state = AppState::new(
+    let fakes = Fakes {
+        picks: vec![relocator_app::PickOutcome::Chosen(chosen.clone())],
+        ..Fakes::default()
+    };
+    let mut h = common::harness_for(
         StartConfig::default(),
         Settings::default(),
-        Box::new(FixedPicker::new(vec![Some(chosen.clone())])),
-        Arc::new(|| {}),
+        &fakes,
+        egui::vec2(820.0, 640.0),
     );
-    state.settle();
-    let mut h = Harness::builder()
-        .with_max_steps(64)
-        .build_ui_state(|ui, s: &mut AppState| s.ui(ui), state);
-    h.run();
-    h.get_by_label_contains("No backup folder was found");
+    assert!(shows(&h, "No backup folder was found"));
     click(&mut h, "Choose a folder…");
-    h.state_mut().settle();
-    h.run();
-    h.get_by_label_contains("Backups are on this computer.");
+    assert!(shows(&h, "Backups are on this computer."));
     assert_eq!(h.state().config.locations[0].path, chosen);
+    assert_eq!(
+        h.state().settings.source_folder.as_deref(),
+        Some(chosen.as_path())
+    );
+    // The next start uses it.
+    let next = AppState::new(
+        StartConfig::default(),
+        h.state().settings.clone(),
+        Fakes::default().services(),
+        std::sync::Arc::new(|| {}),
+    );
+    assert_eq!(next.config.locations[0].path, chosen);
 }
 
 #[test]
-fn moving_on_to_another_drive_goes_through_destination_and_review() {
+fn blocking_checks_are_shown_and_stop_the_wizard_until_fixed() {
     let root = scratch();
     let source = root.path().join("Backup");
-    small_backup(&source, 68, 10);
-    let before = digest(&source);
-    let first = Drive::mount("256m", "");
-    let second = Drive::mount("256m", "");
-    relocator_tests::move_quietly(&source, first.path());
+    let mut spec = relocator::sample::SampleSpec::demo(63);
+    spec.files_per_device = 5;
+    spec.bytes_per_device = 20_000;
+    spec.devices[0].in_progress = true;
+    relocator::sample::generate(&source, &spec).unwrap();
+    let fakes = Fakes::default();
+    fakes.apps.set(&["iTunes"]);
+    let mut h = harness(&source, &fakes);
+    click(&mut h, "Move backups…");
+    assert!(shows(&h, "Please quit iTunes first"));
+    assert!(shows(
+        &h,
+        "A backup is being made (or did not finish) for Ana's iPhone"
+    ));
+    assert!(!is_enabled(&h, "Next"));
+    assert!(shows(&h, "Fix the items marked with a cross"));
+    assert!(shows(&h, "(1 time)"));
+    // Fixed (iTunes quit, backup finished): the list turns green.
+    fakes.apps.set(&[]);
+    for d in fs::read_dir(&source).unwrap().flatten() {
+        let status = d.path().join("Status.plist");
+        let mut dict = plist::Dictionary::new();
+        dict.insert(
+            "SnapshotState".into(),
+            plist::Value::String("finished".into()),
+        );
+        plist::Value::Dictionary(dict).to_file_xml(&status).unwrap();
+        relocator_tests::age(&status);
+    }
+    click(&mut h, "Check again");
+    assert!(shows(&h, "No app that makes backups is open"));
+    assert!(shows(&h, "(2 times)"), "Check again says it checked");
+    assert!(is_enabled(&h, "Next"));
+}
 
-    let mut h = harness(&source, vec![Some(second.path().to_owned())]);
-    assert_eq!(h.state().page, Page::Settings);
-    click(&mut h, "Move to another drive…");
-    assert_eq!(h.state().page, Page::Destination);
-    h.get_by_label_contains("Choose a folder on the new drive");
-    click(&mut h, "Back");
-    assert_eq!(h.state().page, Page::Settings, "Back returns to Settings");
-    click(&mut h, "Move to another drive…");
-    click(&mut h, "Choose destination…");
-    h.get_by_label("This drive can hold your backups.");
-    click(&mut h, "Next");
-    h.get_by_label_contains("then point the link there and delete the old copy");
-    click(&mut h, "Move");
-    finish_job(&mut h);
-    assert_eq!(h.state().page, Page::Done, "{:?}", h.state().result);
-    assert_eq!(
-        fs::read_link(&source).unwrap(),
-        second.path().join("Backup")
+#[test]
+fn a_drive_that_is_away_says_backups_fail_until_it_is_back() {
+    let root = scratch();
+    let source = root.path().join("Backup");
+    std::os::unix::fs::symlink(root.path().join("Volumes/Gone/Backup"), &source).unwrap();
+    let mut h = harness(&source, &Fakes::default());
+    assert!(shows(&h, "Backups will fail until"));
+    click(&mut h, "Manage moved backups");
+    assert!(shows(&h, "Backups will fail until"));
+    assert!(shows(&h, "Connect the drive"));
+    assert!(h.query_by_label("Move back to this computer…").is_none());
+    assert!(!root.path().join("Volumes").exists(), "nothing was created");
+}
+
+#[test]
+fn checking_the_backups_reports_each_device_and_finds_damage() {
+    let root = scratch();
+    let source = root.path().join("Backup");
+    small_backup(&source, 69, 12);
+    let drive = Drive::mount("256m", "");
+    relocator_tests::move_quietly(&source, drive.path());
+    let mut h = harness(&source, &Fakes::default());
+    click(&mut h, "Manage moved backups");
+    click(&mut h, "Check the backups");
+    assert!(
+        shows(&h, "Ana's iPhone: healthy"),
+        "a real check, not a rescan"
     );
-    assert!(!first.path().join("Backup").exists());
-    assert_eq!(digest(&source), before);
+    assert!(shows(&h, "Checked at"));
+    // One listed file goes missing: the next check says so.
+    let device = fs::read_dir(drive.path().join("Backup"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| {
+            p.join("Manifest.db").is_file()
+                && relocator::inventory::describe(p, false, &relocator::Cancel::new())
+                    .unwrap()
+                    .encrypted
+                    != Some(true)
+        })
+        .unwrap();
+    let victim = walkdir::WalkDir::new(&device)
+        .min_depth(2)
+        .into_iter()
+        .flatten()
+        .find(|e| e.file_type().is_file())
+        .unwrap();
+    fs::remove_file(victim.path()).unwrap();
+    click(&mut h, "Check the backups");
+    assert!(shows(&h, "damaged"));
+    assert!(shows(&h, "missing"));
+    // The overview shows the result per device too.
+    click(&mut h, "Overview");
+    assert!(shows(&h, "Checked: damaged"));
 }

@@ -77,6 +77,22 @@ pub fn running() -> SyncProcesses {
     classify(names.iter().map(String::as_str))
 }
 
+/// Whether a process with the id `pid` is running now (`true` when the
+/// process list cannot be read: never treat what may be in use as left over).
+#[must_use]
+pub fn is_alive(pid: u32) -> bool {
+    let Ok(mut sys) = System::new() else {
+        return true;
+    };
+    let pid = sysinfo::Pid::from_u32(pid);
+    sys.refresh_processes_specifics(
+        ProcessesToUpdate::Some(&[pid]),
+        true,
+        ProcessRefreshKind::nothing(),
+    );
+    sys.process(pid).is_some()
+}
+
 /// The apps running now that block an operation.
 #[must_use]
 pub fn running_sync_processes() -> Vec<String> {
@@ -86,6 +102,19 @@ pub fn running_sync_processes() -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn this_process_is_alive_and_an_ended_one_is_not() {
+        assert!(is_alive(std::process::id()));
+        let mut child = std::process::Command::new(std::env::current_exe().unwrap())
+            .arg("--list")
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let pid = child.id();
+        child.wait().unwrap();
+        assert!(!is_alive(pid));
+    }
 
     #[test]
     fn only_quittable_apps_block_and_helpers_are_reported() {

@@ -1,76 +1,149 @@
-//! Destination: choose a folder on the big drive; see the drive, its free
-//! space against what is needed, and every problem in plain words.
+//! Destination: choose a drive, not a path. The connected drives are listed
+//! with their kind, format and a capacity bar (used, what the backups will
+//! take, what stays free); "Other folder…" opens the system's dialog, and
+//! where none can open, a field to type the path appears with the reason.
+//! The chosen drive is checked and every problem is said in plain words;
+//! each warning has its own box to tick.
 
 use egui::{RichText, Ui};
-use relocator::checks::space_margin;
-use relocator::units::format_bytes;
+use relocator::checks::{Severity, SpaceNeeded};
+use relocator::volume::VolumeInfo;
 
-use super::widgets::{space_bar, status_line, warning_line};
-use crate::app::AppState;
-use crate::page::Action;
+use super::widgets::{self, Status, status_row};
+use crate::action::{Action, FolderPurpose};
+use crate::plan::{Operation, Plan};
+use crate::state::AppState;
+use crate::words;
 
 /// Draws the destination page.
-pub fn ui(state: &mut AppState, ui: &mut Ui) -> Option<Action> {
+pub fn ui(state: &AppState, ui: &mut Ui) -> Option<Action> {
     let mut action = None;
-    if state.retargeting {
-        ui.label("Choose a folder on the new drive. Your backups will be moved into a folder named Backup inside it, and the link will point there.");
-    } else {
-        ui.label("Choose a folder on the drive that should hold your backups. They will be moved into a folder named Backup inside it.");
-    }
-    ui.add_space(8.0);
-    if ui.button("Choose destination…").clicked() {
-        action = Some(Action::ChooseDestination);
-    }
-    let Some(destination) = state.destination.clone() else {
-        return action;
+    let Some(plan) = &state.plan else {
+        return None;
     };
-    ui.add_space(10.0);
-    ui.label(RichText::new(destination.display().to_string()).monospace());
-    let needed_source = state.backup_bytes();
-    if let Some(v) = state
-        .destination_facts
-        .as_ref()
-        .and_then(|f| f.volume.as_ref())
-    {
-        ui.label(format!(
-            "Drive: {} ({}), {} free of {}",
-            v.display_name(),
-            v.file_system,
-            format_bytes(v.free_bytes),
-            format_bytes(v.total_bytes)
-        ));
-        space_bar(
+    if plan.operation == Operation::MoveOn {
+        ui.label("Choose the new drive. Your backups go into a folder named Backup on it, and the link will point there.");
+    } else {
+        ui.label("Choose the drive that should hold your backups. They go into a folder named Backup on it.");
+    }
+    let bytes = state.backup_bytes();
+    ui.label(RichText::new(words::space_needed(SpaceNeeded::for_backups(bytes))).weak())
+        .on_hover_text(words::HEADROOM_WHY);
+    ui.add_space(6.0);
+
+    let chosen = plan.destination_folder();
+    if !state.drives.listed {
+        status_row(ui, Status::Pending, "Looking for drives…");
+    } else if state.drives.drives.is_empty() {
+        status_row(
             ui,
-            needed_source + space_margin(needed_source),
-            v.free_bytes,
+            Status::Note,
+            "No other drive is connected. Connect one and it appears here, or choose a folder below.",
         );
+    }
+    for drive in &state.drives.drives {
+        if let Some(a) = drive_row(
+            ui,
+            drive,
+            chosen == Some(drive.mount_point.as_path()),
+            bytes,
+        ) {
+            action = Some(a);
+        }
+    }
+    ui.add_space(4.0);
+    ui.horizontal(|ui| {
+        let picking = state.is_picking();
+        if ui
+            .add_enabled(!picking, egui::Button::new("Other folder…"))
+            .on_hover_text("Choose any folder, on a drive or a network share")
+            .clicked()
+        {
+            action = Some(Action::ChooseFolder(FolderPurpose::Destination));
+        }
+        if picking {
+            ui.label(RichText::new("Waiting for the folder window…").italics());
+        }
+    });
+    if let Some(typed) = state
+        .typed
+        .as_ref()
+        .filter(|t| t.purpose == FolderPurpose::Destination)
+        && let Some(a) = widgets::typed_folder(ui, typed)
+    {
+        action = Some(a);
     }
     ui.add_space(8.0);
-    let blocking: Vec<_> = state
-        .destination_problems
-        .iter()
-        .filter(|p| p.is_blocking())
-        .collect();
-    let warnings: Vec<_> = state
-        .destination_problems
-        .iter()
-        .filter(|p| !p.is_blocking())
-        .collect();
-    if state.destination_problems.is_empty() {
-        status_line(ui, true, "This drive can hold your backups.");
+    if let Some(a) = verdict(ui, plan) {
+        action = Some(a);
     }
-    for p in &blocking {
-        status_line(ui, false, &p.message());
-    }
-    for p in &warnings {
-        warning_line(ui, &p.message());
-    }
-    if blocking.is_empty() && !warnings.is_empty() {
-        ui.add_space(6.0);
-        ui.checkbox(
-            &mut state.accepted_warnings,
-            "I understand this drive must be connected when I back up",
+    action
+}
+
+/// One connected drive, chosen with a click.
+fn drive_row(ui: &mut Ui, v: &VolumeInfo, selected: bool, backups: u64) -> Option<Action> {
+    let mut action = None;
+    let stroke = if selected {
+        egui::Stroke::new(2.0, crate::style::accent(ui.visuals().dark_mode))
+    } else {
+        ui.visuals().widgets.noninteractive.bg_stroke
+    };
+    egui::Frame::group(ui.style())
+        .stroke(stroke)
+        .inner_margin(10.0)
+        .show(ui, |ui| {
+            ui.set_width(ui.available_width());
+            if ui
+                .radio(selected, RichText::new(v.display_name()).strong())
+                .clicked()
+                && !selected
+            {
+                action = Some(Action::PickDrive(v.mount_point.clone()));
+            }
+            ui.label(RichText::new(words::drive_line(v)).weak());
+            widgets::capacity_bar(ui, v, backups);
+        });
+    action
+}
+
+/// The chosen destination: being checked, or what was found.
+fn verdict(ui: &mut Ui, plan: &Plan) -> Option<Action> {
+    let mut action = None;
+    if let Some((folder, _)) = &plan.checking {
+        status_row(
+            ui,
+            Status::Pending,
+            &format!("Checking {}…", folder.display()),
         );
+        return None;
+    }
+    let destination = plan.destination.as_ref()?;
+    widgets::section(ui, "Your choice");
+    widgets::path_label(ui, &destination.folder.join("Backup"));
+    if let Some(v) = &destination.facts.volume {
+        ui.label(RichText::new(words::drive_line(v)).weak());
+    }
+    if destination.problems.is_empty() {
+        status_row(ui, Status::Good, "This drive can hold your backups.");
+    }
+    for p in destination.blocking() {
+        status_row(ui, Status::Blocking, &p.message());
+    }
+    for p in destination
+        .problems
+        .iter()
+        .filter(|p| p.severity() == Severity::Note)
+    {
+        status_row(ui, Status::Note, &p.message());
+    }
+    if destination.blocking().next().is_none() {
+        for w in destination.warnings() {
+            status_row(ui, Status::Warning, &w.message());
+            let mut accepted = plan.has_accepted(w);
+            if ui.checkbox(&mut accepted, words::acceptance(w)).changed() {
+                action = Some(Action::Accept(w.code(), accepted));
+            }
+        }
     }
     action
 }

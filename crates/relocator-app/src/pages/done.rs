@@ -1,65 +1,70 @@
-//! Done: where the backups are now, what was freed, and a reminder.
+//! Done: where the backups are now and what really happened — the space
+//! freed and where, or that none was (the same drive) — what to keep in
+//! mind, and a way to look at them.
 
 use egui::{RichText, Ui};
 use relocator::relocate::Operation;
-use relocator::units::format_bytes;
 
-use crate::app::AppState;
-use crate::page::Action;
+use super::widgets::{self, Status, status_row};
+use crate::action::Action;
+use crate::state::AppState;
+use crate::words;
 use crate::worker::JobResult;
 
 /// Draws the done page.
-pub fn ui(state: &mut AppState, ui: &mut Ui) -> Option<Action> {
+pub fn ui(state: &AppState, ui: &mut Ui) -> Option<Action> {
     let mut action = None;
     let Some(JobResult::Done(outcome)) = &state.result else {
-        return Some(Action::Restart);
+        return None;
     };
-    let headline = match outcome.operation {
-        Operation::Revert => "Your backups are back on this computer.".to_owned(),
-        _ => format!("Your backups are now in {}.", outcome.backups_at.display()),
-    };
-    ui.label(RichText::new(headline).size(18.0).strong());
-    ui.add_space(8.0);
+    ui.label(
+        RichText::new(words::done_headline(outcome))
+            .size(19.0)
+            .strong(),
+    );
+    ui.add_space(4.0);
+    ui.label(words::done_sentence(outcome));
+    ui.add_space(6.0);
     match outcome.operation {
-        Operation::Move => {
-            ui.label(format!(
-                "{} in {} files moved; that space is free again on this computer.",
-                format_bytes(outcome.bytes),
-                outcome.files
-            ));
-            ui.label("Finder, iTunes and Apple Devices will keep backing up as before, now to the drive.");
-            ui.add_space(6.0);
-            super::widgets::warning_line(
+        Operation::Move | Operation::Retarget | Operation::Relink | Operation::Adopt => {
+            status_row(
                 ui,
-                "Keep the drive connected when your iPhone or iPad backs up; if it is not, the backup will fail until you connect it.",
+                Status::Note,
+                "Finder, iTunes and Apple Devices keep backing up as before, now to the drive.",
+            );
+            status_row(
+                ui,
+                Status::Warning,
+                "Keep the drive connected when your iPhone or iPad backs up: without it, the backup fails until you connect it.",
             );
         }
-        Operation::Retarget => {
-            ui.label(format!(
-                "{} in {} files moved to the new drive.",
-                format_bytes(outcome.bytes),
-                outcome.files
-            ));
-        }
-        _ => {
-            ui.label(format!(
-                "{} in {} files copied back.",
-                format_bytes(outcome.bytes),
-                outcome.files
-            ));
+        Operation::Revert => {
+            status_row(
+                ui,
+                Status::Note,
+                "Finder, iTunes and Apple Devices back up to this computer again.",
+            );
         }
     }
     for note in &outcome.notes {
-        ui.label(note);
+        status_row(ui, Status::Note, note);
     }
-    ui.add_space(12.0);
-    ui.horizontal(|ui| {
-        if ui.button("Open destination").clicked() {
-            action = Some(Action::OpenFolder(outcome.backups_at.clone()));
-        }
-        if ui.button("Back to start").clicked() {
-            action = Some(Action::Restart);
-        }
-    });
+    ui.add_space(8.0);
+    widgets::path_label(ui, &outcome.backups_at);
+    if ui.button(open_label()).clicked() {
+        action = Some(Action::OpenFolder(outcome.backups_at.clone()));
+    }
     action
+}
+
+/// "Show in Finder", "Show in Explorer", "Open folder".
+#[must_use]
+pub fn open_label() -> &'static str {
+    if cfg!(target_os = "macos") {
+        "Show in Finder"
+    } else if cfg!(windows) {
+        "Show in Explorer"
+    } else {
+        "Open folder"
+    }
 }

@@ -1,41 +1,31 @@
-//! Failed: what happened, where the backups are now (always somewhere
-//! safe), one action, and the details behind a fold.
+//! Failed or cancelled: one plain sentence of what happened, where the
+//! backups are now (always somewhere whole), the technical detail behind
+//! "Details" with Copy, and the next step in the bar ("Choose another
+//! drive", "Try again", or back to the overview).
 
 use egui::{RichText, Ui};
 
-use crate::app::AppState;
-use crate::page::Action;
+use super::widgets::{self, Status, status_row};
+use crate::action::Action;
+use crate::state::AppState;
+use crate::words;
 use crate::worker::JobResult;
 
 /// Draws the failure page.
-pub fn ui(state: &mut AppState, ui: &mut Ui) -> Option<Action> {
-    let mut action = None;
-    let Some(JobResult::Failed {
-        message,
-        cancelled,
-        details,
-    }) = &state.result
-    else {
-        return Some(Action::Restart);
+pub fn ui(state: &AppState, ui: &mut Ui) -> Option<Action> {
+    let Some(JobResult::Failed(f)) = &state.result else {
+        return None;
     };
-    let headline = if *cancelled {
-        "Nothing was changed"
-    } else {
-        "The move did not finish"
-    };
-    ui.label(RichText::new(headline).size(18.0).strong());
-    ui.add_space(8.0);
-    ui.label(message);
-    ui.add_space(12.0);
-    if ui.button("Back to start").clicked() {
-        action = Some(Action::Restart);
-    }
-    ui.add_space(12.0);
-    egui::CollapsingHeader::new("Details").show(ui, |ui| {
-        ui.label(RichText::new(details).monospace().small());
-        if ui.button("Copy details").clicked() {
-            action = Some(Action::CopyText(details.clone()));
-        }
+    ui.label(RichText::new(words::failure_sentence(&f.failure)).size(17.0));
+    ui.add_space(6.0);
+    let place = f.safe_at.clone().or_else(|| {
+        state
+            .report()
+            .map(crate::scan_job::LocationReport::backups_now)
     });
-    action
+    if let Some(place) = place {
+        status_row(ui, Status::Good, &words::safe_sentence(&place));
+    }
+    ui.add_space(10.0);
+    widgets::details(ui, &f.details)
 }

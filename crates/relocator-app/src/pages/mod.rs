@@ -1,136 +1,242 @@
-//! The frame around every page (title bar, navigation) and one file per page.
+//! The frame around every page — the top bar (the app's name, the home
+//! pages, the step indicator), a centred column of readable width, and the
+//! bottom bar with Back and the page's one primary button in a fixed place
+//! — plus the keyboard (Enter, Esc), the "stop and undo?" question, the
+//! window's accessible name, and one file per page.
 
+mod buttons;
 mod checks;
 mod destination;
+mod devices;
 mod done;
 mod failed;
+mod manage;
 mod overview;
+mod preferences;
 mod review;
-mod settings;
+mod steps;
 mod widgets;
 mod working;
 
-use egui::{RichText, Ui};
+use egui::{Key, RichText, Ui};
 
-use crate::app::AppState;
-use crate::page::{Action, Page};
+use crate::action::Action;
+use crate::page::Page;
+use crate::state::AppState;
+use crate::style;
 
-/// Draws the whole window for the current page; returns what the user asked for.
-pub fn frame(state: &mut AppState, ui: &mut Ui) -> Option<Action> {
-    let mut action = None;
-    egui::Panel::top("title").show(ui, |ui| {
-        ui.add_space(4.0);
-        ui.horizontal(|ui| {
-            let cancelled = matches!(
-                state.result,
-                Some(crate::worker::JobResult::Failed {
-                    cancelled: true,
-                    ..
-                })
-            );
-            let title = if state.page == Page::Failed && cancelled {
-                "Cancelled"
-            } else {
-                state.page.title()
-            };
-            ui.heading(title);
-            if state.config.is_demo() {
-                ui.label(
-                    RichText::new(" Demo ")
-                        .strong()
-                        .color(egui::Color32::BLACK)
-                        .background_color(egui::Color32::from_rgb(0xff, 0xd1, 0x66)),
-                )
-                .on_hover_text("A sample backup in a temporary folder: nothing real is touched.");
+pub use buttons::{Buttons, Primary, for_page as buttons_for};
+
+/// The title of `page` as its heading and the window's name show it.
+#[must_use]
+pub fn title(state: &AppState) -> String {
+    match state.page {
+        Page::Overview => "Your backups".to_owned(),
+        Page::Checks => "Before we start".to_owned(),
+        Page::Destination => "Where should the backups go?".to_owned(),
+        Page::Review => "Ready to go".to_owned(),
+        Page::Working => crate::words::working_title(state.operation()).to_owned(),
+        Page::Done => "Done".to_owned(),
+        Page::Failed => match &state.result {
+            Some(crate::worker::JobResult::Failed(f)) => {
+                crate::words::failure_headline(&f.failure).to_owned()
             }
-            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                let busy = state.worker.is_some();
-                if state.page != Page::Settings
-                    && ui
-                        .add_enabled(!busy, egui::Button::new("Settings"))
-                        .clicked()
-                {
-                    action = Some(Action::Show(Page::Settings));
+            _ => "That did not work".to_owned(),
+        },
+        Page::Manage => "Moved backups".to_owned(),
+        Page::Preferences => "Preferences".to_owned(),
+    }
+}
+
+/// Draws the whole window for the current page; returns what the person asked for.
+pub fn frame(state: &mut AppState, ui: &mut Ui) -> Option<Action> {
+    let ctx = ui.ctx().clone();
+    if let Some(text) = state.clipboard.take() {
+        ctx.copy_text(text);
+    }
+    let page_title = title(state);
+    // The window's name for screen readers: the app and the page.
+    ctx.accesskit_node_builder(egui::accesskit_root_id(), |node| {
+        node.set_label(format!("Backup Relocator — {page_title}"));
+    });
+    let buttons = buttons::for_page(state);
+    let mut action = None;
+
+    egui::Panel::top("top-bar").show(ui, |ui| {
+        ui.add_space(6.0);
+        centered(ui, |ui| {
+            if let Some(a) = top_bar(state, ui) {
+                action = Some(a);
+            }
+            if let Some(steps) = steps::for_state(state) {
+                ui.add_space(4.0);
+                steps::indicator(ui, &steps);
+            }
+        });
+        ui.add_space(6.0);
+    });
+    egui::Panel::bottom("bottom-bar")
+        .exact_size(58.0)
+        .show(ui, |ui| {
+            centered(ui, |ui| {
+                ui.add_space(10.0);
+                if let Some(a) = buttons::bar(ui, &buttons) {
+                    action = Some(a);
                 }
             });
         });
-        ui.add_space(4.0);
-    });
-    if let Some(nav) = navigation(state) {
-        egui::Panel::bottom("navigation").show(ui, |ui| {
-            ui.add_space(6.0);
-            ui.horizontal(|ui| {
-                if nav.back && ui.button("Back").clicked() {
-                    action = Some(Action::Back);
-                }
-                ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                    if let Some((label, enabled, next)) = nav.next
-                        && ui
-                            .add_enabled(enabled, egui::Button::new(RichText::new(label).strong()))
-                            .clicked()
+    egui::CentralPanel::default().show(ui, |ui| {
+        egui::ScrollArea::vertical()
+            .id_salt(("page", state.page as u8))
+            .auto_shrink([false, false])
+            .show(ui, |ui| {
+                centered(ui, |ui| {
+                    ui.add_space(8.0);
+                    ui.add(egui::Label::new(
+                        RichText::new(&page_title).heading().strong(),
+                    ));
+                    ui.add_space(6.0);
+                    if let Some(notice) = &state.notice
+                        && let Some(a) = widgets::notice(ui, notice)
                     {
-                        action = Some(next);
+                        action = Some(a);
                     }
+                    let page_action = match state.page {
+                        Page::Overview => overview::ui(state, ui),
+                        Page::Checks => checks::ui(state, ui),
+                        Page::Destination => destination::ui(state, ui),
+                        Page::Review => review::ui(state, ui),
+                        Page::Working => working::ui(state, ui),
+                        Page::Done => done::ui(state, ui),
+                        Page::Failed => failed::ui(state, ui),
+                        Page::Manage => manage::ui(state, ui),
+                        Page::Preferences => preferences::ui(state, ui),
+                    };
+                    if page_action.is_some() {
+                        action = page_action;
+                    }
+                    ui.add_space(12.0);
                 });
             });
-            ui.add_space(6.0);
-        });
-    }
-    egui::CentralPanel::default().show(ui, |ui| {
-        egui::ScrollArea::vertical().show(ui, |ui| {
-            if let Some(notice) = &state.notice {
-                widgets::notice(ui, notice);
-                ui.add_space(8.0);
-            }
-            let page_action = match state.page {
-                Page::Overview => overview::ui(state, ui),
-                Page::Checks => checks::ui(state, ui),
-                Page::Destination => destination::ui(state, ui),
-                Page::Review => review::ui(state, ui),
-                Page::Working => working::ui(state, ui),
-                Page::Done => done::ui(state, ui),
-                Page::Failed => failed::ui(state, ui),
-                Page::Settings => settings::ui(state, ui),
-            };
-            if page_action.is_some() {
-                action = page_action;
-            }
-        });
     });
-    if let Some(Action::CopyText(text)) = &action {
-        ui.ctx().copy_text(text.clone());
+    if state.asking_cancel
+        && let Some(a) = ask_cancel(&ctx, state)
+    {
+        action = Some(a);
     }
+    if action.is_none() {
+        action = keys(&ctx, state, &buttons);
+    }
+    style::focus_ring(&ctx);
     action
 }
 
-struct Navigation {
-    back: bool,
-    next: Option<(&'static str, bool, Action)>,
+/// Lays `content` out in a column of readable width, centred in the space there is.
+fn centered<R>(ui: &mut Ui, content: impl FnOnce(&mut Ui) -> R) -> R {
+    let available = ui.available_width();
+    let width = available.min(style::COLUMN_WIDTH);
+    let margin = ((available - width) / 2.0).max(0.0);
+    ui.horizontal_top(|ui| {
+        ui.add_space(margin);
+        ui.vertical(|ui| {
+            ui.set_width(width);
+            content(ui)
+        })
+        .inner
+    })
+    .inner
 }
 
-fn navigation(state: &AppState) -> Option<Navigation> {
-    match state.page {
-        Page::Overview => {
-            let ready = state
-                .report()
-                .is_some_and(|r| r.state == Ok(relocator::locations::LocationState::Local));
-            Some(Navigation {
-                back: false,
-                next: Some(("Move backups…", ready, Action::Next)),
-            })
+/// The app's name, the demo badge, and the home pages (outside an operation).
+fn top_bar(state: &AppState, ui: &mut Ui) -> Option<Action> {
+    let mut action = None;
+    ui.horizontal(|ui| {
+        ui.label(RichText::new("Backup Relocator").strong().size(16.0));
+        if state.config.is_demo() {
+            ui.label(
+                RichText::new(" Demo ")
+                    .strong()
+                    .color(egui::Color32::BLACK)
+                    .background_color(egui::Color32::from_rgb(0xff, 0xd1, 0x66)),
+            )
+            .on_hover_text("A sample backup in a temporary folder: nothing real is touched.");
         }
-        Page::Checks => Some(Navigation {
-            back: true,
-            next: Some(("Next", state.checks_pass(), Action::Next)),
-        }),
-        Page::Destination => Some(Navigation {
-            back: true,
-            next: Some(("Next", state.destination_ready(), Action::Next)),
-        }),
-        Page::Review => Some(Navigation {
-            back: true,
-            next: Some(("Move", true, Action::StartMove)),
-        }),
-        Page::Working | Page::Done | Page::Failed | Page::Settings => None,
+        if state.page.is_in_a_flow() {
+            return;
+        }
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            for (page, label) in [
+                (Page::Preferences, "Preferences"),
+                (Page::Manage, "Moved backups"),
+                (Page::Overview, "Overview"),
+            ] {
+                let response = ui.selectable_label(state.page == page, label);
+                if response.clicked() && state.page != page {
+                    action = Some(Action::Show(page));
+                }
+            }
+        });
+    });
+    action
+}
+
+/// "Stop and put everything back?", over the page; closes itself when the job ends.
+fn ask_cancel(ctx: &egui::Context, state: &AppState) -> Option<Action> {
+    let mut action = None;
+    egui::Modal::new(egui::Id::unique("ask-cancel")).show(ctx, |ui| {
+        ui.set_width(380.0);
+        ui.label(
+            RichText::new("Stop and put everything back?")
+                .size(19.0)
+                .strong(),
+        );
+        ui.add_space(4.0);
+        let place = state.report().map_or_else(
+            || "their folder".to_owned(),
+            |r| relocator::relocate::describe_place(&r.backups_now()),
+        );
+        ui.label(format!(
+            "What was copied so far is deleted. Your backups stay where they are now, in {place}."
+        ));
+        ui.add_space(10.0);
+        ui.horizontal(|ui| {
+            if widgets::secondary_button(ui, "Keep going", true).clicked() {
+                action = Some(Action::KeepGoing);
+            }
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                if widgets::primary_button(ui, "Stop and undo", true).clicked() {
+                    action = Some(Action::ConfirmCancel);
+                }
+            });
+        });
+    });
+    action
+}
+
+/// Enter = the primary button (when no control has focus); Esc = Back, Cancel or close.
+fn keys(ctx: &egui::Context, state: &AppState, buttons: &Buttons) -> Option<Action> {
+    let (enter, escape) = ctx.input(|i| (i.key_pressed(Key::Enter), i.key_pressed(Key::Escape)));
+    if escape {
+        if state.asking_cancel {
+            return Some(Action::KeepGoing);
+        }
+        if state.page == Page::Working {
+            return state.can_cancel().then_some(Action::AskCancel);
+        }
+        if let Some(back) = &buttons.back {
+            return Some(back.1.clone());
+        }
+        if matches!(state.page, Page::Manage | Page::Preferences) {
+            return Some(Action::Show(Page::Overview));
+        }
     }
+    let focused = ctx.memory(egui::Memory::focused).is_some();
+    if enter && !focused && !state.asking_cancel && !ctx.egui_wants_keyboard_input() {
+        return buttons
+            .primary
+            .as_ref()
+            .filter(|p| p.enabled && p.accent)
+            .map(|p| p.action.clone());
+    }
+    None
 }

@@ -1,127 +1,178 @@
-//! Overview: each backup folder with its state and size (counting up while
-//! the scan runs), and the device backups in a table.
+//! Overview: each backup folder — what it holds (device backups, Apple's
+//! empty folder, or not backups at all, explained), where it is, its size
+//! counting up, its devices — and a way to choose another folder.
 
 use egui::{RichText, Ui};
-use relocator::inventory::{DeviceBackup, EntryKind};
-use relocator::units::format_bytes;
+use relocator::contents::Contents;
+use relocator::locations::LocationState;
+use relocator::units::{count_of, format_bytes};
 
-use crate::app::AppState;
-use crate::page::Action;
+use super::devices;
+use super::widgets::{self, Status, status_row};
+use crate::action::{Action, FolderPurpose};
+use crate::page::Page;
 use crate::scan_job::LocationReport;
+use crate::state::AppState;
+use crate::words;
 
 /// Draws the overview.
-pub fn ui(state: &mut AppState, ui: &mut Ui) -> Option<Action> {
+pub fn ui(state: &AppState, ui: &mut Ui) -> Option<Action> {
     let mut action = None;
     if state.config.locations.is_empty() {
         ui.label(
-            "No backup folder was found on this computer: Finder, iTunes and Apple Devices are not \
-             here. Choose the folder that holds the backups.",
+            "No backup folder was found on this computer: Finder, iTunes and Apple Devices have \
+             not made a backup here. If your backups are in another folder, choose it.",
         );
-        ui.add_space(8.0);
-        if ui.button("Choose a folder…").clicked() {
-            action = Some(Action::ChooseSource);
-        }
-        return action;
     }
     let many = state.scan.reports.len() > 1;
     for (i, report) in state.scan.reports.iter().enumerate() {
+        ui.add_space(6.0);
         if many {
-            ui.radio_value(
-                &mut state.selected,
-                i,
-                RichText::new(&report.location.app).heading(),
-            );
+            if ui
+                .radio(
+                    state.selected == i,
+                    RichText::new(&report.location.app).size(18.0).strong(),
+                )
+                .clicked()
+            {
+                action = Some(Action::Select(i));
+            }
         } else {
-            ui.heading(&report.location.app);
+            widgets::section(ui, &report.location.app);
         }
-        location(ui, report);
-        ui.add_space(14.0);
+        if let Some(a) = location(state, ui, report) {
+            action = Some(a);
+        }
+        ui.add_space(10.0);
     }
-    if !state.scan.is_done() {
-        // The scan wakes the window as it counts; no continuous repaint needed.
-        ui.label(RichText::new("Counting files…").italics());
+    ui.separator();
+    ui.horizontal_wrapped(|ui| {
+        let label = if state.config.locations.is_empty() {
+            "Choose a folder…"
+        } else {
+            "Choose another folder…"
+        };
+        let busy = state.is_busy() || state.is_picking();
+        if ui
+            .add_enabled(!busy, egui::Button::new(label))
+            .on_hover_text("The folder that holds the device backups (usually named Backup)")
+            .clicked()
+        {
+            action = Some(Action::ChooseFolder(FolderPurpose::Source));
+        }
+        if state.settings.source_folder.is_some()
+            && !state.config.source_given
+            && ui.button("Use the usual folders").clicked()
+        {
+            action = Some(Action::UseUsualFolders);
+        }
+        if state.is_picking() {
+            ui.label(RichText::new("Waiting for the folder window…").italics());
+        }
+    });
+    if let Some(typed) = state
+        .typed
+        .as_ref()
+        .filter(|t| t.purpose == FolderPurpose::Source)
+        && let Some(a) = widgets::typed_folder(ui, typed)
+    {
+        action = Some(a);
     }
     action
 }
 
-fn location(ui: &mut Ui, r: &LocationReport) {
-    ui.label(RichText::new(r.location.path.display().to_string()).monospace());
+fn location(state: &AppState, ui: &mut Ui, r: &LocationReport) -> Option<Action> {
+    let mut action = None;
+    widgets::path_label(ui, &r.location.path);
     match &r.state {
-        Ok(state) => {
-            ui.label(state.describe());
+        Ok(LocationState::Local) => match &r.contents {
+            Some(Ok(c @ Contents::DeviceBackups { .. })) => {
+                status_row(
+                    ui,
+                    Status::Good,
+                    &format!("{} Backups are on this computer.", words::contents(c)),
+                );
+            }
+            Some(Ok(c @ Contents::EmptyBackupFolder)) => {
+                status_row(ui, Status::Note, &words::contents(c));
+            }
+            Some(Ok(c)) => {
+                status_row(ui, Status::Blocking, &words::contents(c));
+            }
+            Some(Err(e)) => {
+                status_row(
+                    ui,
+                    Status::Blocking,
+                    &format!("This folder cannot be read: {e}"),
+                );
+            }
+            None => {
+                status_row(ui, Status::Pending, "Looking inside…");
+            }
+        },
+        Ok(LocationState::Relocated { target }) => {
+            let drive = r.volume.as_ref().map_or_else(
+                || relocator::locations::drive_name_in(target),
+                relocator::volume::VolumeInfo::display_name,
+            );
+            status_row(
+                ui,
+                Status::Good,
+                &format!("Moved to {drive}: backups go there from now on."),
+            );
+            widgets::path_label(ui, target);
+        }
+        Ok(s @ LocationState::Dangling { .. }) => {
+            status_row(ui, Status::Warning, &s.describe());
+            if !r.relink_candidates.is_empty() && ui.button("Manage moved backups…").clicked() {
+                action = Some(Action::Show(Page::Manage));
+            }
+        }
+        Ok(s @ (LocationState::Interrupted { .. } | LocationState::DamagedRecord { .. })) => {
+            status_row(ui, Status::Warning, &s.describe());
+        }
+        Ok(s) => {
+            status_row(ui, Status::Note, &s.describe());
         }
         Err(e) => {
-            ui.colored_label(ui.visuals().error_fg_color, e);
+            status_row(ui, Status::Blocking, e);
         }
     }
-    if r.files > 0 || !r.done {
-        ui.label(RichText::new(format!("{} in {} files", format_bytes(r.bytes), r.files)).strong());
+    if !r.done {
+        ui.label(
+            RichText::new(format!(
+                "Counting… {} in {}",
+                format_bytes(r.bytes),
+                count_of(r.files, "file", "files")
+            ))
+            .italics(),
+        );
+    } else if r.files > 0 {
+        ui.label(
+            RichText::new(format!(
+                "{} in {}",
+                format_bytes(r.bytes),
+                count_of(r.files, "file", "files")
+            ))
+            .strong(),
+        );
     }
     for e in &r.errors {
-        super::widgets::warning_line(ui, &format!("Could not read {e}"));
+        status_row(ui, Status::Warning, e);
     }
     if !r.devices.is_empty() {
-        ui.add_space(6.0);
-        devices(ui, &r.devices, &r.location.path.display().to_string());
-    }
-}
-
-fn devices(ui: &mut Ui, devices: &[DeviceBackup], id: &str) {
-    egui::Grid::new(("devices", id))
-        .striped(true)
-        .num_columns(6)
-        .spacing([16.0, 6.0])
-        .show(ui, |ui| {
-            for h in ["Device", "Model", "iOS", "Last backup", "Size", ""] {
-                ui.label(RichText::new(h).strong());
-            }
-            ui.end_row();
-            for d in devices {
-                let fallback = || d.name.clone().unwrap_or_else(|| d.udid.clone());
-                let name = match d.kind {
-                    EntryKind::Device => fallback(),
-                    EntryKind::Archive => format!("{} (archived copy)", fallback()),
-                    EntryKind::IMazingVersions => "iMazing versions".to_owned(),
-                    EntryKind::Other => format!("Other folder: {}", d.udid),
-                };
-                ui.label(name);
-                ui.label(d.product_type.clone().unwrap_or_default());
-                ui.label(d.ios_version.clone().unwrap_or_default());
-                ui.label(d.last_backup.as_deref().map(short_date).unwrap_or_default());
-                ui.label(format_bytes(d.bytes));
-                let mut flags = Vec::new();
-                if d.encrypted == Some(true) {
-                    flags.push("Encrypted");
-                }
-                if d.in_progress {
-                    flags.push("Backup in progress");
-                }
-                if !d.warnings.is_empty() {
-                    flags.push("Partly unreadable");
-                }
-                let response = ui.label(flags.join(", "));
-                if !d.warnings.is_empty() {
-                    response.on_hover_text(d.warnings.join("\n"));
-                }
-                ui.end_row();
-            }
-        });
-}
-
-/// "2024-05-01T10:22:03Z" → "2024-05-01 10:22".
-fn short_date(iso: &str) -> String {
-    let s = iso.replace('T', " ");
-    s.get(..16).map_or(s.clone(), str::to_owned)
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn dates_are_shortened_to_the_minute() {
-        assert_eq!(
-            super::short_date("2024-05-01T10:22:03.123Z"),
-            "2024-05-01 10:22"
+        ui.add_space(4.0);
+        let health = state
+            .health
+            .as_ref()
+            .filter(|h| state.config.locations.get(h.location) == Some(&r.location));
+        devices::table(
+            ui,
+            &r.location.path.display().to_string(),
+            &r.devices,
+            &state.settings.policy(),
+            health,
         );
-        assert_eq!(super::short_date("bad"), "bad");
     }
+    action
 }

@@ -1,43 +1,69 @@
-//! Review: one sentence of what will happen, the verification option, and
-//! the Move button (in the navigation bar).
+//! Review: what will happen, in one sentence; what checking the copy means
+//! with the box as it is set; and the button that starts it (in the bar).
 
 use egui::{RichText, Ui};
-use relocator::units::format_bytes;
 
-use crate::app::AppState;
-use crate::page::Action;
+use super::widgets::{self, Status, status_row};
+use crate::action::Action;
+use crate::plan::Operation;
+use crate::state::AppState;
+use crate::words;
 
 /// Draws the review page.
-pub fn ui(state: &mut AppState, ui: &mut Ui) -> Option<Action> {
-    let bytes = state.backup_bytes();
-    let target = state
-        .destination
-        .as_ref()
-        .map(|d| d.join("Backup"))
-        .unwrap_or_default();
-    let sentence = if state.retargeting {
-        format!(
-            "Copy {} of backups to {}, check the copy, then point the link there and delete the old copy.",
-            format_bytes(bytes),
-            target.display()
-        )
-    } else {
-        format!(
-            "Copy {} of backups to {}, check the copy, then leave a link in their old place.",
-            format_bytes(bytes),
-            target.display()
-        )
+pub fn ui(state: &AppState, ui: &mut Ui) -> Option<Action> {
+    let mut action = None;
+    let plan = state.plan.as_ref()?;
+    let source = state.location()?.path.clone();
+    let (target, same_drive) = match plan.operation {
+        Operation::MoveBack => (source.clone(), state.checks.same_drive_home),
+        Operation::MoveOut | Operation::MoveOn => {
+            let destination = plan.destination.as_ref()?;
+            (
+                destination.folder.join("Backup"),
+                destination.is_same_drive(),
+            )
+        }
     };
-    ui.label(RichText::new(sentence).size(16.0));
-    ui.add_space(10.0);
-    ui.label("Nothing is deleted until the copy has been checked. If anything goes wrong, or you cancel, everything is put back as it was.");
-    ui.add_space(10.0);
-    ui.checkbox(
-        &mut state.verify_full,
-        "Check every file's content after copying (recommended)",
-    )
-    .on_hover_text(
-        "Reads every copied file back and compares it with the original. Takes a little longer.",
+    ui.label(
+        RichText::new(words::plan_sentence(
+            plan.operation,
+            state.backup_bytes(),
+            &target,
+            same_drive,
+        ))
+        .size(17.0),
     );
-    None
+    ui.add_space(10.0);
+    if !same_drive {
+        let mut full = plan.verify_full;
+        if ui
+            .checkbox(&mut full, "Read every copied file back and compare it (recommended)")
+            .on_hover_text("Reads each file back from the drive after copying it. Takes longer, and catches a drive that writes wrong data.")
+            .changed()
+        {
+            action = Some(Action::SetVerifyFull(full));
+        }
+    }
+    status_row(
+        ui,
+        Status::Note,
+        words::check_promise(plan.verify_full, same_drive),
+    );
+    status_row(ui, Status::Note, words::SAFETY_PROMISE);
+    if plan.operation != Operation::MoveBack
+        && let Some(v) = plan
+            .destination
+            .as_ref()
+            .and_then(|d| d.facts.volume.as_ref())
+        && v.kind() != relocator::volume::DriveKind::Internal
+    {
+        status_row(
+            ui,
+            Status::Warning,
+            "Afterwards, keep this drive connected when your iPhone or iPad backs up.",
+        );
+    }
+    ui.add_space(6.0);
+    widgets::path_label(ui, &target);
+    action
 }

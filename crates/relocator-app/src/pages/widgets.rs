@@ -1,66 +1,355 @@
-//! Small pieces the pages share: status lines, notices, size bars.
+//! Pieces the pages share: status rows with a drawn mark, notices, the
+//! primary button, paths elided in the middle, a drive's capacity bar, and
+//! the Details box with Copy.
 
-use egui::{Color32, Ui};
+use std::path::Path;
 
-/// Green for "all good", readable in light and dark themes.
-pub fn ok_color(ui: &Ui) -> Color32 {
-    if ui.visuals().dark_mode {
-        Color32::from_rgb(0x5f, 0xd3, 0x8d)
-    } else {
-        Color32::from_rgb(0x1e, 0x7e, 0x34)
+use egui::{Color32, FontId, Pos2, Response, RichText, Sense, Stroke, Ui, Vec2};
+use relocator::units::format_bytes;
+use relocator::volume::VolumeInfo;
+
+use crate::action::Action;
+use crate::state::{Notice, NoticeKind, TypedFolder};
+use crate::style;
+
+/// The state a status row shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    /// All good (a tick).
+    Good,
+    /// Know this, accept it (an exclamation mark).
+    Warning,
+    /// This stops it (a cross).
+    Blocking,
+    /// Worth knowing (an i).
+    Note,
+    /// Under way now (a filled dot in a ring).
+    Current,
+    /// Not known yet, or not reached (an empty ring).
+    Pending,
+}
+
+impl Status {
+    fn color(self, dark: bool) -> Color32 {
+        match self {
+            Status::Good => style::good(dark),
+            Status::Warning => style::warning(dark),
+            Status::Blocking => style::blocking(dark),
+            Status::Note | Status::Current => style::accent(dark),
+            Status::Pending => Color32::GRAY,
+        }
+    }
+
+    /// What a screen reader says before the text.
+    fn spoken(self) -> &'static str {
+        match self {
+            Status::Good => "Done",
+            Status::Warning => "Warning",
+            Status::Blocking => "Problem",
+            Status::Note => "Note",
+            Status::Current => "Now",
+            Status::Pending => "Not yet",
+        }
     }
 }
 
-/// A coloured dot (drawn, so no font needs the glyph) before a wrapped text.
-fn dot_line(ui: &mut Ui, color: Color32, text: &str) {
-    ui.horizontal_wrapped(|ui| {
-        let (rect, _) = ui.allocate_exact_size(egui::vec2(12.0, 12.0), egui::Sense::hover());
-        ui.painter().circle_filled(rect.center(), 5.0, color);
-        ui.label(text);
-    });
+/// A drawn mark (no font needs the glyph) and a wrapped sentence.
+pub fn status_row(ui: &mut Ui, status: Status, text: &str) -> Response {
+    ui.horizontal_top(|ui| {
+        let (rect, _) = ui.allocate_exact_size(Vec2::splat(20.0), Sense::hover());
+        let color = status.color(ui.visuals().dark_mode);
+        let c = rect.center() + egui::vec2(0.0, 1.0);
+        let p = ui.painter();
+        let stroke = Stroke::new(2.0, color);
+        match status {
+            Status::Good => {
+                p.circle_filled(c, 9.0, color);
+                let white = Stroke::new(2.2, Color32::WHITE);
+                p.line_segment(
+                    [c + egui::vec2(-4.5, 0.0), c + egui::vec2(-1.0, 3.5)],
+                    white,
+                );
+                p.line_segment(
+                    [c + egui::vec2(-1.0, 3.5), c + egui::vec2(5.0, -3.5)],
+                    white,
+                );
+            }
+            Status::Blocking => {
+                p.circle_filled(c, 9.0, color);
+                let white = Stroke::new(2.2, Color32::WHITE);
+                p.line_segment(
+                    [c + egui::vec2(-3.5, -3.5), c + egui::vec2(3.5, 3.5)],
+                    white,
+                );
+                p.line_segment(
+                    [c + egui::vec2(3.5, -3.5), c + egui::vec2(-3.5, 3.5)],
+                    white,
+                );
+            }
+            Status::Warning => {
+                let top = c + egui::vec2(0.0, -9.0);
+                let left = c + egui::vec2(-9.5, 7.5);
+                let right = c + egui::vec2(9.5, 7.5);
+                p.add(egui::Shape::convex_polygon(
+                    vec![top, right, left],
+                    color,
+                    Stroke::NONE,
+                ));
+                let white = Stroke::new(2.2, Color32::WHITE);
+                p.line_segment([c + egui::vec2(0.0, -3.5), c + egui::vec2(0.0, 2.0)], white);
+                p.circle_filled(c + egui::vec2(0.0, 4.8), 1.2, Color32::WHITE);
+            }
+            Status::Note => {
+                p.circle_stroke(c, 8.5, stroke);
+                p.line_segment(
+                    [c + egui::vec2(0.0, -1.0), c + egui::vec2(0.0, 4.5)],
+                    stroke,
+                );
+                p.circle_filled(c + egui::vec2(0.0, -4.0), 1.3, color);
+            }
+            Status::Current => {
+                p.circle_stroke(c, 8.5, stroke);
+                p.circle_filled(c, 4.5, color);
+            }
+            Status::Pending => {
+                p.circle_stroke(c, 8.5, stroke);
+            }
+        }
+        let label = ui.add(egui::Label::new(text).wrap());
+        label.widget_info(|| {
+            egui::WidgetInfo::labeled(
+                egui::Role::Label,
+                true,
+                format!("{}: {text}", status.spoken()),
+            )
+        });
+        label
+    })
+    .inner
 }
 
-/// A line with a green (all good) or red (blocking) dot in front.
-pub fn status_line(ui: &mut Ui, ok: bool, text: &str) {
-    let color = if ok {
-        ok_color(ui)
-    } else {
-        ui.visuals().error_fg_color
+/// A notice at the top of a page, with a way to close it.
+pub fn notice(ui: &mut Ui, notice: &Notice) -> Option<Action> {
+    let dark = ui.visuals().dark_mode;
+    let color = match notice.kind {
+        NoticeKind::Info => style::accent(dark),
+        NoticeKind::Problem => style::blocking(dark),
     };
-    dot_line(ui, color, text);
+    let mut action = None;
+    egui::Frame::group(ui.style())
+        .stroke(Stroke::new(1.5, color))
+        .inner_margin(10.0)
+        .show(ui, |ui| {
+            ui.set_width(ui.available_width());
+            ui.horizontal_top(|ui| {
+                let status = match notice.kind {
+                    NoticeKind::Info => Status::Note,
+                    NoticeKind::Problem => Status::Blocking,
+                };
+                ui.scope(|ui| {
+                    ui.set_max_width(ui.available_width() - 90.0);
+                    status_row(ui, status, &notice.text);
+                });
+                ui.with_layout(egui::Layout::right_to_left(egui::Align::Min), |ui| {
+                    if ui
+                        .button("Close")
+                        .on_hover_text("Close this message")
+                        .clicked()
+                    {
+                        action = Some(Action::DismissNotice);
+                    }
+                });
+            });
+        });
+    action
 }
 
-/// A warning line with an amber dot in front.
-pub fn warning_line(ui: &mut Ui, text: &str) {
-    let color = ui.visuals().warn_fg_color;
-    dot_line(ui, color, text);
-}
-
-/// A framed message at the top of a page.
-pub fn notice(ui: &mut Ui, text: &str) {
-    egui::Frame::group(ui.style()).show(ui, |ui| {
-        ui.set_width(ui.available_width());
-        ui.label(text);
-    });
-}
-
-/// A bar of `needed` against `free`, labelled.
-pub fn space_bar(ui: &mut Ui, needed: u64, free: u64) {
-    let fraction = if free == 0 {
-        1.0
+/// The page's one primary button, filled with the accent.
+pub fn primary_button(ui: &mut Ui, label: &str, enabled: bool) -> Response {
+    let dark = ui.visuals().dark_mode;
+    let text = RichText::new(label).strong().color(if enabled {
+        style::ON_ACCENT
     } else {
-        (needed as f32 / free as f32).min(1.0)
+        ui.visuals().weak_text_color()
+    });
+    let button = egui::Button::new(text).min_size(egui::vec2(110.0, 34.0));
+    let button = if enabled {
+        button.fill(style::accent(dark))
+    } else {
+        button
     };
-    let text = format!(
-        "{} needed of {} free",
-        relocator::units::format_bytes(needed),
-        relocator::units::format_bytes(free)
+    ui.add_enabled(enabled, button)
+}
+
+/// A secondary button of the same height as the primary one.
+pub fn secondary_button(ui: &mut Ui, label: &str, enabled: bool) -> Response {
+    ui.add_enabled(
+        enabled,
+        egui::Button::new(label).min_size(egui::vec2(90.0, 34.0)),
+    )
+}
+
+/// A section heading inside a page.
+pub fn section(ui: &mut Ui, text: &str) {
+    ui.add_space(6.0);
+    ui.label(RichText::new(text).size(18.0).strong());
+}
+
+/// `text` shortened in the middle ("/Users/ana/…/MobileSync/Backup") to fit `width`.
+#[must_use]
+pub fn elide_middle(ui: &Ui, text: &str, font: &FontId, width: f32) -> String {
+    let measure = |s: &str| {
+        ui.ctx()
+            .fonts_mut(|f| f.layout_no_wrap(s.to_owned(), font.clone(), Color32::WHITE))
+            .size()
+            .x
+    };
+    if measure(text) <= width {
+        return text.to_owned();
+    }
+    let chars: Vec<char> = text.chars().collect();
+    let cut = |keep: usize| -> String {
+        let head = keep.div_ceil(2).min(chars.len());
+        let tail = (keep / 2).min(chars.len() - head);
+        let mut s: String = chars[..head].iter().collect();
+        s.push('…');
+        s.extend(&chars[chars.len() - tail..]);
+        s
+    };
+    let (mut fits, mut too_long) = (0, chars.len());
+    while too_long - fits > 1 {
+        let mid = usize::midpoint(fits, too_long);
+        if measure(&cut(mid)) <= width {
+            fits = mid;
+        } else {
+            too_long = mid;
+        }
+    }
+    cut(fits)
+}
+
+/// A path in the body font on one line, elided in the middle, whole on hover.
+pub fn path_label(ui: &mut Ui, path: &Path) -> Response {
+    let text = path.display().to_string();
+    let font = egui::TextStyle::Body.resolve(ui.style());
+    let shown = elide_middle(ui, &text, &font, ui.available_width());
+    let response = ui.add(egui::Label::new(RichText::new(shown)).truncate());
+    response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Label, true, &text));
+    response.on_hover_text(text)
+}
+
+/// One line elided in the middle to the width available (fixed height).
+pub fn one_line(ui: &mut Ui, text: &str, weak: bool) -> Response {
+    let font = egui::TextStyle::Body.resolve(ui.style());
+    let shown = elide_middle(ui, text, &font, ui.available_width());
+    let rich = if weak {
+        RichText::new(shown).weak()
+    } else {
+        RichText::new(shown)
+    };
+    let response = ui.add(egui::Label::new(rich).truncate());
+    response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Label, true, text));
+    response
+}
+
+/// A drive's capacity: used, what the backups will take, and what stays free.
+pub fn capacity_bar(ui: &mut Ui, v: &VolumeInfo, backups: u64) -> Response {
+    let dark = ui.visuals().dark_mode;
+    let width = ui.available_width().min(420.0);
+    let (rect, response) = ui.allocate_exact_size(egui::vec2(width, 12.0), Sense::hover());
+    let total = v.total_bytes.max(1) as f32;
+    let used = v.total_bytes.saturating_sub(v.free_bytes) as f32 / total;
+    let taken = (backups.min(v.free_bytes) as f32) / total;
+    let p = ui.painter();
+    p.rect_filled(rect, 4.0, ui.visuals().extreme_bg_color);
+    let x = |f: f32| rect.left() + rect.width() * f.clamp(0.0, 1.0);
+    let used_rect = egui::Rect::from_min_max(rect.min, Pos2::new(x(used), rect.bottom()));
+    p.rect_filled(
+        used_rect,
+        4.0,
+        Color32::from_gray(if dark { 120 } else { 150 }),
     );
-    let bar = egui::ProgressBar::new(fraction).text(text);
-    let bar = if needed > free {
-        bar.fill(ui.visuals().error_fg_color)
-    } else {
-        bar
-    };
-    ui.add(bar);
+    let backups_rect = egui::Rect::from_min_max(
+        Pos2::new(x(used), rect.top()),
+        Pos2::new(x(used + taken), rect.bottom()),
+    );
+    let over = backups > v.free_bytes;
+    p.rect_filled(
+        backups_rect,
+        0.0,
+        if over {
+            style::blocking(dark)
+        } else {
+            style::accent(dark)
+        },
+    );
+    p.rect_stroke(
+        rect,
+        4.0,
+        Stroke::new(1.0, Color32::from_gray(128)),
+        egui::StrokeKind::Inside,
+    );
+    let after = v.free_bytes.saturating_sub(backups);
+    let text = format!(
+        "Used {} · your backups {} · stays free {}",
+        format_bytes(v.total_bytes.saturating_sub(v.free_bytes)),
+        format_bytes(backups),
+        format_bytes(after)
+    );
+    response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Meter, true, &text));
+    response.on_hover_text(text)
+}
+
+/// The technical detail behind a fold, readable, with a Copy button.
+pub fn details(ui: &mut Ui, text: &str) -> Option<Action> {
+    let mut action = None;
+    egui::CollapsingHeader::new(crate::words::DETAILS)
+        .id_salt("details")
+        .show(ui, |ui| {
+            egui::ScrollArea::vertical()
+                .id_salt("details-text")
+                .max_height(160.0)
+                .show(ui, |ui| {
+                    ui.add(
+                        egui::Label::new(RichText::new(text).monospace())
+                            .selectable(true)
+                            .wrap(),
+                    );
+                });
+            if ui.button("Copy details").clicked() {
+                action = Some(Action::CopyText(text.to_owned()));
+            }
+        });
+    action
+}
+
+/// The field to type or paste a folder's path, shown when no dialog can open, with the reason.
+pub fn typed_folder(ui: &mut Ui, typed: &TypedFolder) -> Option<Action> {
+    let mut action = None;
+    ui.add_space(6.0);
+    status_row(ui, Status::Warning, &typed.reason);
+    let label = ui.label("Folder path (type or paste it):");
+    // Shown once in view when it appears (it may open below the fold).
+    let seen = egui::Id::unique(("typed-folder-seen", &typed.reason));
+    if !ui.data(|d| d.get_temp::<bool>(seen).unwrap_or(false)) {
+        label.scroll_to_me(Some(egui::Align::Center));
+        ui.data_mut(|d| d.insert_temp(seen, true));
+    }
+    ui.horizontal(|ui| {
+        let mut text = typed.text.clone();
+        let field = ui.add(
+            egui::TextEdit::singleline(&mut text)
+                .hint_text("/Volumes/Big Drive")
+                .desired_width((ui.available_width() - 170.0).max(160.0)),
+        );
+        let field = field.labelled_by(label.id);
+        if field.changed() {
+            action = Some(Action::EditTypedFolder(text.clone()));
+        }
+        let submitted = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+        if ui.button("Use this folder").clicked() || submitted {
+            action = Some(Action::UseTypedFolder(typed.purpose, text));
+        }
+    });
+    action
 }

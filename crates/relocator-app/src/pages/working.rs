@@ -1,66 +1,140 @@
-//! Progress: a live bar of bytes done, files, speed and time left, the
-//! step and the file, and Cancel (which asks, then rolls back).
+//! Progress: the phases (Checking → Copying → Verifying → Switching →
+//! Freeing space) with the current one marked, a bar for the phase, the
+//! amount done, speed and time left once they mean something, and the item
+//! being worked on on one line. Every line has a fixed height, so nothing
+//! moves under the mouse; Cancel sits in the bottom bar.
 
-use egui::{RichText, Ui};
+use std::time::Instant;
+
+use egui::{Layout, RichText, Ui};
 use relocator::Phase;
-use relocator::units::format_bytes;
 
-use crate::app::AppState;
-use crate::page::Action;
-use crate::progress_view::describe_duration;
+use super::widgets::{Status, one_line, status_row};
+use crate::action::Action;
+use crate::plan::Operation;
+use crate::state::AppState;
+use crate::words;
+
+/// The height of each line of the fixed block.
+const LINE: f32 = 24.0;
 
 /// Draws the progress page.
-pub fn ui(state: &mut AppState, ui: &mut Ui) -> Option<Action> {
-    let mut action = None;
+pub fn ui(state: &AppState, ui: &mut Ui) -> Option<Action> {
     let p = &state.progress;
-    ui.label(RichText::new(p.phase.label()).size(18.0).strong());
+    let now = Instant::now();
+    for phase in phases(state) {
+        fixed(ui, LINE, |ui| {
+            let status = if phase == p.phase {
+                Status::Current
+            } else if p.phases_seen.contains(&phase) {
+                Status::Good
+            } else {
+                Status::Pending
+            };
+            status_row(ui, status, words::phase(phase));
+        });
+    }
     ui.add_space(8.0);
-    let counting = matches!(p.phase, Phase::Copying | Phase::Verifying);
-    if counting {
-        ui.add(egui::ProgressBar::new(p.fraction()).show_percentage());
-        ui.label(format!(
-            "{} of {} · {} of {} files · {}/s",
-            format_bytes(p.bytes),
-            format_bytes(p.total_bytes),
+    fixed(ui, LINE, |ui| {
+        ui.label(RichText::new(words::phase_doing(p.phase)).strong());
+    });
+    fixed(ui, 26.0, |ui| {
+        let text = if p.has_total() {
+            format!("{} %", (p.fraction() * 100.0).floor())
+        } else {
+            "Under way".to_owned()
+        };
+        ui.add(
+            egui::ProgressBar::new(p.fraction())
+                .desired_height(22.0)
+                .text(text),
+        );
+    });
+    fixed(ui, LINE, |ui| {
+        ui.label(words::amount_done(
+            p.bytes,
+            p.total_bytes,
             p.files,
             p.total_files,
-            format_bytes(p.speed())
         ));
-        if let Some(eta) = p.eta() {
-            ui.label(format!("Time left: {}", describe_duration(eta)));
+    });
+    fixed(ui, LINE, |ui| {
+        let moving_bytes =
+            matches!(p.phase, Phase::Copying | Phase::Verifying) && p.total_bytes > 0;
+        let text = match (p.speed(now), p.time_left(now)) {
+            (Some(speed), Some(left)) => {
+                format!("{} · {}", words::speed(speed), words::time_left(left))
+            }
+            (Some(speed), None) => words::speed(speed),
+            (None, _) if moving_bytes => "Measuring the speed…".to_owned(),
+            (None, _) => String::new(),
+        };
+        ui.label(RichText::new(text).weak());
+    });
+    fixed(ui, LINE, |ui| {
+        let devices = state.report().map_or(&[][..], |r| r.devices.as_slice());
+        let item = p
+            .current
+            .as_deref()
+            .map(|c| words::current_item(c, devices))
+            .unwrap_or_default();
+        one_line(ui, &item, true);
+    });
+    fixed(ui, LINE, |ui| {
+        if state
+            .worker
+            .as_ref()
+            .is_some_and(|w| w.task.is_cancelling())
+        {
+            ui.label(RichText::new("Stopping and putting everything back as it was…").italics());
         }
-        if let Some(current) = &p.current {
-            ui.label(
-                RichText::new(current.display().to_string())
-                    .small()
-                    .monospace(),
-            );
-        }
-    } else {
-        ui.label("This takes a moment.");
-    }
+    });
     for w in &p.warnings {
-        super::widgets::warning_line(ui, w);
+        status_row(ui, Status::Warning, w);
     }
-    ui.add_space(16.0);
-    let cancelling = state
-        .worker
-        .as_ref()
-        .is_some_and(crate::worker::Worker::is_cancelling);
-    if cancelling {
-        ui.label(RichText::new("Stopping and putting everything back as it was…").italics());
-    } else if state.confirming == Some(crate::app::Confirm::Cancel) {
-        ui.label("Stop and put everything back as it was?");
-        ui.horizontal(|ui| {
-            if ui.button("Yes, stop and undo").clicked() {
-                action = Some(Action::ConfirmCancel);
-            }
-            if ui.button("Keep going").clicked() {
-                action = Some(Action::KeepGoing);
-            }
-        });
-    } else if ui.button("Cancel").clicked() {
-        action = Some(Action::AskCancel);
+    None
+}
+
+/// The phases to list: those the operation goes through, then any other met.
+fn phases(state: &AppState) -> Vec<Phase> {
+    let same_drive = match state.operation() {
+        Some(Operation::MoveBack) => state.checks.same_drive_home,
+        Some(_) => state
+            .plan
+            .as_ref()
+            .and_then(|p| p.destination.as_ref())
+            .is_some_and(crate::plan::Destination::is_same_drive),
+        None => false,
+    };
+    let mut list = match (state.operation(), same_drive) {
+        (None, _) => vec![Phase::Recovering],
+        (Some(_), true) => vec![Phase::Checking, Phase::Switching],
+        (Some(_), false) => vec![
+            Phase::Checking,
+            Phase::Copying,
+            Phase::Verifying,
+            Phase::Switching,
+            Phase::CleaningUp,
+        ],
+    };
+    for seen in &state.progress.phases_seen {
+        if !list.contains(seen) {
+            list.push(*seen);
+        }
     }
-    action
+    list
+}
+
+/// A line of fixed height across the column, whatever it holds.
+fn fixed(ui: &mut Ui, height: f32, content: impl FnOnce(&mut Ui)) {
+    let width = ui.available_width();
+    ui.allocate_ui_with_layout(
+        egui::vec2(width, height),
+        Layout::left_to_right(egui::Align::Center),
+        |ui| {
+            ui.set_min_size(egui::vec2(width, height));
+            ui.set_max_height(height);
+            content(ui);
+        },
+    );
 }

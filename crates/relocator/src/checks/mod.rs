@@ -537,7 +537,10 @@ pub fn survey(backups: &Path, progress: &dyn ProgressSink, cancel: &Cancel) -> R
     Ok(Survey { facts, devices })
 }
 
-fn unreadable(path: &Path, e: &io::Error) -> Problem {
+/// The problem of a backup folder that cannot be listed: missing, or
+/// refused (on macOS, usually Full Disk Access).
+#[must_use]
+pub fn unreadable(path: &Path, e: &io::Error) -> Problem {
     if e.kind() == io::ErrorKind::NotFound {
         return Problem::SourceMissing {
             source: path.to_owned(),
@@ -619,16 +622,32 @@ pub fn check_move(
         policy,
         SystemTime::now(),
     ));
-    let mut dest = gather_destination(source, destination);
-    if dest.is_folder == Some(true) {
-        dest.cannot_link = probe_link(links, source, destination);
-    }
-    dest.attributes_lost = attributes_lost(source, &dest, cancel)?;
-    pre.problems
-        .extend(evaluate_destination(&pre.source, &dest));
+    let (dest, problems) =
+        examine_destination(source, source, destination, links, &pre.source, cancel)?;
+    pre.problems.extend(problems);
     pre.destination = Some(dest);
     pre.sort();
     Ok(pre)
+}
+
+/// The destination half of a move's (or a move on's) preflight: reads the
+/// facts of `destination` for a copy of the folder `backups` whose link
+/// will be at `link_at`, and judges them for backups described by `source`.
+pub fn examine_destination(
+    backups: &Path,
+    link_at: &Path,
+    destination: &Path,
+    links: &dyn FolderLink,
+    source: &SourceFacts,
+    cancel: &Cancel,
+) -> Result<(DestinationFacts, Vec<Problem>)> {
+    let mut dest = gather_destination(backups, destination);
+    if dest.is_folder == Some(true) {
+        dest.cannot_link = probe_link(links, link_at, destination);
+    }
+    dest.attributes_lost = attributes_lost(backups, &dest, cancel)?;
+    let problems = evaluate_destination(source, &dest);
+    Ok((dest, problems))
 }
 
 /// A journal beside `source`, whichever folder of that parent it is about:
@@ -781,13 +800,9 @@ pub fn check_retarget(
             Ok(started) => started,
             Err(stopped) => return Ok(stopped),
         };
-    let mut dest = gather_destination(&target, destination);
-    if dest.is_folder == Some(true) {
-        dest.cannot_link = probe_link(links, source, destination);
-    }
-    dest.attributes_lost = attributes_lost(&target, &dest, cancel)?;
-    pre.problems
-        .extend(evaluate_destination(&pre.source, &dest));
+    let (dest, problems) =
+        examine_destination(&target, source, destination, links, &pre.source, cancel)?;
+    pre.problems.extend(problems);
     pre.destination = Some(dest);
     pre.sort();
     Ok((pre, Some(target)))

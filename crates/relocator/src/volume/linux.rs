@@ -76,13 +76,27 @@ fn blkid(source: &str) -> Blkid {
     };
     for line in String::from_utf8_lossy(&out.stdout).lines() {
         match line.split_once('=') {
-            Some(("TYPE", v)) => found.fs_type = Some(v.to_owned()),
-            Some(("LABEL", v)) => found.label = Some(v.to_owned()),
-            Some(("UUID", v)) => found.uuid = Some(v.to_owned()),
+            Some(("TYPE", v)) => found.fs_type = Some(unescape_export(v)),
+            Some(("LABEL", v)) => found.label = Some(unescape_export(v)),
+            Some(("UUID", v)) => found.uuid = Some(unescape_export(v)),
             _ => {}
         }
     }
     found
+}
+
+/// A value of `blkid -o export`, which puts a backslash before each
+/// character a shell would read otherwise ("BR\\ First" → "BR First").
+fn unescape_export(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    let mut chars = value.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => out.extend(chars.next()),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// Whether the drive list calls the drive at `mount_point` removable.
@@ -125,5 +139,13 @@ mod tests {
         assert_eq!(file_system_name("fuse.fusefat", None), "fusefat");
         assert_eq!(file_system_name("fuse.sshfs", Some("x")), "sshfs");
         assert_eq!(file_system_name("ext4", Some("ext4")), "ext4");
+    }
+
+    #[test]
+    fn blkid_export_values_lose_their_shell_escapes() {
+        assert_eq!(unescape_export(r"BR\ First"), "BR First");
+        assert_eq!(unescape_export(r"Ana\'s\ \$drive"), "Ana's $drive");
+        assert_eq!(unescape_export(r"back\\slash"), r"back\slash");
+        assert_eq!(unescape_export("plain"), "plain");
     }
 }

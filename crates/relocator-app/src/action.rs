@@ -1,0 +1,82 @@
+//! What a page asks the app to do. Pages read the state and return these;
+//! [`crate::AppState::apply`] handles each one explicitly.
+
+use std::path::PathBuf;
+
+use crate::page::Page;
+use crate::plan::Operation;
+use crate::settings::ThemeChoice;
+
+/// Which folder a dialog or a typed path is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FolderPurpose {
+    /// The backup folder.
+    Source,
+    /// Where the backups should go.
+    Destination,
+}
+
+/// What a page asks for.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Action {
+    /// The wizard's next page.
+    Next,
+    /// The wizard's previous page (or out of the wizard from its first).
+    Back,
+    /// A home page: the overview, moved backups, preferences.
+    Show(Page),
+    /// Back to the overview after the end of an operation.
+    Finish,
+    /// Start preparing an operation on the selected backup folder.
+    Begin(Operation),
+    /// Work on another of the backup folders found.
+    Select(usize),
+    /// Open the folder dialog.
+    ChooseFolder(FolderPurpose),
+    /// The typed path changed (when no dialog can open).
+    EditTypedFolder(String),
+    /// Use a typed or pasted path (when no dialog can open).
+    UseTypedFolder(FolderPurpose, String),
+    /// Forget a chosen backup folder; look at the usual ones again.
+    UseUsualFolders,
+    /// Run the "Before we start" checks again.
+    CheckAgain,
+    /// Use a connected drive as the destination.
+    PickDrive(PathBuf),
+    /// List the connected drives again.
+    RefreshDrives,
+    /// Accept (or not) one warning about the destination, by its code.
+    Accept(String, bool),
+    /// Read every copied file back (or only compare sizes and dates).
+    SetVerifyFull(bool),
+    /// Start the operation prepared.
+    Start,
+    /// Ask to stop the running operation (shows a question).
+    AskCancel,
+    /// Yes: stop and undo.
+    ConfirmCancel,
+    /// No: keep going.
+    KeepGoing,
+    /// After a failure: choose another destination for the same plan.
+    ChooseAnotherDrive,
+    /// After a failure: the same plan again, from its checks.
+    TryAgain,
+    /// Finish or undo an interrupted operation.
+    Recover,
+    /// Link a dangling backup folder to the copy found at this path.
+    Relink(PathBuf),
+    /// Check the health of the backups of the selected folder.
+    CheckHealth,
+    /// Show a folder in Finder, Explorer or the file manager.
+    OpenFolder(PathBuf),
+    /// Copy text to the clipboard.
+    CopyText(String),
+    /// Close the notice at the top.
+    DismissNotice,
+    /// Light, dark, or the system's.
+    SetTheme(ThemeChoice),
+    /// Minutes a backup must be quiet before it is moved.
+    SetQuietMinutes(u32),
+    /// Days until a device counts as not backed up lately.
+    SetStaleDays(u32),
+}

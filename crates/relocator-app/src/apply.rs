@@ -1,0 +1,297 @@
+//! What each action does to the app's state: one `match`, every action
+//! handled by name, so a new action cannot be silently ignored.
+
+use std::path::PathBuf;
+
+use crate::action::{Action, FolderPurpose};
+use crate::page::Page;
+use crate::plan::{Operation, Plan};
+use crate::settings::Settings;
+use crate::state::{AppState, Notice, NoticeKind, TypedFolder};
+use crate::worker::Job;
+
+impl AppState {
+    /// Applies a page's request.
+    pub fn apply(&mut self, action: Action) {
+        match action {
+            Action::Next => self.next(),
+            Action::Back => self.back(),
+            Action::Show(page) => self.show(page),
+            Action::Finish => self.finish(),
+            Action::Begin(operation) => self.begin(operation),
+            Action::Select(i) => self.select(i),
+            Action::ChooseFolder(purpose) => self.open_picker(purpose),
+            Action::EditTypedFolder(text) => {
+                if let Some(typed) = self.typed.as_mut() {
+                    typed.text = text;
+                }
+            }
+            Action::UseTypedFolder(purpose, text) => self.use_typed(purpose, &text),
+            Action::UseUsualFolders => self.use_usual_folders(),
+            Action::CheckAgain => self.start_checks(),
+            Action::PickDrive(folder) => self.check_destination(folder),
+            Action::RefreshDrives => self.list_drives(),
+            Action::Accept(code, accepted) => self.accept(&code, accepted),
+            Action::SetVerifyFull(full) => {
+                self.settings.verify_full = full;
+                if let Some(plan) = self.plan.as_mut() {
+                    plan.verify_full = full;
+                }
+            }
+            Action::Start => self.start_plan(),
+            Action::AskCancel => self.asking_cancel = self.can_cancel(),
+            Action::ConfirmCancel => {
+                self.asking_cancel = false;
+                if let Some(w) = &self.worker {
+                    w.task.cancel();
+                }
+            }
+            Action::KeepGoing => self.asking_cancel = false,
+            Action::ChooseAnotherDrive => {
+                if let Some(plan) = self.plan.as_mut() {
+                    plan.destination = None;
+                    plan.checking = None;
+                    self.result = None;
+                    self.page = Page::Destination;
+                    self.list_drives();
+                }
+            }
+            Action::TryAgain => {
+                if self.plan.is_some() {
+                    self.result = None;
+                    self.page = Page::Checks;
+                    self.start_checks();
+                }
+            }
+            Action::Recover => {
+                if let Some(source) = self.location().map(|l| l.path.clone()) {
+                    self.start_job(Job::Recover { source }, None);
+                }
+            }
+            Action::Relink(to) => {
+                if let Some(source) = self.location().map(|l| l.path.clone()) {
+                    self.start_job(Job::Relink { source, to }, None);
+                }
+            }
+            Action::CheckHealth => self.check_health(),
+            Action::OpenFolder(folder) => self.open_folder(folder),
+            Action::CopyText(text) => {
+                self.clipboard = Some(text);
+                self.notice = Some(Notice {
+                    kind: NoticeKind::Info,
+                    text: "The details were copied: paste them into a message to support."
+                        .to_owned(),
+                });
+            }
+            Action::DismissNotice => self.notice = None,
+            Action::SetTheme(theme) => self.settings.theme = theme,
+            Action::SetQuietMinutes(minutes) => {
+                self.settings.quiet_minutes = minutes.clamp(
+                    *Settings::QUIET_MINUTES.start(),
+                    *Settings::QUIET_MINUTES.end(),
+                );
+            }
+            Action::SetStaleDays(days) => {
+                self.settings.stale_days =
+                    days.clamp(*Settings::STALE_DAYS.start(), *Settings::STALE_DAYS.end());
+            }
+        }
+    }
+
+    fn next(&mut self) {
+        let Some(plan) = &self.plan else {
+            if self.page == Page::Overview {
+                self.begin(Operation::MoveOut);
+            }
+            return;
+        };
+        let allowed = match self.page {
+            Page::Checks => self.checks_pass(),
+            Page::Destination => plan.destination_ready().is_ok(),
+            _ => true,
+        };
+        let Some(next) = plan.operation.next(self.page).filter(|_| allowed) else {
+            return;
+        };
+        if next == Page::Destination {
+            self.enter_destination();
+        }
+        self.page = next;
+    }
+
+    fn enter_destination(&mut self) {
+        self.list_drives();
+        let Some(plan) = &self.plan else {
+            return;
+        };
+        if plan.destination.is_some() || plan.checking.is_some() {
+            return;
+        }
+        let first_choice = self.config.demo_drive.clone().or_else(|| {
+            (plan.operation == Operation::MoveOut)
+                .then(|| self.settings.last_destination.clone())
+                .flatten()
+                .filter(|d| d.is_dir())
+        });
+        if let Some(folder) = first_choice {
+            self.check_destination(folder);
+        }
+    }
+
+    fn back(&mut self) {
+        if self.worker.is_some() {
+            return;
+        }
+        self.typed = None;
+        let Some(plan) = &self.plan else {
+            if matches!(self.page, Page::Manage | Page::Preferences) {
+                self.page = Page::Overview;
+            }
+            return;
+        };
+        if let Some(page) = plan.operation.back(self.page) {
+            self.page = page;
+        } else {
+            self.page = plan.operation.home();
+            self.plan = None;
+        }
+    }
+
+    fn show(&mut self, page: Page) {
+        if self.worker.is_some() || page.is_in_a_flow() {
+            return;
+        }
+        self.plan = None;
+        self.typed = None;
+        self.page = page;
+    }
+
+    /// Back to the overview after an operation ended (the same place every time).
+    fn finish(&mut self) {
+        if self.worker.is_some() {
+            return;
+        }
+        self.plan = None;
+        self.result = None;
+        self.page = Page::Overview;
+    }
+
+    fn begin(&mut self, operation: Operation) {
+        if self.worker.is_some() || self.location().is_none() {
+            return;
+        }
+        self.plan = Some(Plan::new(
+            operation,
+            self.selected,
+            self.settings.verify_full,
+        ));
+        self.result = None;
+        self.notice = None;
+        self.typed = None;
+        self.page = Page::Checks;
+        self.start_checks();
+    }
+
+    fn select(&mut self, i: usize) {
+        if self.worker.is_none() && i < self.config.locations.len() && self.plan.is_none() {
+            self.selected = i;
+        }
+    }
+
+    fn use_typed(&mut self, purpose: FolderPurpose, text: &str) {
+        let folder = PathBuf::from(text.trim());
+        if text.trim().is_empty() || !folder.is_dir() {
+            let reason = if text.trim().is_empty() {
+                "Type or paste the folder's full path.".to_owned()
+            } else {
+                format!("There is no folder at {}.", folder.display())
+            };
+            self.typed = Some(TypedFolder {
+                purpose,
+                reason,
+                text: text.to_owned(),
+            });
+            return;
+        }
+        self.use_folder(purpose, folder);
+    }
+
+    fn use_usual_folders(&mut self) {
+        if self.worker.is_some() {
+            return;
+        }
+        self.settings.source_folder = None;
+        self.config.locations = crate::config::usual_locations();
+        self.selected = 0;
+        self.health = None;
+        self.rescan();
+    }
+
+    fn accept(&mut self, code: &str, accepted: bool) {
+        let Some(plan) = self.plan.as_mut() else {
+            return;
+        };
+        let warning = plan
+            .destination
+            .as_ref()
+            .and_then(|d| d.warnings().find(|w| w.code() == code).cloned());
+        if let Some(warning) = warning {
+            plan.accept(&warning, accepted);
+        }
+    }
+
+    /// Whether the running job can still be stopped and undone (before the switch).
+    #[must_use]
+    pub fn can_cancel(&self) -> bool {
+        self.worker
+            .as_ref()
+            .is_some_and(|w| !w.task.is_cancelling())
+            && !matches!(
+                self.progress.phase,
+                relocator::Phase::Switching
+                    | relocator::Phase::CleaningUp
+                    | relocator::Phase::RollingBack
+            )
+            && self.operation().is_some()
+    }
+
+    fn start_plan(&mut self) {
+        let Some(plan) = &self.plan else {
+            return;
+        };
+        if self.page != Page::Review || self.worker.is_some() {
+            return;
+        }
+        let Some(source) = self.location().map(|l| l.path.clone()) else {
+            return;
+        };
+        let options = self.options();
+        let job = match plan.operation {
+            Operation::MoveBack => Job::Revert { source, options },
+            Operation::MoveOut | Operation::MoveOn => {
+                let Ok(destination) = plan.destination_ready() else {
+                    return;
+                };
+                let destination = destination.folder.clone();
+                if plan.operation == Operation::MoveOut {
+                    Job::Move {
+                        source,
+                        destination,
+                        options,
+                    }
+                } else {
+                    Job::Retarget {
+                        source,
+                        destination,
+                        options,
+                    }
+                }
+            }
+        };
+        let expected = self
+            .report()
+            .and_then(|r| r.facts.as_ref())
+            .map(|f| (f.bytes, f.files));
+        self.start_job(job, expected);
+    }
+}

@@ -1,0 +1,98 @@
+//! The table of device backups: name, model (its product name; the
+//! identifier on hover), iOS, when last backed up (marked when long ago),
+//! size, and what to know (encrypted, being written, health). It scrolls
+//! sideways when the window is narrow, so no column is ever cut off.
+
+use std::time::SystemTime;
+
+use egui::{RichText, Ui};
+use relocator::freshness::Policy;
+use relocator::inventory::DeviceBackup;
+use relocator::units::format_bytes;
+
+use crate::health_job::HealthCheck;
+use crate::style;
+use crate::words;
+
+/// Draws the table for the folder `id`.
+pub fn table(
+    ui: &mut Ui,
+    id: &str,
+    devices: &[DeviceBackup],
+    policy: &Policy,
+    health: Option<&HealthCheck>,
+) {
+    let now = SystemTime::now();
+    let dark = ui.visuals().dark_mode;
+    egui::ScrollArea::horizontal()
+        .id_salt(("devices-scroll", id))
+        .show(ui, |ui| {
+            egui::Grid::new(("devices", id))
+                .striped(true)
+                .num_columns(6)
+                .spacing([18.0, 8.0])
+                .show(ui, |ui| {
+                    for h in ["Device", "Model", "iOS", "Last backup", "Size", "Status"] {
+                        ui.label(RichText::new(h).strong());
+                    }
+                    ui.end_row();
+                    for d in devices {
+                        ui.label(words::device_name(d));
+                        let model = ui.label(words::model(d));
+                        if let Some(id) = &d.product_type {
+                            model.on_hover_text(format!("Model identifier: {id}"));
+                        }
+                        ui.label(d.ios_version.clone().unwrap_or_default());
+                        match d.last_backup_at {
+                            Some(at) => {
+                                let days = relocator::freshness::days_since(at, now);
+                                let text = words::last_backup(at, now);
+                                if u128::from(days) * 86_400 > policy.stale_after.as_secs().into() {
+                                    ui.label(RichText::new(text).color(style::warning(dark)))
+                                        .on_hover_text(words::stale(days));
+                                } else {
+                                    ui.label(text);
+                                }
+                            }
+                            None => {
+                                ui.label("");
+                            }
+                        }
+                        ui.label(format_bytes(d.bytes));
+                        let status = status(d, health);
+                        let response = ui.label(status.join(", "));
+                        if !d.warnings.is_empty() {
+                            response.on_hover_text(d.warnings.join("\n"));
+                        }
+                        ui.end_row();
+                    }
+                });
+        });
+}
+
+/// What to know about one device backup, in short words.
+fn status(d: &DeviceBackup, health: Option<&HealthCheck>) -> Vec<String> {
+    let mut flags = Vec::new();
+    if d.encrypted == Some(true) {
+        flags.push("Encrypted".to_owned());
+    }
+    if d.in_progress {
+        flags.push("Backup in progress".to_owned());
+    }
+    if !d.warnings.is_empty() {
+        flags.push("Partly unreadable".to_owned());
+    }
+    if let Some(h) = health.and_then(|h| h.of_device(&d.folder)) {
+        flags.push(
+            if h.being_written_until.is_some() {
+                "Being written, not checked"
+            } else if h.is_healthy() {
+                "Checked: healthy"
+            } else {
+                "Checked: damaged"
+            }
+            .to_owned(),
+        );
+    }
+    flags
+}

@@ -1,0 +1,238 @@
+//! Moved backups: for each backup folder that was moved, where the backups
+//! are and how much room their drive has, and the ways on — move back,
+//! move to another drive, check their health, show them. A drive that is
+//! away says that backups fail until it is back, and a copy found on a
+//! drive that came back under another name can be linked again.
+
+use egui::{RichText, Ui};
+use relocator::health::DeviceHealth;
+use relocator::locations::LocationState;
+use relocator::units::{clock_time, count_of};
+
+use super::done::open_label;
+use super::widgets::{self, Status, status_row};
+use crate::action::Action;
+use crate::health_job::HealthCheck;
+use crate::page::Page;
+use crate::plan::Operation;
+use crate::scan_job::LocationReport;
+use crate::state::AppState;
+use crate::words;
+
+/// Draws the page.
+pub fn ui(state: &AppState, ui: &mut Ui) -> Option<Action> {
+    let mut action = None;
+    let moved = |r: &LocationReport| {
+        matches!(
+            r.state,
+            Ok(LocationState::Relocated { .. }
+                | LocationState::Dangling { .. }
+                | LocationState::Interrupted { .. })
+        )
+    };
+    if !state.scan.reports.iter().any(moved) {
+        ui.label("No backups were moved yet. The overview shows the backups on this computer and moves them.");
+        if ui.button("Go to the overview").clicked() {
+            action = Some(Action::Show(Page::Overview));
+        }
+        return action;
+    }
+    for (i, report) in state
+        .scan
+        .reports
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| moved(r))
+    {
+        ui.add_space(6.0);
+        widgets::section(ui, &report.location.app);
+        widgets::path_label(ui, &report.location.path);
+        let selected = i == state.selected;
+        let found = match &report.state {
+            Ok(LocationState::Relocated { target }) => {
+                relocated(state, ui, report, target, selected)
+            }
+            Ok(s @ LocationState::Dangling { .. }) => dangling(ui, report, s, selected),
+            Ok(s) => {
+                status_row(ui, Status::Warning, &s.describe());
+                (selected && ui.button("Finish or undo now").clicked()).then_some(Action::Recover)
+            }
+            Err(_) => None,
+        };
+        if found.is_some() {
+            action = found;
+        }
+        if !selected && ui.button("Work on these backups").clicked() {
+            action = Some(Action::Select(i));
+        }
+        ui.add_space(8.0);
+    }
+    action
+}
+
+fn relocated(
+    state: &AppState,
+    ui: &mut Ui,
+    report: &LocationReport,
+    target: &std::path::Path,
+    selected: bool,
+) -> Option<Action> {
+    let mut action = None;
+    let drive = report.volume.as_ref().map_or_else(
+        || relocator::locations::drive_name_in(target),
+        relocator::volume::VolumeInfo::display_name,
+    );
+    status_row(ui, Status::Good, &format!("On {drive}, connected."));
+    widgets::path_label(ui, target);
+    if let Some(v) = &report.volume {
+        ui.label(RichText::new(words::drive_line(v)).weak());
+    }
+    if !selected {
+        return None;
+    }
+    let busy = state.is_busy();
+    ui.add_space(4.0);
+    ui.horizontal_wrapped(|ui| {
+        if ui
+            .add_enabled(!busy, egui::Button::new("Move back to this computer…"))
+            .clicked()
+        {
+            action = Some(Action::Begin(Operation::MoveBack));
+        }
+        if ui
+            .add_enabled(!busy, egui::Button::new("Move to another drive…"))
+            .clicked()
+        {
+            action = Some(Action::Begin(Operation::MoveOn));
+        }
+        let checking = state.health.as_ref().is_some_and(HealthCheck::is_running);
+        if ui
+            .add_enabled(!checking, egui::Button::new("Check the backups"))
+            .on_hover_text("Reads each device backup's list of files and makes sure every file is there, with its size")
+            .clicked()
+        {
+            action = Some(Action::CheckHealth);
+        }
+        if ui.button(open_label()).clicked() {
+            action = Some(Action::OpenFolder(target.to_owned()));
+        }
+    });
+    if let Some(h) = state.health.as_ref().filter(|h| h.folder == target) {
+        health(ui, h);
+    }
+    action
+}
+
+fn dangling(
+    ui: &mut Ui,
+    report: &LocationReport,
+    s: &LocationState,
+    selected: bool,
+) -> Option<Action> {
+    let mut action = None;
+    status_row(ui, Status::Warning, &s.describe());
+    if !selected {
+        return None;
+    }
+    if report.relink_candidates.is_empty() {
+        ui.label("Connect the drive. When it is back, the backups continue where they left off.");
+    }
+    for candidate in &report.relink_candidates {
+        status_row(
+            ui,
+            Status::Note,
+            &format!(
+                "Your backups were found on a drive that is connected under another name: {}.",
+                candidate.display()
+            ),
+        );
+        if ui.button("Link to them").clicked() {
+            action = Some(Action::Relink(candidate.clone()));
+        }
+    }
+    action
+}
+
+/// The health check: running, or each device's result.
+fn health(ui: &mut Ui, h: &HealthCheck) {
+    widgets::section(ui, "Health of the backups");
+    match &h.result {
+        None => {
+            status_row(
+                ui,
+                Status::Pending,
+                &format!("Checking… {} looked at", count_of(h.files, "file", "files")),
+            );
+        }
+        Some(Err(e)) => {
+            status_row(
+                ui,
+                Status::Blocking,
+                &format!("The check could not finish: {e}"),
+            );
+        }
+        Some(Ok(devices)) if devices.is_empty() => {
+            status_row(ui, Status::Note, "There is no device backup to check yet.");
+        }
+        Some(Ok(devices)) => {
+            for d in devices {
+                device_health(ui, d);
+            }
+            if let Some(at) = h.finished_at {
+                ui.label(RichText::new(format!("Checked at {}", clock_time(at))).weak());
+            }
+        }
+    }
+}
+
+fn device_health(ui: &mut Ui, d: &DeviceHealth) {
+    if let Some(until) = d.being_written_until {
+        status_row(
+            ui,
+            Status::Pending,
+            &format!(
+                "{}: a backup is being written; check again after {}.",
+                d.name,
+                clock_time(until)
+            ),
+        );
+        return;
+    }
+    let encrypted = d
+        .findings
+        .iter()
+        .any(|f| matches!(f, relocator::health::Finding::Encrypted { .. }));
+    if d.is_healthy() && encrypted {
+        status_row(
+            ui,
+            Status::Good,
+            &format!(
+                "{}: no damage found in what can be checked without its password.",
+                d.name
+            ),
+        );
+    } else if d.is_healthy() {
+        status_row(
+            ui,
+            Status::Good,
+            &format!(
+                "{}: healthy ({} of {} present, each with its size).",
+                d.name,
+                relocator::units::group_digits(d.present),
+                count_of(d.listed, "listed file", "listed files")
+            ),
+        );
+    } else {
+        status_row(ui, Status::Blocking, &format!("{}: damaged.", d.name));
+    }
+    ui.indent(("health", &d.name), |ui| {
+        for f in &d.findings {
+            let status = if f.is_damage() {
+                Status::Blocking
+            } else {
+                Status::Note
+            };
+            status_row(ui, status, &f.message());
+        }
+    });
+}

@@ -1,0 +1,584 @@
+//! The window's words for the core's facts, each worded here once: step
+//! and phase names, drives, the space needed, the plan sentence, what
+//! checking promises, speed and time left, what happened at the end, what
+//! went wrong and what to do next. Pages only place these sentences.
+
+use std::path::Path;
+use std::time::{Duration, SystemTime};
+
+use relocator::checks::{Problem, SpaceNeeded};
+use relocator::contents::Contents;
+use relocator::failure::Failure;
+use relocator::inventory::{DeviceBackup, EntryKind};
+use relocator::relocate::{Operation as Done, Outcome};
+use relocator::units::{count_of, format_bytes};
+use relocator::volume::{DriveKind, VolumeInfo};
+use relocator::{Phase, models};
+
+use crate::page::Step;
+use crate::plan::Operation;
+
+/// The name of a wizard step.
+#[must_use]
+pub fn step(step: Step) -> &'static str {
+    match step {
+        Step::Backups => "Backups",
+        Step::Checks => "Checks",
+        Step::Drive => "Drive",
+        Step::Review => "Review",
+        Step::Move => "Move",
+        Step::Done => "Done",
+    }
+}
+
+/// "Step 2 of 6: Checks", for the step indicator's name.
+#[must_use]
+pub fn step_position(steps: &[Step], current: Step) -> String {
+    let at = steps
+        .iter()
+        .position(|s| *s == current)
+        .map_or(0, |i| i + 1);
+    format!("Step {at} of {}: {}", steps.len(), step(current))
+}
+
+/// The title of the Working page for `operation` (or recovery).
+#[must_use]
+pub fn working_title(operation: Option<Operation>) -> &'static str {
+    match operation {
+        Some(Operation::MoveOut) => "Moving your backups",
+        Some(Operation::MoveOn) => "Moving your backups to the new drive",
+        Some(Operation::MoveBack) => "Moving your backups back",
+        None => "Finishing an interrupted move",
+    }
+}
+
+/// The label of the button that starts `operation`.
+#[must_use]
+pub fn start_button(operation: Operation) -> &'static str {
+    match operation {
+        Operation::MoveOut | Operation::MoveOn => "Move",
+        Operation::MoveBack => "Move back",
+    }
+}
+
+/// A phase, as the phase list shows it.
+#[must_use]
+pub fn phase(phase: Phase) -> &'static str {
+    match phase {
+        Phase::Checking => "Checking",
+        Phase::Scanning => "Counting",
+        Phase::Copying => "Copying",
+        Phase::Verifying => "Verifying",
+        Phase::Switching => "Switching",
+        Phase::CleaningUp => "Freeing space",
+        Phase::RollingBack => "Undoing",
+        Phase::Recovering => "Recovering",
+    }
+}
+
+/// What the current phase is doing, in one sentence.
+#[must_use]
+pub fn phase_doing(phase: Phase) -> &'static str {
+    match phase {
+        Phase::Checking | Phase::Scanning => "Checking the backups and the drive…",
+        Phase::Copying => "Copying every file…",
+        Phase::Verifying => "Comparing the copy with the original…",
+        Phase::Switching => "Putting the copy in place and the link beside it…",
+        Phase::CleaningUp => "Deleting the old copy to free its space…",
+        Phase::RollingBack => "Putting everything back as it was…",
+        Phase::Recovering => "Finishing or undoing what was interrupted…",
+    }
+}
+
+/// "812 GB free of 1 TB".
+#[must_use]
+pub fn free_of(v: &VolumeInfo) -> String {
+    format!(
+        "{} free of {}",
+        format_bytes(v.free_bytes),
+        format_bytes(v.total_bytes)
+    )
+}
+
+/// "External drive", "Network drive", "Internal drive".
+#[must_use]
+pub fn drive_kind(kind: DriveKind) -> &'static str {
+    match kind {
+        DriveKind::Internal => "Internal drive",
+        DriveKind::Removable => "External drive",
+        DriveKind::Network => "Network drive",
+    }
+}
+
+/// A file system's name as its maker writes it ("exfat" → "exFAT").
+#[must_use]
+pub fn file_system(name: &str) -> String {
+    let known = match name.to_ascii_lowercase().as_str() {
+        "apfs" => "APFS",
+        "hfs" | "hfs+" | "hfsplus" => "Mac OS Extended",
+        "ntfs" | "ntfs3" | "fuseblk.ntfs" => "NTFS",
+        "exfat" => "exFAT",
+        "vfat" | "fat32" | "msdos" | "msdosfs" | "fusefat" => "FAT32",
+        "fat" | "fat16" => "FAT",
+        "refs" => "ReFS",
+        "smbfs" | "cifs" | "smb" | "smb2" | "smb3" => "SMB share",
+        "nfs" | "nfs4" => "NFS share",
+        "afpfs" => "AFP share",
+        "ext4" => "ext4",
+        "xfs" => "XFS",
+        "btrfs" => "Btrfs",
+        "tmpfs" => "RAM disk",
+        _ => return name.to_owned(),
+    };
+    known.to_owned()
+}
+
+/// "External drive · exFAT · 812 GB free of 1 TB".
+#[must_use]
+pub fn drive_line(v: &VolumeInfo) -> String {
+    format!(
+        "{} · {} · {}",
+        drive_kind(v.kind()),
+        file_system(&v.file_system),
+        free_of(v)
+    )
+}
+
+/// "21 MB of backups + 100 MB kept free = 121 MB needed".
+#[must_use]
+pub fn space_needed(needed: SpaceNeeded) -> String {
+    format!(
+        "{} of backups + {} kept free = {} needed",
+        format_bytes(needed.backups),
+        format_bytes(needed.headroom),
+        format_bytes(needed.total())
+    )
+}
+
+/// Why the headroom is there, for a tooltip.
+pub const HEADROOM_WHY: &str = "A little space stays free beside the backups: a drive filled to the last byte makes the next backup fail.";
+
+/// The one sentence of what will happen.
+#[must_use]
+pub fn plan_sentence(operation: Operation, bytes: u64, target: &Path, same_drive: bool) -> String {
+    let size = format_bytes(bytes);
+    let target = target.display();
+    match (operation, same_drive) {
+        (Operation::MoveOut, false) => format!(
+            "{size} of backups will be copied to {target}. Once the copy is checked, the originals are deleted from this computer and a link takes their place, so Finder, iTunes and Apple Devices back up to the drive from now on."
+        ),
+        (Operation::MoveOut, true) => format!(
+            "Your backups ({size}) will be moved to {target} on the same drive, and a link takes their place. This frees no space on this computer."
+        ),
+        (Operation::MoveOn, false) => format!(
+            "{size} of backups will be copied to {target}. Once the copy is checked, the link points there and the old copy is deleted from the old drive."
+        ),
+        (Operation::MoveOn, true) => format!(
+            "Your backups ({size}) will be moved to {target} on the same drive, and the link will point there."
+        ),
+        (Operation::MoveBack, false) => format!(
+            "{size} of backups will be copied back to this computer, into {target}. Once the copy is checked, the link is replaced by the backups and the copy on the drive is deleted."
+        ),
+        (Operation::MoveBack, true) => {
+            format!("Your backups ({size}) will be moved back into {target}, replacing the link.")
+        }
+    }
+}
+
+/// What checking promises, as the verification choice is set.
+#[must_use]
+pub fn check_promise(verify_full: bool, same_drive: bool) -> &'static str {
+    match (same_drive, verify_full) {
+        (true, _) => {
+            "On the same drive nothing is copied: the folder is renamed, which either happens whole or not at all."
+        }
+        (false, true) => {
+            "Every copied file is read back from the drive and compared with the original before anything is deleted."
+        }
+        (false, false) => {
+            "Each copied file's size and date are compared with the original before anything is deleted; the content is not read back."
+        }
+    }
+}
+
+/// What happens if it goes wrong (true in every case).
+pub const SAFETY_PROMISE: &str =
+    "If anything goes wrong, or you cancel, everything is put back as it was.";
+
+/// "45.2 MB/s".
+#[must_use]
+pub fn speed(bytes_per_second: u64) -> String {
+    format!("{}/s", format_bytes(bytes_per_second))
+}
+
+/// "About 3 minutes left", "Less than a minute left".
+#[must_use]
+pub fn time_left(d: Duration) -> String {
+    let secs = d.as_secs();
+    match secs {
+        0..60 => "Less than a minute left".to_owned(),
+        60..120 => "About a minute left".to_owned(),
+        120..3_600 => format!("About {} minutes left", secs.div_ceil(60)),
+        _ => format!("About {} h {} min left", secs / 3_600, (secs % 3_600) / 60),
+    }
+}
+
+/// "1.2 GB of 4.5 GB · 1,234 of 5,000 files".
+#[must_use]
+pub fn amount_done(bytes: u64, total_bytes: u64, files: u64, total_files: u64) -> String {
+    let files_part = if total_files > 0 {
+        format!(
+            "{} of {}",
+            relocator::units::group_digits(files),
+            count_of(total_files, "file", "files")
+        )
+    } else {
+        count_of(files, "file", "files")
+    };
+    if total_bytes > 0 {
+        format!(
+            "{} of {} · {files_part}",
+            format_bytes(bytes),
+            format_bytes(total_bytes)
+        )
+    } else if bytes > 0 {
+        format!("{} · {files_part}", format_bytes(bytes))
+    } else {
+        files_part
+    }
+}
+
+/// What to call a device backup in a list.
+#[must_use]
+pub fn device_name(d: &DeviceBackup) -> String {
+    match d.kind {
+        EntryKind::Device => d.display_name(),
+        EntryKind::Archive => format!("{} (archived copy)", d.display_name()),
+        EntryKind::IMazingVersions => "iMazing versions".to_owned(),
+        EntryKind::Other => format!("Other folder: {}", d.udid),
+    }
+}
+
+/// A device's model: "iPhone 14 Pro" (the identifier if unknown).
+#[must_use]
+pub fn model(d: &DeviceBackup) -> String {
+    d.product_type
+        .as_deref()
+        .map(models::model_name)
+        .unwrap_or_default()
+}
+
+/// "Today", "Yesterday", "3 days ago" — when a device was last backed up.
+#[must_use]
+pub fn last_backup(at: SystemTime, now: SystemTime) -> String {
+    match relocator::freshness::days_since(at, now) {
+        0 => "Today".to_owned(),
+        1 => "Yesterday".to_owned(),
+        days => format!("{days} days ago"),
+    }
+}
+
+/// "Not backed up for 12 days".
+#[must_use]
+pub fn stale(days: u64) -> String {
+    format!("Not backed up for {days} days")
+}
+
+/// What the current item is: "Ana's iPhone — 2b/2b3f…" (the device's name
+/// for its folder, then the path inside it), or the file's name.
+#[must_use]
+pub fn current_item(path: &Path, devices: &[DeviceBackup]) -> String {
+    let parts: Vec<String> = path
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    let device = parts.iter().rposition(|p| {
+        relocator::inventory::classify(p) != EntryKind::Other
+            && devices.iter().any(|d| d.udid == *p)
+    });
+    match device {
+        Some(i) => {
+            let name = devices
+                .iter()
+                .find(|d| d.udid == parts[i])
+                .map_or_else(|| parts[i].clone(), DeviceBackup::display_name);
+            let inside = parts[i + 1..].join("/");
+            if inside.is_empty() {
+                name
+            } else {
+                format!("{name} — {inside}")
+            }
+        }
+        None => path.file_name().map_or_else(
+            || path.display().to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        ),
+    }
+}
+
+/// Why a chosen folder can or cannot be used as the backup folder.
+#[must_use]
+pub fn contents(c: &Contents) -> String {
+    match c {
+        Contents::DeviceBackups { devices } => format!(
+            "Holds {}.",
+            count_of(*devices as u64, "device backup", "device backups")
+        ),
+        Contents::EmptyBackupFolder => {
+            "No backups here yet. Moving this folder now sends every future backup to the drive."
+                .to_owned()
+        }
+        Contents::EmptyFolder => "This folder is empty and is not Apple's backup folder. Choose the folder named Backup inside MobileSync.".to_owned(),
+        Contents::NotBackups { examples } => format!(
+            "This folder does not hold iPhone or iPad backups (it holds {}). Choose the folder named Backup inside MobileSync.",
+            examples.join(", ")
+        ),
+    }
+}
+
+/// The sentence a person ticks to accept the warning `p`.
+#[must_use]
+pub fn acceptance(p: &Problem) -> String {
+    match p {
+        Problem::SameDrive { .. } => "I understand this frees no space on this computer".to_owned(),
+        Problem::RemovableDestination { .. } => {
+            "I will keep this drive connected when my iPhone or iPad backs up".to_owned()
+        }
+        Problem::NetworkDestination { .. } => {
+            "I will keep this network drive reachable when my iPhone or iPad backs up".to_owned()
+        }
+        Problem::AttributesNotKept { .. } => {
+            "I accept that these extended attributes are lost".to_owned()
+        }
+        other => format!("I understand: {}", other.message()),
+    }
+}
+
+/// The headline of the Done page.
+#[must_use]
+pub fn done_headline(o: &Outcome) -> &'static str {
+    match o.operation {
+        Done::Move => "Your backups are on the drive",
+        Done::Retarget => "Your backups are on the new drive",
+        Done::Revert => "Your backups are back on this computer",
+        Done::Relink => "Your backups are linked again",
+        Done::Adopt => "Your backups are linked",
+    }
+}
+
+/// What really happened, space included: one or two sentences.
+#[must_use]
+pub fn done_sentence(o: &Outcome) -> String {
+    let moved = format!(
+        "{} in {}",
+        format_bytes(o.bytes),
+        count_of(o.files, "file", "files")
+    );
+    let freed = format_bytes(o.freed_bytes);
+    match o.operation {
+        Done::Move if o.freed_bytes > 0 => format!(
+            "{moved} moved to {}. {freed} is free again on this computer.",
+            o.backups_at.display()
+        ),
+        Done::Move => format!(
+            "{moved} moved to {}. They stayed on the same drive, so no space was freed on this computer.",
+            o.backups_at.display()
+        ),
+        Done::Retarget if o.freed_bytes > 0 => format!(
+            "{moved} moved to {}. {freed} is free again on the old drive.",
+            o.backups_at.display()
+        ),
+        Done::Retarget => format!("{moved} moved to {}.", o.backups_at.display()),
+        Done::Revert if o.freed_bytes > 0 => format!(
+            "{moved} copied back to {}. {freed} is free again on the drive.",
+            o.backups_at.display()
+        ),
+        Done::Revert => format!("{moved} are back in {}.", o.backups_at.display()),
+        Done::Relink | Done::Adopt => format!(
+            "{} links to {} again: backups go there as before.",
+            o.source.display(),
+            o.backups_at.display()
+        ),
+    }
+}
+
+/// The headline of the Failed page.
+#[must_use]
+pub fn failure_headline(f: &Failure) -> &'static str {
+    match f {
+        Failure::Cancelled => "Cancelled — nothing was changed",
+        Failure::Refused(_) => "It cannot start yet",
+        _ => "The move did not finish",
+    }
+}
+
+/// One plain sentence about what happened.
+#[must_use]
+pub fn failure_sentence(f: &Failure) -> String {
+    match f {
+        Failure::Cancelled => "You stopped it, and everything was put back as it was.".to_owned(),
+        Failure::Refused(problems) => problems
+            .iter()
+            .filter(|p| p.is_blocking())
+            .map(Problem::message)
+            .collect::<Vec<_>>()
+            .join(" "),
+        Failure::DriveFull => "The drive became full before the copy was finished.".to_owned(),
+        Failure::DriveDisconnected => "The drive was disconnected during the move.".to_owned(),
+        Failure::DriveReadOnly => "The drive does not allow writing.".to_owned(),
+        Failure::FileTooLarge => {
+            "A backup file is too large for this drive's format (FAT32 holds files up to 4 GB)."
+                .to_owned()
+        }
+        Failure::AccessDenied => {
+            "The system did not allow access to a file (on a Mac: give Backup Relocator Full Disk Access)."
+                .to_owned()
+        }
+        Failure::CopyDiffers => "A copied file did not match the original when it was checked.".to_owned(),
+        Failure::ChangedDuringCopy => {
+            "A backup changed while it was being copied: an iPhone or iPad was backing up.".to_owned()
+        }
+        Failure::Busy => "Another Backup Relocator window is already working on these backups.".to_owned(),
+        Failure::LinkNotAllowed => "Windows did not allow the link this drive needs.".to_owned(),
+        Failure::RecordProblem => {
+            "The record of an interrupted move cannot be used as it is.".to_owned()
+        }
+        Failure::Other => "Something went wrong during the move.".to_owned(),
+    }
+}
+
+/// Where the backups are after a failure, in one sentence.
+#[must_use]
+pub fn safe_sentence(place: &Path) -> String {
+    format!(
+        "Your backups are safe in {}.",
+        relocator::relocate::describe_place(place)
+    )
+}
+
+/// The Details box's title.
+pub const DETAILS: &str = "Details";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::PathBuf;
+
+    #[test]
+    fn the_space_needed_shows_its_parts() {
+        let s = space_needed(SpaceNeeded::for_backups(21_000_000));
+        assert_eq!(s, "21.0 MB of backups + 100 MB kept free = 121 MB needed");
+    }
+
+    #[test]
+    fn the_promise_follows_the_verification_choice() {
+        assert!(check_promise(true, false).contains("read back"));
+        assert!(!check_promise(false, false).contains("read back"));
+        assert!(check_promise(false, false).contains("not read back"));
+        assert!(check_promise(true, true).contains("renamed"));
+    }
+
+    #[test]
+    fn done_says_no_space_was_freed_on_the_same_drive() {
+        let mut o = Outcome {
+            operation: Done::Move,
+            source: PathBuf::from("/Users/ana/Backup"),
+            backups_at: PathBuf::from("/Users/ana/Elsewhere/Backup"),
+            bytes: 21_000_000,
+            files: 30,
+            freed_bytes: 0,
+            notes: Vec::new(),
+        };
+        let same = done_sentence(&o);
+        assert!(same.contains("no space was freed"), "{same}");
+        assert!(!same.contains("free again"), "{same}");
+        o.freed_bytes = 21_000_000;
+        assert!(done_sentence(&o).contains("21.0 MB is free again on this computer"));
+        o.operation = Done::Revert;
+        assert!(done_sentence(&o).contains("free again on the drive"));
+    }
+
+    #[test]
+    fn speeds_and_times_read_like_a_person_says_them() {
+        assert_eq!(speed(45_200_000), "45.2 MB/s");
+        assert_eq!(
+            time_left(Duration::from_secs(20)),
+            "Less than a minute left"
+        );
+        assert_eq!(time_left(Duration::from_secs(61)), "About a minute left");
+        assert_eq!(time_left(Duration::from_secs(301)), "About 6 minutes left");
+        assert_eq!(time_left(Duration::from_mins(182)), "About 3 h 2 min left");
+    }
+
+    #[test]
+    fn the_current_item_is_the_device_and_the_path_inside_it() {
+        let udid = "00008110-001A2B3C4D5E6F70";
+        let device = DeviceBackup {
+            folder: PathBuf::from(format!("/b/{udid}")),
+            udid: udid.to_owned(),
+            kind: EntryKind::Device,
+            name: Some("Ana's iPhone".to_owned()),
+            product_type: Some("iPhone15,2".to_owned()),
+            ios_version: None,
+            last_backup: None,
+            last_backup_at: None,
+            serial_number: None,
+            encrypted: None,
+            in_progress: false,
+            snapshot_state: None,
+            bytes: 0,
+            files: 0,
+            warnings: Vec::new(),
+        };
+        let path = PathBuf::from(format!("/Users/ana/Backup/{udid}/2b/2b3f"));
+        assert_eq!(
+            current_item(&path, std::slice::from_ref(&device)),
+            "Ana's iPhone — 2b/2b3f"
+        );
+        assert_eq!(model(&device), "iPhone 14 Pro");
+        assert_eq!(
+            current_item(Path::new("/x/other/file.txt"), &[device]),
+            "file.txt"
+        );
+    }
+
+    #[test]
+    fn drives_and_file_systems_are_named_as_people_know_them() {
+        assert_eq!(file_system("exfat"), "exFAT");
+        assert_eq!(file_system("vfat"), "FAT32");
+        assert_eq!(file_system("zfs"), "zfs");
+        assert_eq!(drive_kind(DriveKind::Removable), "External drive");
+    }
+
+    #[test]
+    fn the_same_drive_has_its_own_acceptance() {
+        let same = acceptance(&Problem::SameDrive {
+            drive: "Mac".into(),
+        });
+        assert!(same.contains("frees no space"), "{same}");
+        assert!(!same.contains("connected"), "{same}");
+    }
+
+    #[test]
+    fn unrelated_and_empty_folders_are_explained() {
+        let not = contents(&Contents::NotBackups {
+            examples: vec!["Taxes".into()],
+        });
+        assert!(
+            not.contains("does not hold iPhone or iPad backups"),
+            "{not}"
+        );
+        assert!(contents(&Contents::EmptyFolder).contains("not Apple's backup folder"));
+        assert!(contents(&Contents::DeviceBackups { devices: 2 }).contains("2 device backups"));
+    }
+
+    #[test]
+    fn the_step_position_counts_from_one() {
+        let steps = Operation::MoveOut.steps();
+        assert_eq!(step_position(steps, Step::Checks), "Step 2 of 6: Checks");
+        assert_eq!(
+            step_position(Operation::MoveBack.steps(), Step::Done),
+            "Step 4 of 4: Done"
+        );
+    }
+}

@@ -1,0 +1,228 @@
+#!/usr/bin/python3
+"""Drives the real Backup Relocator window the way a screen reader does:
+over AT-SPI, by the names and roles of its controls, never by pixels.
+
+It completes a move to a drive, a cancelled move on, a move on to a
+second drive and a move back, and checks what a blind user relies on: the
+window is named, the step indicator says where the wizard is, the progress
+bar is exposed with a value, and every control it needs has a name. At the
+end the backups are checked on disk: whole, in their first place, and
+nothing left on the drives.
+
+Usage: screen_reader.py SOURCE FIRST_DRIVE SECOND_DRIVE APP_BINARY
+(run by scripts/screen-reader-test.sh, which starts the display and buses).
+"""
+
+import hashlib
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pyatspi
+
+SOURCE, FIRST, SECOND, BINARY = sys.argv[1:5]
+FIRST_NAME, SECOND_NAME = "BR First", "BR Second"
+
+
+def log(text):
+    print(f"[screen reader] {text}", flush=True)
+
+
+def digest(root):
+    """Every file below root: its relative path and content hash."""
+    found = {}
+    for folder, _, files in os.walk(root):
+        for name in files:
+            path = os.path.join(folder, name)
+            with open(path, "rb") as f:
+                found[os.path.relpath(path, root)] = hashlib.blake2b(f.read()).hexdigest()
+    return found
+
+
+class Window:
+    """The app as AT-SPI shows it."""
+
+    def __init__(self, process):
+        self.process = process
+        self.app = None
+
+    def application(self):
+        if self.app is not None:
+            return self.app
+        desktop = pyatspi.Registry.getDesktop(0)
+        for i in range(desktop.childCount):
+            child = desktop.getChildAtIndex(i)
+            if child is not None and child.name == "backup-relocator":
+                self.app = child
+                return child
+        return None
+
+    def nodes(self):
+        def walk(node):
+            yield node
+            for i in range(node.childCount):
+                child = node.getChildAtIndex(i)
+                if child is not None:
+                    yield from walk(child)
+
+        app = self.application()
+        return list(walk(app)) if app is not None else []
+
+    def frame_name(self):
+        for node in self.nodes():
+            if node.getRoleName() == "frame":
+                return node.name
+        return None
+
+    def wait(self, what, test, timeout=60):
+        """Polls until test() gives something, or fails saying what it waited for."""
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            if self.process.poll() is not None:
+                sys.exit(f"the app ended while waiting for {what}")
+            try:
+                found = test()
+            except Exception:  # the tree changes under the walk
+                found = None
+            if found:
+                return found
+            time.sleep(0.1)
+        names = [(n.getRoleName(), n.name) for n in self.nodes()]
+        sys.exit(f"timed out waiting for {what}; the window shows: {names}")
+
+    def find(self, role, name):
+        for node in self.nodes():
+            if node.getRoleName() == role and node.name == name:
+                return node
+        return None
+
+    def enabled(self, role, name):
+        node = self.find(role, name)
+        if node is not None and node.getState().contains(pyatspi.STATE_ENABLED):
+            return node
+        return None
+
+    def press(self, name, role="push button", timeout=60):
+        node = self.wait(f'{role} "{name}" enabled', lambda: self.enabled(role, name), timeout)
+        node.queryAction().doAction(0)
+        log(f'pressed {role} "{name}"')
+
+    def page(self, title, timeout=60):
+        expected = f"Backup Relocator — {title}"
+        self.wait(f'the window named "{expected}"', lambda: self.frame_name() == expected, timeout)
+        log(f'window is "{expected}"')
+
+    def label(self, text, timeout=30):
+        return self.wait(f'a label "{text}"', lambda: self.find("label", text), timeout)
+
+    def label_containing(self, text, timeout=30):
+        def test():
+            for node in self.nodes():
+                if node.getRoleName() == "label" and text in (node.name or ""):
+                    return node
+            return None
+
+        return self.wait(f'a label containing "{text}"', test, timeout)
+
+    def progress_value(self):
+        for node in self.nodes():
+            if node.getRoleName() == "progress bar":
+                return node.queryValue().currentValue
+        return None
+
+
+def unnamed_controls(window):
+    """Buttons, boxes and fields a screen reader could not name."""
+    roles = {"push button", "toggle button", "check box", "radio button", "text", "spin button"}
+    return [n.getRoleName() for n in window.nodes() if n.getRoleName() in roles and not n.name]
+
+
+def move_to(window, drive, move_label="Move"):
+    window.page("Before we start")
+    window.press("Next")
+    window.page("Where should the backups go?")
+    window.press(drive, role="radio button")
+    window.press("Next")
+    window.page("Ready to go")
+    window.press(move_label)
+
+
+def main():
+    before = digest(SOURCE)
+    log(f"{len(before)} files in the backups")
+    env = dict(os.environ)
+    process = subprocess.Popen([BINARY, "--source", SOURCE], env=env)
+    window = Window(process)
+    try:
+        window.page("Your backups")
+        window.label("Step 1 of 6: Backups")
+        assert not unnamed_controls(window), unnamed_controls(window)
+
+        log("-- move to the first drive")
+        window.press("Move backups…")
+        window.label("Step 2 of 6: Checks")
+        move_to(window, FIRST_NAME)
+        window.page("Moving your backups")
+        value = window.wait("the progress bar with a value", window.progress_value)
+        log(f"progress bar at {value} %")
+        window.page("Done", timeout=600)
+        window.label("Step 6 of 6: Done")
+        window.press("Back to overview")
+        window.page("Your backups")
+        assert os.path.islink(SOURCE), "the backup folder is a link now"
+
+        log("-- a move on, cancelled during the copy")
+        window.press("Manage moved backups")
+        window.page("Moved backups")
+        window.press("Move to another drive…")
+        window.label("Step 1 of 5: Checks")
+        move_to(window, SECOND_NAME)
+        window.wait("the copy under way", lambda: (window.progress_value() or 0) > 0)
+        window.press("Cancel")
+        window.press("Stop and undo")
+        window.page("Cancelled — nothing was changed", timeout=600)
+        window.label_containing("Your backups are safe in")
+        window.press("Back to overview")
+
+        log("-- a move on to the second drive")
+        window.press("Manage moved backups")
+        window.press("Move to another drive…")
+        move_to(window, SECOND_NAME)
+        window.page("Done", timeout=600)
+        window.label("Your backups are on the new drive")
+        window.press("Back to overview")
+
+        log("-- a move back to this computer")
+        window.press("Manage moved backups")
+        window.press("Move back to this computer…")
+        window.label("Step 1 of 4: Checks")
+        window.page("Before we start")
+        window.press("Next")
+        window.page("Ready to go")
+        window.press("Move back")
+        window.page("Done", timeout=600)
+        window.label("Your backups are back on this computer")
+        window.press("Back to overview")
+        window.page("Your backups")
+        assert not unnamed_controls(window), unnamed_controls(window)
+    finally:
+        # A termination signal closes the window as a logout does.
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            sys.exit("the app did not close on SIGTERM")
+
+    assert os.path.isdir(SOURCE) and not os.path.islink(SOURCE), "the backups are back"
+    assert digest(SOURCE) == before, "every file came back as it was"
+    for drive in (FIRST, SECOND):
+        left = [e for e in os.listdir(drive) if e != "lost+found"]
+        assert not left, f"{drive} still holds {left}"
+    log("move, cancel, move on and move back completed by control names")
+
+
+if __name__ == "__main__":
+    main()
