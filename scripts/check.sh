@@ -7,7 +7,7 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked
 # The scripts in Python, and the GitHub workflow (valid YAML, the three systems).
 scripts/setup.sh checks
-python3 -m py_compile scripts/bench.py scripts/icons.py
+python3 -m py_compile scripts/bench.py scripts/icons.py scripts/screen_reader.py scripts/wine_checks.py
 python3 - <<'PY'
 import yaml
 workflow = yaml.safe_load(open(".github/workflows/ci.yml"))

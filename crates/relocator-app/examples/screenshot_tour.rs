@@ -32,6 +32,7 @@ struct Tour {
     out: PathBuf,
     pending: Option<Arc<std::sync::atomic::AtomicBool>>,
     settled_frames: u32,
+    ready_since: Option<Instant>,
     started: Instant,
     _fixture: (tempfile::TempDir, tempfile::TempDir),
 }
@@ -55,6 +56,7 @@ impl eframe::App for Tour {
             ui.ctx().request_repaint();
             self.at += 1;
             self.settled_frames = 0;
+            self.ready_since = None;
         }
         let Some(stop) = self.stops.get(self.at) else {
             ui.ctx().send_viewport_cmd(egui::ViewportCommand::Close);
@@ -62,11 +64,14 @@ impl eframe::App for Tour {
         };
         if !(stop.ready)(&self.state) {
             self.settled_frames = 0;
+            self.ready_since = None;
             return;
         }
-        // A few frames for the layout to settle before the picture.
+        // A few frames and a moment (a question fades in) for the page to
+        // settle before the picture.
         self.settled_frames += 1;
-        if self.settled_frames < 4 {
+        let since = *self.ready_since.get_or_insert_with(Instant::now);
+        if self.settled_frames < 4 || since.elapsed() < Duration::from_millis(400) {
             ui.ctx().request_repaint();
             return;
         }
@@ -283,6 +288,7 @@ fn main() -> eframe::Result {
                 out,
                 pending: None,
                 settled_frames: 0,
+                ready_since: None,
                 started: Instant::now(),
                 _fixture: (fixture, drive),
             }))

@@ -50,6 +50,9 @@ pub fn blocking(dark: bool) -> Color32 {
 /// The widest the content column grows: lines stay readable on big windows.
 pub const COLUMN_WIDTH: f32 = 720.0;
 
+/// The least space beside the column, on a narrow window.
+pub const SIDE_MARGIN: f32 = 14.0;
+
 /// The smallest window at which every page is usable.
 pub const MIN_WINDOW: [f32; 2] = [560.0, 460.0];
 
@@ -84,6 +87,9 @@ pub fn apply(ctx: &egui::Context) {
         style.spacing.interact_size.y = 32.0;
         style.spacing.icon_width = 18.0;
         style.spacing.icon_width_inner = 10.0;
+        // Scroll bars that are there whenever there is more to see, not
+        // only under the mouse: a table wider than the window says so.
+        style.spacing.scroll = egui::style::ScrollStyle::solid();
         let dark = style.visuals.dark_mode;
         let ring = Stroke::new(2.5, accent(dark));
         style.visuals.selection.stroke = ring;

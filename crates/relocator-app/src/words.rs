@@ -472,8 +472,8 @@ mod tests {
 
     #[test]
     fn the_promise_follows_the_verification_choice() {
-        assert!(check_promise(true, false).contains("read back"));
-        assert!(!check_promise(false, false).contains("read back"));
+        assert!(check_promise(true, false).contains("read back from the drive"));
+        assert!(!check_promise(false, false).contains("read back from the drive"));
         assert!(check_promise(false, false).contains("not read back"));
         assert!(check_promise(true, true).contains("renamed"));
     }

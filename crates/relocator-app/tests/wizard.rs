@@ -3,6 +3,11 @@
 //! Runs without a display or GPU (`egui_kittest`). Every flow: move, cancel,
 //! move back, move on, recovery at start, a folder chosen by hand, blocking
 //! checks, a drive that is away, the health check.
+//!
+//! Unix: the stand-in drives and links are made the Unix way (Linux mounts,
+//! macOS RAM disks); Windows runs the core's own tests of the same steps.
+
+#![cfg(unix)]
 
 mod common;
 
@@ -363,4 +368,45 @@ fn checking_the_backups_reports_each_device_and_finds_damage() {
     // The overview shows the result per device too.
     click(&mut h, "Overview");
     assert!(shows(&h, "Checked: damaged"));
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_drive_back_under_another_name_is_found_and_linked_again() {
+    use std::process::Command;
+    let root = scratch();
+    let source = root.path().join("Backup");
+    small_backup(&source, 70, 8);
+    let before = digest(&source);
+    let places = tempfile::tempdir().unwrap();
+    let (first, second) = (places.path().join("Drive"), places.path().join("Drive 1"));
+    fs::create_dir(&first).unwrap();
+    fs::create_dir(&second).unwrap();
+    let mounted = |args: &[&std::ffi::OsStr]| {
+        assert!(
+            Command::new("mount").args(args).status().unwrap().success(),
+            "mount {args:?}"
+        );
+    };
+    mounted(&[
+        "-t".as_ref(),
+        "tmpfs".as_ref(),
+        "-o".as_ref(),
+        "size=128m".as_ref(),
+        "br-test".as_ref(),
+        first.as_os_str(),
+    ]);
+    relocator_tests::move_quietly(&source, &first);
+    // Unplugged, then back under another name.
+    mounted(&["--move".as_ref(), first.as_os_str(), second.as_os_str()]);
+    let mut h = harness(&source, &Fakes::default());
+    assert!(shows(&h, "Backups will fail until"));
+    click(&mut h, "Manage moved backups");
+    assert!(shows(&h, "connected under another name"));
+    click(&mut h, "Link to them");
+    assert_eq!(h.state().page, Page::Done, "{:?}", h.state().result);
+    assert!(shows(&h, "Your backups are linked again"));
+    assert_eq!(fs::read_link(&source).unwrap(), second.join("Backup"));
+    assert_eq!(digest(&source), before);
+    let _ = Command::new("umount").arg(&second).status();
 }

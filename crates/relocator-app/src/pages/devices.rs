@@ -38,11 +38,20 @@ pub fn table(
                     ui.end_row();
                     for d in devices {
                         ui.label(words::device_name(d));
-                        let model = ui.label(words::model(d));
-                        if let Some(id) = &d.product_type {
-                            model.on_hover_text(format!("Model identifier: {id}"));
+                        let model = words::model(d);
+                        match &d.product_type {
+                            Some(id) => {
+                                ui.label(model)
+                                    .on_hover_text(format!("Model identifier: {id}"));
+                            }
+                            None => empty_cell(ui),
                         }
-                        ui.label(d.ios_version.clone().unwrap_or_default());
+                        match &d.ios_version {
+                            Some(v) => {
+                                ui.label(v);
+                            }
+                            None => empty_cell(ui),
+                        }
                         match d.last_backup_at {
                             Some(at) => {
                                 let days = relocator::freshness::days_since(at, now);
@@ -54,20 +63,27 @@ pub fn table(
                                     ui.label(text);
                                 }
                             }
-                            None => {
-                                ui.label("");
-                            }
+                            None => empty_cell(ui),
                         }
                         ui.label(format_bytes(d.bytes));
                         let status = status(d, health);
-                        let response = ui.label(status.join(", "));
-                        if !d.warnings.is_empty() {
-                            response.on_hover_text(d.warnings.join("\n"));
+                        if status.is_empty() {
+                            empty_cell(ui);
+                        } else {
+                            let response = ui.label(status.join(", "));
+                            if !d.warnings.is_empty() {
+                                response.on_hover_text(d.warnings.join("\n"));
+                            }
                         }
                         ui.end_row();
                     }
                 });
         });
+}
+
+/// A cell with nothing in it: no empty label for a screen reader to read out.
+fn empty_cell(ui: &mut Ui) {
+    ui.allocate_exact_size(egui::Vec2::ZERO, egui::Sense::hover());
 }
 
 /// What to know about one device backup, in short words.

@@ -134,7 +134,7 @@ pub fn frame(state: &mut AppState, ui: &mut Ui) -> Option<Action> {
 /// Lays `content` out in a column of readable width, centred in the space there is.
 fn centered<R>(ui: &mut Ui, content: impl FnOnce(&mut Ui) -> R) -> R {
     let available = ui.available_width();
-    let width = available.min(style::COLUMN_WIDTH);
+    let width = (available - 2.0 * style::SIDE_MARGIN).clamp(0.0, style::COLUMN_WIDTH);
     let margin = ((available - width) / 2.0).max(0.0);
     ui.horizontal_top(|ui| {
         ui.add_space(margin);

@@ -146,7 +146,7 @@ pub fn is_enabled(h: &Harness<'_, AppState>, label: &str) -> bool {
 
 /// Whether some text on screen contains `text`.
 pub fn shows(h: &Harness<'_, AppState>, text: &str) -> bool {
-    h.query_by_label_contains(text).is_some()
+    h.query_all_by_label_contains(text).next().is_some()
 }
 
 /// Walks a move out of `source` to the first listed drive, up to the Review page.
