@@ -63,6 +63,9 @@ pub enum Action {
     TryAgain,
     /// Finish or undo an interrupted operation.
     Recover,
+    /// Set the damaged record of an interrupted operation on this backup
+    /// folder aside (the core does it only once the backups are whole).
+    SetAsideRecord(PathBuf),
     /// Link a dangling backup folder to the copy found at this path.
     Relink(PathBuf),
     /// Check the health of the backups of the selected folder.

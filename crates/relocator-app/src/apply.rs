@@ -42,7 +42,11 @@ impl AppState {
             Action::AskCancel => self.asking_cancel = self.can_cancel(),
             Action::ConfirmCancel => {
                 self.asking_cancel = false;
-                if let Some(w) = &self.worker {
+                // Past the switch the backups are in their new place: a late
+                // "yes" must not start an undo the page said cannot happen.
+                if self.can_cancel()
+                    && let Some(w) = &self.worker
+                {
                     w.task.cancel();
                 }
             }
@@ -68,6 +72,7 @@ impl AppState {
                     self.start_job(Job::Recover { source }, None);
                 }
             }
+            Action::SetAsideRecord(folder) => self.set_aside_record(&folder),
             Action::Relink(to) => {
                 if let Some(source) = self.location().map(|l| l.path.clone()) {
                     self.start_job(Job::Relink { source, to }, None);
@@ -149,11 +154,14 @@ impl AppState {
             }
             return;
         };
-        if let Some(page) = plan.operation.back(self.page) {
-            self.page = page;
-        } else {
-            self.page = plan.operation.home();
-            self.plan = None;
+        // Back to where the operation was begun leaves it: the overview
+        // then works on any folder again.
+        match plan.operation.back(self.page) {
+            Some(page) if page != plan.operation.home() => self.page = page,
+            _ => {
+                self.page = plan.operation.home();
+                self.plan = None;
+            }
         }
     }
 
@@ -173,6 +181,7 @@ impl AppState {
         }
         self.plan = None;
         self.result = None;
+        self.notice = None;
         self.page = Page::Overview;
     }
 
@@ -188,6 +197,7 @@ impl AppState {
         self.result = None;
         self.notice = None;
         self.typed = None;
+        self.checks.rounds = 0;
         self.page = Page::Checks;
         self.start_checks();
     }
@@ -217,7 +227,7 @@ impl AppState {
     }
 
     fn use_usual_folders(&mut self) {
-        if self.worker.is_some() {
+        if !self.can_change_source() {
             return;
         }
         self.settings.source_folder = None;

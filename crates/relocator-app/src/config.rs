@@ -124,11 +124,15 @@ impl StartConfig {
         !self.demo_dirs.is_empty()
     }
 
-    /// Removes the demo's temporary folders now (at exit).
+    /// Removes the demo's temporary folders now (at exit) — except one
+    /// that holds backups moved there from outside the demo, which is kept.
     pub fn remove_demo(&mut self) {
         for dir in self.demo_dirs.drain(..) {
             let path = dir.path().to_owned();
-            if let Err(e) = dir.close() {
+            if holds_backups_from_outside(&path, 3) {
+                tracing::warn!(path = %path.display(), "demo folder kept: it holds backups from outside the demo");
+                let _ = dir.keep();
+            } else if let Err(e) = dir.close() {
                 tracing::warn!(path = %path.display(), error = %e, "demo folder left behind");
             }
         }
@@ -169,11 +173,34 @@ fn remove_abandoned_demos() {
             if let Some(pid) = abandoned_demo_pid(&name.to_string_lossy())
                 && pid != std::process::id()
                 && !relocator::processes::is_alive(pid)
+                && !holds_backups_from_outside(&entry.path(), 3)
             {
                 let _ = std::fs::remove_dir_all(entry.path());
             }
         }
     }
+}
+
+/// Whether `dir`, or a folder up to `depth` levels inside it, is a copy
+/// Backup Relocator made of backups from outside any demo (real backups
+/// moved onto the demo's drive): such a folder is never removed.
+fn holds_backups_from_outside(dir: &Path, depth: u32) -> bool {
+    if let Some(m) = relocator::marker::read(dir) {
+        let from_a_demo = m
+            .moved_from
+            .components()
+            .any(|c| c.as_os_str().to_string_lossy().starts_with(DEMO_PREFIX));
+        if !from_a_demo {
+            return true;
+        }
+    }
+    depth > 0
+        && std::fs::read_dir(dir).is_ok_and(|entries| {
+            entries.flatten().any(|e| {
+                e.file_type().is_ok_and(|t| t.is_dir())
+                    && holds_backups_from_outside(&e.path(), depth - 1)
+            })
+        })
 }
 
 /// The process id in a demo folder's name.
@@ -240,5 +267,41 @@ mod tests {
         assert_eq!(abandoned_demo_pid("backup-relocator-demo-42-xyz"), Some(42));
         assert_eq!(abandoned_demo_pid("backup-relocator-demo-x-1"), None);
         assert_eq!(abandoned_demo_pid("other-42-x"), None);
+    }
+
+    #[test]
+    fn a_demo_folder_holding_backups_moved_from_outside_the_demo_is_kept() {
+        use relocator::marker::{self, Marker, MarkerState};
+        let mut demo = StartConfig::from_args(args(&["--demo"])).unwrap();
+        let drive = demo.demo_drive.clone().unwrap();
+        let source = demo.locations[0].path.clone();
+        // The demo's own move: removed with the demo.
+        let own = drive.join("Backup");
+        std::fs::create_dir(&own).unwrap();
+        marker::write(
+            &own,
+            &Marker::new("aaaaaaaaaaaa", MarkerState::Complete, &source),
+        )
+        .unwrap();
+        assert!(!holds_backups_from_outside(&drive, 3));
+        // Real backups moved onto the demo's drive: kept.
+        let real = drive.join("chosen/Backup");
+        std::fs::create_dir_all(&real).unwrap();
+        let elsewhere = Path::new("/home/someone/Library/Application Support/MobileSync/Backup");
+        marker::write(
+            &real,
+            &Marker::new("bbbbbbbbbbbb", MarkerState::Complete, elsewhere),
+        )
+        .unwrap();
+        demo.remove_demo();
+        assert!(
+            real.exists(),
+            "real backups are never removed with the demo"
+        );
+        assert!(
+            !demo.locations[0].path.exists(),
+            "the demo's own folder went"
+        );
+        std::fs::remove_dir_all(&drive).unwrap();
     }
 }

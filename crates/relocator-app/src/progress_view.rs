@@ -132,7 +132,7 @@ impl ProgressView {
     }
 
     /// Bytes per second over the last few seconds, once the phase has run
-    /// [`SPEED_AFTER`] and done [`SPEED_AFTER_BYTES`].
+    /// `SPEED_AFTER` and done `SPEED_AFTER_BYTES`.
     #[must_use]
     pub fn speed(&self, now: Instant) -> Option<u64> {
         if now.duration_since(self.phase_started) < SPEED_AFTER || self.bytes < SPEED_AFTER_BYTES {

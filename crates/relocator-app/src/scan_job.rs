@@ -1,7 +1,7 @@
 //! The background scan: for each backup folder, its state, what it holds,
 //! its size (counting up live), its devices, and for a moved folder its
 //! drive (or, when the drive is away, copies found on drives that came back
-//! under another name).
+//! under another name; when its record is damaged, where the backups are).
 
 use std::path::PathBuf;
 use std::time::Instant;
@@ -10,6 +10,7 @@ use relocator::checks::{self, SourceFacts};
 use relocator::contents::{self, Contents};
 use relocator::inventory::DeviceBackup;
 use relocator::locations::{self, LocationState};
+use relocator::relocate::Found;
 use relocator::volume::{self, VolumeInfo};
 use relocator::{Cancel, Progress, link};
 
@@ -41,6 +42,8 @@ pub struct LocationReport {
     pub volume: Option<VolumeInfo>,
     /// A moved folder whose drive is away: our copies found on connected drives.
     pub relink_candidates: Vec<PathBuf>,
+    /// A folder whose record is damaged: where the backups are, or may be.
+    pub found: Vec<Found>,
 }
 
 impl LocationReport {
@@ -57,6 +60,7 @@ impl LocationReport {
             facts: None,
             volume: None,
             relink_candidates: Vec::new(),
+            found: Vec::new(),
         }
     }
 
@@ -77,6 +81,7 @@ enum Event {
     State(usize, Result<LocationState, String>),
     Contents(usize, Result<Contents, String>),
     Drive(usize, Option<VolumeInfo>, Vec<PathBuf>),
+    Found(usize, Vec<Found>),
     Counted(usize, u64, u64),
     Surveyed(usize, Box<checks::Survey>),
     Failed(usize, String),
@@ -140,6 +145,7 @@ impl ScanJob {
                     self.reports[i].volume = v;
                     self.reports[i].relink_candidates = candidates;
                 }
+                Event::Found(i, found) => self.reports[i].found = found,
                 Event::Counted(i, bytes, files) => {
                     self.reports[i].bytes = bytes;
                     self.reports[i].files = files;
@@ -223,6 +229,12 @@ fn run(locations: &[Location], emit: &Emitter<Event>, cancel: &Cancel) {
             }
             _ => Vec::new(),
         };
+        if let Ok(LocationState::DamagedRecord { .. }) = &state {
+            emit.emit(Event::Found(
+                i,
+                relocator::relocate::locate_backups(&location.path),
+            ));
+        }
         emit.emit(Event::State(i, state));
         emit.emit(Event::Drive(i, drive, candidates));
         if let Some(folder) = folder {

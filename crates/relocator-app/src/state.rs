@@ -193,7 +193,9 @@ impl AppState {
         } else if let Some(i) = reports.iter().position(|r| {
             matches!(
                 r.state,
-                Ok(LocationState::Relocated { .. } | LocationState::Dangling { .. })
+                Ok(LocationState::Relocated { .. }
+                    | LocationState::Dangling { .. }
+                    | LocationState::DamagedRecord { .. })
             )
         }) {
             self.selected = i;
@@ -237,6 +239,14 @@ impl AppState {
         self.plan.as_ref().map(|p| p.operation)
     }
 
+    /// Whether the running job links a moved folder again (no plan, no copy).
+    #[must_use]
+    pub fn is_relinking(&self) -> bool {
+        self.worker
+            .as_ref()
+            .is_some_and(|w| matches!(w.job, Job::Relink { .. }))
+    }
+
     /// Whether anything runs that the home pages must wait for.
     #[must_use]
     pub fn is_busy(&self) -> bool {
@@ -247,6 +257,14 @@ impl AppState {
     #[must_use]
     pub fn is_picking(&self) -> bool {
         self.picking.is_some()
+    }
+
+    /// Whether another backup folder may be chosen now: not in the demo
+    /// (its folders are removed at the end), nor while an operation is
+    /// prepared or running.
+    #[must_use]
+    pub fn can_change_source(&self) -> bool {
+        !self.config.is_demo() && self.worker.is_none() && self.plan.is_none()
     }
 
     /// Draws one frame and applies what the page asked for.
@@ -300,6 +318,21 @@ impl AppState {
                 WorkerEvent::Finished(r) => finished = Some(r),
             }
         }
+        // The question is about stopping: once the work is past the point
+        // where it can be stopped, it closes and says why.
+        if self.asking_cancel
+            && finished.is_none()
+            && matches!(
+                self.progress.phase,
+                relocator::Phase::Switching | relocator::Phase::CleaningUp
+            )
+        {
+            self.asking_cancel = false;
+            self.notice = Some(Notice {
+                kind: NoticeKind::Info,
+                text: crate::words::too_late_to_stop().to_owned(),
+            });
+        }
         if finished.is_none() && ended {
             finished = Some(JobResult::Failed(JobFailure::stopped(
                 "The work stopped unexpectedly (see the log for details).".to_owned(),
@@ -327,6 +360,7 @@ impl AppState {
         self.rescan();
         self.page = match &result {
             JobResult::Recovered(r) => {
+                self.plan = None;
                 self.notice = Some(Notice {
                     kind: if r.is_settled() {
                         NoticeKind::Info
@@ -579,6 +613,9 @@ impl AppState {
 
     /// Opens the folder dialog for `purpose`.
     pub(crate) fn open_picker(&mut self, purpose: FolderPurpose) {
+        if self.is_picking() || (purpose == FolderPurpose::Source && !self.can_change_source()) {
+            return;
+        }
         let (title, start) = match purpose {
             FolderPurpose::Source => (
                 "Choose the folder that holds the backups",
@@ -635,6 +672,13 @@ impl AppState {
     /// Uses `folder` for `purpose`: the backup folder, or the destination.
     pub(crate) fn use_folder(&mut self, purpose: FolderPurpose, folder: PathBuf) {
         match purpose {
+            FolderPurpose::Source if !self.can_change_source() => {
+                // The dialog answered after the person moved on.
+                self.notice = Some(Notice {
+                    kind: NoticeKind::Problem,
+                    text: crate::words::source_not_changed(&folder),
+                });
+            }
             FolderPurpose::Source => {
                 self.settings.source_folder = Some(folder.clone());
                 self.config.locations = vec![Location::chosen(folder)];
@@ -682,6 +726,36 @@ impl AppState {
             kind: NoticeKind::Problem,
             text: format!("{reason} The folder is {}.", folder.display()),
         });
+    }
+
+    /// Sets the damaged record of the backup folder `folder` aside, when the
+    /// core finds the backups whole there (a rename: done at once).
+    pub(crate) fn set_aside_record(&mut self, folder: &Path) {
+        if self.worker.is_some() {
+            return;
+        }
+        let Some(i) = self.config.locations.iter().position(|l| l.path == folder) else {
+            return;
+        };
+        self.selected = i;
+        let source = folder.to_owned();
+        let links = relocator::link::platform_link();
+        self.notice = Some(
+            match relocator::relocate::set_aside_record(&source, links.as_ref()) {
+                Ok(aside) => Notice {
+                    kind: NoticeKind::Info,
+                    text: crate::words::record_set_aside(&aside),
+                },
+                Err(e) => {
+                    tracing::warn!(error = %e, "the record was not set aside");
+                    Notice {
+                        kind: NoticeKind::Problem,
+                        text: crate::words::record_kept(&e),
+                    }
+                }
+            },
+        );
+        self.rescan();
     }
 
     /// Starts a health check of the selected folder's backups.

@@ -52,6 +52,9 @@ pub fn working_title(operation: Option<Operation>) -> &'static str {
     }
 }
 
+/// The title of the Working page while a moved folder is linked again.
+pub const RELINKING_TITLE: &str = "Linking your backups again";
+
 /// The label of the button that starts `operation`.
 #[must_use]
 pub fn start_button(operation: Operation) -> &'static str {
@@ -404,11 +407,14 @@ pub fn done_sentence(o: &Outcome) -> String {
 
 /// The headline of the Failed page.
 #[must_use]
-pub fn failure_headline(f: &Failure) -> &'static str {
-    match f {
-        Failure::Cancelled => "Cancelled — nothing was changed",
-        Failure::Refused(_) => "It cannot start yet",
-        _ => "The move did not finish",
+pub fn failure_headline(f: &Failure, operation: Option<Operation>) -> &'static str {
+    match (f, operation) {
+        (Failure::Cancelled, _) => "Cancelled — nothing was changed",
+        (Failure::Refused(_), _) => "It cannot start yet",
+        (_, Some(Operation::MoveOut)) => "The move did not finish",
+        (_, Some(Operation::MoveOn)) => "The move to the other drive did not finish",
+        (_, Some(Operation::MoveBack)) => "The move back did not finish",
+        (_, None) => "It did not finish",
     }
 }
 
@@ -424,7 +430,7 @@ pub fn failure_sentence(f: &Failure) -> String {
             .collect::<Vec<_>>()
             .join(" "),
         Failure::DriveFull => "The drive became full before the copy was finished.".to_owned(),
-        Failure::DriveDisconnected => "The drive was disconnected during the move.".to_owned(),
+        Failure::DriveDisconnected => "The drive was disconnected while the work went on.".to_owned(),
         Failure::DriveReadOnly => "The drive does not allow writing.".to_owned(),
         Failure::FileTooLarge => {
             "A backup file is too large for this drive's format (FAT32 holds files up to 4 GB)."
@@ -441,9 +447,9 @@ pub fn failure_sentence(f: &Failure) -> String {
         Failure::Busy => "Another Backup Relocator window is already working on these backups.".to_owned(),
         Failure::LinkNotAllowed => "Windows did not allow the link this drive needs.".to_owned(),
         Failure::RecordProblem => {
-            "The record of an interrupted move cannot be used as it is.".to_owned()
+            "The record of an interrupted operation cannot be used as it is.".to_owned()
         }
-        Failure::Other => "Something went wrong during the move.".to_owned(),
+        Failure::Other => "Something went wrong, and the work stopped.".to_owned(),
     }
 }
 
@@ -458,6 +464,45 @@ pub fn safe_sentence(place: &Path) -> String {
 
 /// The Details box's title.
 pub const DETAILS: &str = "Details";
+
+/// After a damaged record was set aside: where it is kept now.
+#[must_use]
+pub fn record_set_aside(kept_as: &Path) -> String {
+    format!(
+        "The damaged record was set aside (kept as {}), and these backups can be used again.",
+        kept_as.display()
+    )
+}
+
+/// Why a damaged record was kept.
+#[must_use]
+pub fn record_kept(e: &relocator::Error) -> String {
+    match e {
+        relocator::Error::BackupsNotWhole { .. } => "The record was kept: the backups are not whole in the backup folder yet. Put them back there (the list above says where they are), then try again. Nothing was changed.".to_owned(),
+        relocator::Error::RecordUsable { .. } => "The record can still be used, so it was kept: choose \"Finish or undo now\" instead. Nothing was changed.".to_owned(),
+        other => format!("The record could not be set aside: {other}"),
+    }
+}
+
+/// A backup folder chosen when it can no longer be used (an operation is
+/// being prepared or runs).
+#[must_use]
+pub fn source_not_changed(folder: &Path) -> String {
+    format!(
+        "{} was not used as the backup folder: a move is being prepared or is running. Go back to the overview to choose another folder.",
+        folder.display()
+    )
+}
+
+/// The "stop and undo?" question closed because the work went past the switch.
+#[must_use]
+pub fn too_late_to_stop() -> &'static str {
+    "The backups are already in their new place, so this can no longer be stopped; the last step finishes by itself."
+}
+
+/// After a failure that left an operation interrupted (the core could not
+/// say where the backups are whole).
+pub const LEFT_INTERRUPTED: &str = "The work was interrupted part-way. Finish or undo it now: nothing is lost, and the backups end up whole in one place.";
 
 #[cfg(test)]
 mod tests {

@@ -157,6 +157,44 @@ fn finding_3_an_unanswered_cancel_question_closes_itself_when_the_job_ends() {
 /// Finding 4a/4b: the same drive was accepted with a box about keeping a
 /// drive connected, and Done then said space was freed.
 #[test]
+fn finding_3_past_the_switch_a_late_yes_does_not_undo_and_the_question_closes() {
+    let root = scratch();
+    let source = root.path().join("Backup");
+    small_backup(&source, 74, 20);
+    let before = digest(&source);
+    let drive = Drive::mount("256m", "");
+    let fakes = Fakes {
+        drives: vec![drive.path().to_owned()],
+        ..Fakes::default()
+    };
+    let mut h = harness(&source, &fakes);
+    to_review(&mut h);
+    h.get_by_label("Move").click();
+    h.run();
+    // The question was asked; then the work reached the switch.
+    h.state_mut().asking_cancel = true;
+    h.state_mut().progress.apply(
+        relocator::Progress::Phase {
+            phase: Phase::Switching,
+        },
+        std::time::Instant::now(),
+    );
+    h.state_mut().apply(Action::ConfirmCancel);
+    assert!(
+        h.state()
+            .worker
+            .as_ref()
+            .is_none_or(|w| !w.task.is_cancelling()),
+        "a yes past the switch starts no undo"
+    );
+    assert!(!h.state().asking_cancel);
+    settle(&mut h);
+    assert_eq!(h.state().page, Page::Done, "{:?}", h.state().result);
+    assert!(!shows(&h, "Stop and put everything back?"));
+    assert_eq!(digest(&drive.path().join("Backup")), before);
+}
+
+#[test]
 fn finding_4_the_same_drive_has_its_own_acceptance_and_done_says_nothing_was_freed() {
     let root = scratch();
     let source = root.path().join("Backup");

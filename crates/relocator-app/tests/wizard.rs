@@ -1,8 +1,8 @@
 //! The wizard driven like a person would: find controls by their names,
 //! click, and check both what the window says and what happened on disk.
 //! Runs without a display or GPU (`egui_kittest`). Every flow: move, cancel,
-//! move back, move on, recovery at start, a folder chosen by hand, blocking
-//! checks, a drive that is away, the health check.
+//! move back, move on, recovery at start, a damaged record, a folder chosen
+//! by hand, blocking checks, a drive that is away, the health check.
 //!
 //! Unix: the stand-in drives and links are made the Unix way (Linux mounts,
 //! macOS RAM disks); Windows runs the core's own tests of the same steps.
@@ -239,6 +239,91 @@ fn an_interrupted_move_is_recovered_at_start_and_reported() {
     assert!(!staging.exists());
     assert!(!relocator::journal::path_for(&source).exists());
     assert_eq!(digest(&source), before);
+}
+
+#[test]
+fn a_damaged_record_says_where_the_backups_are_and_is_set_aside_only_when_they_are_whole() {
+    let root = scratch();
+    let source = root.path().join("Backup");
+    small_backup(&source, 67, 10);
+    let before = digest(&source);
+    // The backups are set aside beside the backup folder, as a move leaves
+    // them between its steps; the record is unreadable.
+    let aside = root.path().join("Backup.moving-abc123abc123");
+    fs::rename(&source, &aside).unwrap();
+    let journal = relocator::journal::path_for(&source);
+    fs::write(&journal, b"{ this is not a journal").unwrap();
+
+    let mut h = harness(&source, &Fakes::default());
+    settle(&mut h);
+    assert!(shows(&h, "cannot be used"));
+    assert!(shows(
+        &h,
+        "the original backup folder, set aside during a move"
+    ));
+    assert!(!is_enabled(&h, "Move backups…"));
+    click(&mut h, "Set the damaged record aside");
+    assert!(shows(&h, "The record was kept"));
+    assert!(
+        journal.exists(),
+        "kept while the backups are not whole in place"
+    );
+    assert_eq!(digest(&aside), before, "nothing was touched");
+
+    // Put back in place by hand, as the list says: now it is set aside.
+    fs::rename(&aside, &source).unwrap();
+    click(&mut h, "Set the damaged record aside");
+    assert!(shows(&h, "The damaged record was set aside"));
+    assert!(!journal.exists());
+    let kept: Vec<_> = fs::read_dir(root.path())
+        .unwrap()
+        .flatten()
+        .filter(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .contains(".journal.damaged-")
+        })
+        .collect();
+    assert_eq!(kept.len(), 1, "the record is kept beside, not deleted");
+    assert!(is_enabled(&h, "Move backups…"));
+    assert_eq!(digest(&source), before);
+}
+
+#[test]
+fn back_to_the_overview_leaves_the_plan_and_a_late_folder_answer_does_not_replace_it() {
+    let root = scratch();
+    let source = root.path().join("Backup");
+    small_backup(&source, 68, 10);
+    let other = root.path().join("Other/Backup");
+    small_backup(&other, 69, 10);
+    let fakes = Fakes {
+        picks: vec![relocator_app::PickOutcome::Chosen(other.clone())],
+        ..Fakes::default()
+    };
+    let mut h = harness(&source, &fakes);
+    click(&mut h, "Move backups…");
+    assert_eq!(h.state().page, Page::Checks);
+    h.key_press(egui::Key::Escape);
+    settle(&mut h);
+    assert_eq!(h.state().page, Page::Overview);
+    assert!(
+        h.state().plan.is_none(),
+        "back on the overview, no move is prepared"
+    );
+
+    // A folder dialog that answers after a move was begun: the answer is
+    // not used, the move's folder stays, and the window says so.
+    h.state_mut().apply(relocator_app::Action::ChooseFolder(
+        relocator_app::FolderPurpose::Source,
+    ));
+    h.state_mut().apply(relocator_app::Action::Begin(
+        relocator_app::Operation::MoveOut,
+    ));
+    settle(&mut h);
+    assert_eq!(h.state().page, Page::Checks);
+    assert!(h.state().plan.is_some());
+    assert_eq!(h.state().location().unwrap().path, source);
+    assert!(shows(&h, "was not used as the backup folder"));
 }
 
 #[test]

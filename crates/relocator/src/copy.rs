@@ -8,7 +8,7 @@
 //! 1 MiB buffer elsewhere (std's `io::copy` uses an 8 KiB one there). With
 //! content verification a reader thread reads every finished file back
 //! from the drive and compares it with the original while the copy goes on
-//! ([`crate::read_back`]). Progress moves inside large files, cancel is
+//! (the `read_back` module). Progress moves inside large files, cancel is
 //! checked often, and everything is flushed to the disk at the end.
 
 use std::collections::HashMap;

@@ -233,7 +233,7 @@ impl LocationState {
 
 /// The name of the drive a path is on, as far as the path tells when the
 /// drive is away: macOS "/Volumes/Big/…" → "Big"; Windows "E:\…" →
-/// "drive E:"; otherwise "the drive holding <path>".
+/// "drive E:"; otherwise "the drive holding" and the path.
 #[must_use]
 pub fn drive_name_in(path: &Path) -> String {
     let text = path.to_string_lossy();

@@ -4,7 +4,7 @@
 //! them), and nothing missing or extra. A time that differs is blamed on a
 //! writer only if the original really changed after the operation began;
 //! otherwise the drive did not keep it. (Contents are compared by the copy
-//! itself, read back from the drive; see [`crate::read_back`].)
+//! itself, read back from the drive; see the `read_back` module.)
 
 use std::fs::{self, Metadata};
 use std::io;

@@ -76,14 +76,9 @@ pub fn for_page(state: &AppState) -> Buttons {
         }
         Page::Destination => {
             let why_not = state.plan.as_ref().and_then(|p| {
-                p.destination_ready().err().map(|why| match why {
-                    NotReady::NoDestination => "Choose a drive first.".to_owned(),
-                    NotReady::Checking => "Checking the drive…".to_owned(),
-                    NotReady::Blocked => {
-                        "The backups cannot go there: choose another drive.".to_owned()
-                    }
-                    NotReady::NotAccepted => "Tick each box above first.".to_owned(),
-                })
+                p.destination_ready()
+                    .err()
+                    .map(|why| not_ready(&why, false))
             });
             Buttons {
                 back: Some(back()),
@@ -92,9 +87,20 @@ pub fn for_page(state: &AppState) -> Buttons {
         }
         Page::Review => {
             let operation = state.operation().unwrap_or(Operation::MoveOut);
+            // A drive checked again after Next (a late folder dialog) must
+            // not leave a start button that does nothing.
+            let why_not = state
+                .plan
+                .as_ref()
+                .filter(|p| p.operation != Operation::MoveBack)
+                .and_then(|p| p.destination_ready().err().map(|why| not_ready(&why, true)));
             Buttons {
                 back: Some(back()),
-                primary: Some(forward(words::start_button(operation), Action::Start, None)),
+                primary: Some(forward(
+                    words::start_button(operation),
+                    Action::Start,
+                    why_not,
+                )),
             }
         }
         Page::Working => {
@@ -104,6 +110,8 @@ pub fn for_page(state: &AppState) -> Buttons {
                 .is_some_and(|w| w.task.is_cancelling())
             {
                 Some("Stopping…".to_owned())
+            } else if state.is_relinking() {
+                Some("Linking again takes a moment and cannot be stopped.".to_owned())
             } else if state.operation().is_none() {
                 Some("An interrupted move is finished or undone as a whole.".to_owned())
             } else if !state.can_cancel() {
@@ -131,11 +139,25 @@ pub fn for_page(state: &AppState) -> Buttons {
     }
 }
 
+/// Why the chosen drive is not ready yet; from the Review page, the way is Back.
+fn not_ready(why: &NotReady, on_review: bool) -> String {
+    match (why, on_review) {
+        (NotReady::Checking, _) => "Checking the drive…",
+        (NotReady::NoDestination, false) => "Choose a drive first.",
+        (NotReady::Blocked, false) => "The backups cannot go there: choose another drive.",
+        (NotReady::NotAccepted, false) => "Tick each box above first.",
+        (NotReady::NoDestination | NotReady::Blocked, true) => "Go back and choose another drive.",
+        (NotReady::NotAccepted, true) => "Go back and tick each box about the drive first.",
+    }
+    .to_owned()
+}
+
 fn overview_primary(state: &AppState) -> Option<Primary> {
     let report = state.report()?;
     match &report.state {
         Ok(LocationState::Local) => {
             let why_not = match &report.contents {
+                _ if state.is_picking() => Some("Waiting for the folder window…".to_owned()),
                 _ if !report.done => Some("Counting the backups…".to_owned()),
                 Some(Ok(c)) if !c.is_backup_folder() => Some(match c {
                     Contents::EmptyFolder | Contents::NotBackups { .. } => {
@@ -166,6 +188,11 @@ fn overview_primary(state: &AppState) -> Option<Primary> {
             Action::Begin(Operation::MoveOut),
             Some("Another Backup Relocator window is working on these backups.".to_owned()),
         )),
+        Ok(LocationState::DamagedRecord { .. }) => Some(forward(
+            "Move backups…",
+            Action::Begin(Operation::MoveOut),
+            Some("The record of an interrupted operation must be set aside first.".to_owned()),
+        )),
         Ok(LocationState::Absent) => Some(forward(
             "Move backups…",
             Action::Begin(Operation::MoveOut),
@@ -187,6 +214,17 @@ fn failed_buttons(state: &AppState) -> Buttons {
             primary: Some(forward("Back to overview", Action::Finish, None)),
         };
     };
+    if state.report().is_some_and(|r| {
+        matches!(
+            r.state,
+            Ok(LocationState::Interrupted { running: false, .. })
+        )
+    }) {
+        return Buttons {
+            back: Some(overview),
+            primary: Some(forward("Finish or undo now", Action::Recover, None)),
+        };
+    }
     let has_plan = state.plan.is_some();
     let has_drive_step = state
         .operation()

@@ -27,16 +27,26 @@ pub fn ui(state: &AppState, ui: &mut Ui) -> Option<Action> {
     ui.add_space(6.0);
     match outcome.operation {
         Operation::Move | Operation::Retarget | Operation::Relink | Operation::Adopt => {
+            // A drive inside the computer is always there; only one that
+            // can be unplugged needs the reminder.
+            let removable = state
+                .plan
+                .as_ref()
+                .and_then(|p| p.destination.as_ref())
+                .and_then(|d| d.facts.volume.as_ref())
+                .is_none_or(|v| v.kind() != relocator::volume::DriveKind::Internal);
             status_row(
                 ui,
                 Status::Note,
-                "Finder, iTunes and Apple Devices keep backing up as before, now to the drive.",
+                "Finder, iTunes and Apple Devices keep backing up as before, now to the new place.",
             );
-            status_row(
-                ui,
-                Status::Warning,
-                "Keep the drive connected when your iPhone or iPad backs up: without it, the backup fails until you connect it.",
-            );
+            if removable {
+                status_row(
+                    ui,
+                    Status::Warning,
+                    "Keep the drive connected when your iPhone or iPad backs up: without it, the backup fails until you connect it.",
+                );
+            }
         }
         Operation::Revert => {
             status_row(

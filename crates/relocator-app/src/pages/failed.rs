@@ -4,6 +4,7 @@
 //! drive", "Try again", or back to the overview).
 
 use egui::{RichText, Ui};
+use relocator::locations::LocationState;
 
 use super::widgets::{self, Status, status_row};
 use crate::action::Action;
@@ -18,13 +19,23 @@ pub fn ui(state: &AppState, ui: &mut Ui) -> Option<Action> {
     };
     ui.label(RichText::new(words::failure_sentence(&f.failure)).size(17.0));
     ui.add_space(6.0);
+    // Where the backups are: as the core said, or as the folder reads now
+    // when no record of an operation is left; an interrupted one says so.
+    let report = state.report();
     let place = f.safe_at.clone().or_else(|| {
-        state
-            .report()
+        report
+            .filter(|r| {
+                matches!(
+                    r.state,
+                    Ok(LocationState::Local | LocationState::Relocated { .. })
+                )
+            })
             .map(crate::scan_job::LocationReport::backups_now)
     });
     if let Some(place) = place {
         status_row(ui, Status::Good, &words::safe_sentence(&place));
+    } else if report.is_some_and(|r| matches!(r.state, Ok(LocationState::Interrupted { .. }))) {
+        status_row(ui, Status::Warning, words::LEFT_INTERRUPTED);
     }
     ui.add_space(10.0);
     widgets::details(ui, &f.details)

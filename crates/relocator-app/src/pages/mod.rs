@@ -35,11 +35,12 @@ pub fn title(state: &AppState) -> String {
         Page::Checks => "Before we start".to_owned(),
         Page::Destination => "Where should the backups go?".to_owned(),
         Page::Review => "Ready to go".to_owned(),
+        Page::Working if state.is_relinking() => crate::words::RELINKING_TITLE.to_owned(),
         Page::Working => crate::words::working_title(state.operation()).to_owned(),
         Page::Done => "Done".to_owned(),
         Page::Failed => match &state.result {
             Some(crate::worker::JobResult::Failed(f)) => {
-                crate::words::failure_headline(&f.failure).to_owned()
+                crate::words::failure_headline(&f.failure, state.operation()).to_owned()
             }
             _ => "That did not work".to_owned(),
         },
@@ -215,7 +216,16 @@ fn ask_cancel(ctx: &egui::Context, state: &AppState) -> Option<Action> {
 
 /// Enter = the primary button (when no control has focus); Esc = Back, Cancel or close.
 fn keys(ctx: &egui::Context, state: &AppState, buttons: &Buttons) -> Option<Action> {
-    let (enter, escape) = ctx.input(|i| (i.key_pressed(Key::Enter), i.key_pressed(Key::Escape)));
+    // A key held down repeats: only its first press counts, so holding Enter
+    // cannot walk through the wizard into a start.
+    let first_press = |key: Key| {
+        ctx.input(|i| {
+            i.events.iter().any(|e| {
+                matches!(e, egui::Event::Key { key: k, pressed: true, repeat: false, .. } if *k == key)
+            })
+        })
+    };
+    let (enter, escape) = (first_press(Key::Enter), first_press(Key::Escape));
     if escape {
         if state.asking_cancel {
             return Some(Action::KeepGoing);

@@ -46,13 +46,17 @@ pub fn ui(state: &AppState, ui: &mut Ui) -> Option<Action> {
         ui.add_space(10.0);
     }
     ui.separator();
+    if state.config.is_demo() {
+        ui.label("The demo works on its own sample backups only.");
+        return action;
+    }
     ui.horizontal_wrapped(|ui| {
         let label = if state.config.locations.is_empty() {
             "Choose a folder…"
         } else {
             "Choose another folder…"
         };
-        let busy = state.is_busy() || state.is_picking();
+        let busy = !state.can_change_source() || state.is_picking();
         if ui
             .add_enabled(!busy, egui::Button::new(label))
             .on_hover_text("The folder that holds the device backups (usually named Backup)")
@@ -128,8 +132,12 @@ fn location(state: &AppState, ui: &mut Ui, r: &LocationReport) -> Option<Action>
                 action = Some(Action::Show(Page::Manage));
             }
         }
-        Ok(s @ (LocationState::Interrupted { .. } | LocationState::DamagedRecord { .. })) => {
+        Ok(s @ LocationState::Interrupted { .. }) => {
             status_row(ui, Status::Warning, &s.describe());
+        }
+        Ok(s @ LocationState::DamagedRecord { .. }) => {
+            status_row(ui, Status::Warning, &s.describe());
+            action = damaged_record(ui, r).or(action);
         }
         Ok(s) => {
             status_row(ui, Status::Note, &s.describe());
@@ -175,4 +183,27 @@ fn location(state: &AppState, ui: &mut Ui, r: &LocationReport) -> Option<Action>
         );
     }
     action
+}
+
+/// Where the backups are when the record of an interrupted operation is
+/// damaged, and the way forward: set the record aside once they are whole
+/// in the backup folder (the core checks that; nothing is deleted).
+fn damaged_record(ui: &mut Ui, r: &LocationReport) -> Option<Action> {
+    if r.found.is_empty() {
+        ui.label("No folder that holds these backups was found on this computer or on a connected drive. Connect the drive they were moved to.");
+    } else {
+        ui.label("Where the backups are, or may be:");
+        for f in &r.found {
+            ui.horizontal(|ui| {
+                ui.label(format!("• {}:", f.what()));
+                widgets::path_label(ui, &f.path);
+            });
+        }
+    }
+    ui.label(
+        "Once the backups are whole in the backup folder (or it links to a complete copy on a drive), set the record aside to use them again. Nothing is deleted.",
+    );
+    ui.button("Set the damaged record aside")
+        .clicked()
+        .then(|| Action::SetAsideRecord(r.location.path.clone()))
 }

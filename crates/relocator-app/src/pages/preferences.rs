@@ -77,20 +77,27 @@ pub fn ui(state: &AppState, ui: &mut Ui) -> Option<Action> {
     for l in &state.config.locations {
         widgets::path_label(ui, &l.path);
     }
-    ui.horizontal_wrapped(|ui| {
-        if ui
-            .add_enabled(
-                !state.is_busy() && !state.is_picking(),
-                egui::Button::new("Choose another folder…"),
-            )
-            .clicked()
-        {
-            action = Some(Action::ChooseFolder(FolderPurpose::Source));
-        }
-        if s.source_folder.is_some() && ui.button("Use the usual folders").clicked() {
-            action = Some(Action::UseUsualFolders);
-        }
-    });
+    if state.config.is_demo() {
+        ui.label("The demo works on its own sample backups only.");
+    } else {
+        ui.horizontal_wrapped(|ui| {
+            if ui
+                .add_enabled(
+                    state.can_change_source() && !state.is_picking(),
+                    egui::Button::new("Choose another folder…"),
+                )
+                .clicked()
+            {
+                action = Some(Action::ChooseFolder(FolderPurpose::Source));
+            }
+            if s.source_folder.is_some()
+                && state.can_change_source()
+                && ui.button("Use the usual folders").clicked()
+            {
+                action = Some(Action::UseUsualFolders);
+            }
+        });
+    }
     if let Some(typed) = state
         .typed
         .as_ref()

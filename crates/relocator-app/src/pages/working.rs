@@ -107,6 +107,7 @@ fn phases(state: &AppState) -> Vec<Phase> {
         None => false,
     };
     let mut list = match (state.operation(), same_drive) {
+        (None, _) if state.is_relinking() => Vec::new(),
         (None, _) => vec![Phase::Recovering],
         (Some(_), true) => vec![Phase::Checking, Phase::Switching],
         (Some(_), false) => vec![
