@@ -90,6 +90,7 @@ const RECOVERY_KILLS: &[&str] = &[
     "deleting-after-file=return",
     "deleting-after-file=4*off->return",
     "deleting-before-marker=return",
+    "deleting-after-marker=return",
     "deleting=return",
     "move-publishing=return",
     "move-published=return",
@@ -241,6 +242,7 @@ crash_tests! {
     move_killed_after_cleaning: Op::Move, false, "move-cleaned=return", End::First;
     move_killed_mid_deletion: Op::Move, false, "deleting-after-file=6*off->return", End::First;
     move_killed_before_deleting_the_marker: Op::Move, false, "deleting-before-marker=return", End::First;
+    move_killed_after_deleting_the_marker: Op::Move, false, "deleting-after-marker=return", End::First;
     same_volume_move_killed_after_journal: Op::Move, true, "move-journaled=return", End::Local;
     same_volume_move_killed_after_rename: Op::Move, true, "move-renamed=return", End::First;
     same_volume_move_killed_after_link: Op::Move, true, "move-linked=return", End::First;
@@ -254,6 +256,7 @@ crash_tests! {
     revert_killed_after_cleaning: Op::Revert, false, "revert-cleaned=return", End::Local;
     revert_killed_after_marking_the_drive_copy: Op::Revert, false, "deleting-marked=return", End::Local;
     revert_killed_mid_deletion: Op::Revert, false, "deleting-after-file=6*off->return", End::Local;
+    revert_killed_after_deleting_the_marker: Op::Revert, false, "deleting-after-marker=return", End::Local;
     same_volume_revert_killed_after_journal: Op::Revert, true, "revert-journaled=return", End::Local;
     same_volume_revert_killed_after_unlink: Op::Revert, true, "revert-unlinked=return", End::Local;
     same_volume_revert_killed_after_cleaning: Op::Revert, true, "revert-cleaned=return", End::Local;
@@ -265,6 +268,7 @@ crash_tests! {
     retarget_killed_while_deleting: Op::Retarget, false, "deleting=return", End::Second;
     retarget_killed_after_cleaning: Op::Retarget, false, "retarget-cleaned=return", End::Second;
     retarget_killed_mid_deletion: Op::Retarget, false, "deleting-after-file=6*off->return", End::Second;
+    retarget_killed_after_deleting_the_marker: Op::Retarget, false, "deleting-after-marker=return", End::Second;
     same_volume_retarget_killed_after_journal: Op::Retarget, true, "retarget-journaled=return", End::First;
     same_volume_retarget_killed_after_link: Op::Retarget, true, "retarget-linked=return", End::Second;
     same_volume_retarget_killed_after_cleaning: Op::Retarget, true, "retarget-cleaned=return", End::Second;
@@ -328,6 +332,80 @@ fn recovery_with_the_drive_missing_changes_nothing_and_says_so() {
         .unwrap()
         .path();
     assert_eq!(digest(&aside), before);
+}
+
+#[test]
+fn a_move_killed_while_writing_its_first_marker_is_undone() {
+    let s = setup(false, 97);
+    let before = digest(&s.source);
+    let src = s.source.to_str().unwrap();
+    // The journal is the first atomic write, the unfinished copy's marker
+    // the second: killed after its temporary file, before its rename.
+    crash_move_to_first(&s, "atomic-write-before-rename=1*off->return");
+    let staging: Vec<_> = fs::read_dir(&s.first)
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().contains(".partial-"))
+        .map(|e| e.path())
+        .collect();
+    assert_eq!(staging.len(), 1, "the unfinished copy is there");
+    let inside: Vec<_> = fs::read_dir(&staging[0])
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(inside, [".backup-relocator.tmp"], "killed mid-marker");
+    let out = run(CLI, &["recover", "--source", src]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(digest(&s.source), before);
+    assert!(!staging[0].exists());
+    assert!(leftovers(&[s.source.parent().unwrap(), &s.first]).is_empty());
+}
+
+/// An undo cut short (the switch was refused, then the process was killed
+/// while it deleted its new copy): recovery finishes the undo; it must not
+/// finish the operation with the half-deleted copy.
+fn killed_while_undoing(op: Op, refused: &str) {
+    let s = setup(false, 96);
+    let before = digest(&s.source);
+    let src = s.source.to_str().unwrap();
+    let first = s.first.to_str().unwrap();
+    let second = s.second.to_str().unwrap();
+    let moved = cli(&["move", "--source", src, "--to", first, "--yes"], None);
+    assert!(moved.status.success(), "{}", stderr(&moved));
+    let args = match op {
+        Op::Revert => vec!["revert", "--source", src, "--yes"],
+        _ => vec!["retarget", "--source", src, "--to", second, "--yes"],
+    };
+    let crashed = cli(
+        &args,
+        Some(&format!(
+            "{refused}=return;deleting-after-file=3*off->return"
+        )),
+    );
+    assert!(
+        crashed.status.code().is_none(),
+        "not killed: {}",
+        stderr(&crashed)
+    );
+    for _ in 0..2 {
+        let out = run(CLI, &["recover", "--source", src]);
+        assert!(out.status.success(), "{}", stderr(&out));
+    }
+    assert_linked(&s.source, &s.first, &s.second, refused);
+    assert_eq!(digest(&s.first.join("Backup")), before);
+    let parent = s.source.parent().unwrap();
+    assert!(leftovers(&[parent, &s.first, &s.second]).is_empty());
+}
+
+#[test]
+fn a_move_back_killed_while_undoing_is_undone_not_finished() {
+    killed_while_undoing(Op::Revert, "revert-unlink-fails");
+}
+
+#[test]
+fn a_move_on_killed_while_undoing_is_undone_not_finished() {
+    killed_while_undoing(Op::Retarget, "retarget-link-fails");
 }
 
 #[test]

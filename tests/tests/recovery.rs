@@ -262,6 +262,33 @@ fn a_damaged_record_has_a_safe_way_forward() {
     );
 }
 
+/// A damaged record, a new backup folder made after the crash, and the
+/// original set aside beside it: neither is hidden by setting the record aside.
+#[test]
+fn a_damaged_record_is_kept_while_an_original_is_set_aside_beside_a_new_folder() {
+    let root = scratch();
+    let source = root.path().join("MobileSync").join("Backup");
+    small_backup(&source, 93, 6);
+    let aside = root
+        .path()
+        .join("MobileSync")
+        .join("Backup.moving-abcdefabcdef");
+    fs::rename(&source, &aside).unwrap();
+    small_backup(&source, 94, 2); // Apple's app made a new one
+    fs::write(journal::path_for(&source), b"garbage").unwrap();
+    let src = source.to_str().unwrap();
+    let out = run(CLI, &["set-aside-record", "--source", src]);
+    assert_eq!(out.status.code(), Some(1));
+    let said = stderr(&out);
+    assert!(
+        said.contains("set aside by an interrupted move")
+            && said.contains("Backup.moving-abcdefabcdef"),
+        "{said}"
+    );
+    assert!(journal::path_for(&source).exists(), "the record was kept");
+    assert!(aside.is_dir() && source.is_dir(), "both folders untouched");
+}
+
 /// A FIFO and a socket inside the backups: the check lists them and
 /// refuses; the move changes nothing; nothing is ever dropped silently.
 #[test]

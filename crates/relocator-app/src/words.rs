@@ -479,6 +479,10 @@ pub fn record_set_aside(kept_as: &Path) -> String {
 pub fn record_kept(e: &relocator::Error) -> String {
     match e {
         relocator::Error::BackupsNotWhole { .. } => "The record was kept: the backups are not whole in the backup folder yet. Put them back there (the list above says where they are), then try again. Nothing was changed.".to_owned(),
+        relocator::Error::BackupsInTwoPlaces { set_aside, .. } => format!(
+            "The record was kept: the backup folder is here, and an original set aside by an interrupted move is beside it ({}). Decide which holds your backups and move the other out of this folder, then try again. Nothing was changed.",
+            set_aside.display()
+        ),
         relocator::Error::RecordUsable { .. } => "The record can still be used, so it was kept: choose \"Finish or undo now\" instead. Nothing was changed.".to_owned(),
         other => format!("The record could not be set aside: {other}"),
     }

@@ -38,7 +38,8 @@ impl From<VerifyArg> for relocator::verify::VerifyMode {
 pub struct GateArgs {
     /// A device backup whose newest file changed less than this many
     /// minutes ago may still be being written, and is not moved.
-    #[arg(long, value_name = "MINUTES", default_value_t = 5)]
+    #[arg(long, value_name = "MINUTES", default_value_t = 5,
+          value_parser = clap::value_parser!(u64).range(0..=10_080))]
     pub quiet_minutes: u64,
 }
 
@@ -80,7 +81,8 @@ pub enum Command {
         #[arg(long)]
         json: bool,
         /// Mark devices not backed up for more than this many days.
-        #[arg(long, value_name = "DAYS", default_value_t = 7)]
+        #[arg(long, value_name = "DAYS", default_value_t = 7,
+              value_parser = clap::value_parser!(u64).range(0..=36_500))]
         stale_days: u64,
     },
     /// Point a link that dangles (its drive came back under another name or

@@ -24,22 +24,41 @@ use crate::error::{IoContext as _, Result};
 /// sync, rename over `path`, sync of the folder. A crash leaves either the
 /// old file or the new one, never a torn one.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    let tmp = path.with_extension("tmp");
+    let tmp = temporary_for(path);
+    let written = write_and_rename(&tmp, path, bytes);
+    if written.is_err() {
+        // A full drive or a refused rename must not leave the temporary
+        // file behind: in a folder of ours it would make the folder look
+        // like it holds something (a kill here is handled by the deleting).
+        let _ = std::fs::remove_file(&tmp);
+    }
+    written?;
+    sync_parent(path)
+}
+
+/// The temporary file [`write_atomic`] writes before renaming it to `path`.
+#[must_use]
+pub fn temporary_for(path: &Path) -> std::path::PathBuf {
+    path.with_extension("tmp")
+}
+
+fn write_and_rename(tmp: &Path, path: &Path, bytes: &[u8]) -> Result<()> {
     {
         let mut f = OpenOptions::new()
             .write(true)
             .create(true)
             .truncate(true)
-            .open(&tmp)
-            .at(&tmp)?;
-        f.write_all(bytes).at(&tmp)?;
-        sync_fully(&f).at(&tmp)?;
+            .open(tmp)
+            .at(tmp)?;
+        f.write_all(bytes).at(tmp)?;
+        sync_fully(&f).at(tmp)?;
     }
+    crate::faults::crash_point("atomic-write-before-rename");
     #[cfg(windows)]
-    crate::win32::rename(&tmp, path, true).at(path)?;
+    crate::win32::rename(tmp, path, true).at(path)?;
     #[cfg(not(windows))]
-    std::fs::rename(&tmp, path).at(path)?;
-    sync_parent(path)
+    std::fs::rename(tmp, path).at(path)?;
+    Ok(())
 }
 
 /// Syncs a file as far as the drive allows: on macOS `F_FULLFSYNC`, or a

@@ -145,6 +145,19 @@ pub enum Error {
         /// Folders found that hold, or may hold, the backups.
         found: Vec<PathBuf>,
     },
+    /// A real backup folder, and beside it an original set aside by an
+    /// interrupted move: which holds the backups is for a person to decide.
+    #[error(
+        "{}: a backup folder is here, and beside it is an original set aside by an interrupted move ({}). Which of them holds your backups is for you to decide, so the record was kept: move one of them out of this folder, then try again. Nothing was changed",
+        backup_folder.display(),
+        set_aside.display()
+    )]
+    BackupsInTwoPlaces {
+        /// The backup folder.
+        backup_folder: PathBuf,
+        /// The set-aside original beside it.
+        set_aside: PathBuf,
+    },
     /// An operation failed part-way; it was undone as far as possible and
     /// the backups are whole at `safe_at`.
     #[error("{}", with_safe_place(cause, safe_at))]

@@ -58,7 +58,8 @@ impl Failure {
             | Error::BackupsNotFound { .. }
             | Error::NoRecord { .. }
             | Error::RecordUsable { .. }
-            | Error::BackupsNotWhole { .. } => Failure::RecordProblem,
+            | Error::BackupsNotWhole { .. }
+            | Error::BackupsInTwoPlaces { .. } => Failure::RecordProblem,
             Error::Io { source, .. } => match source.kind() {
                 ErrorKind::StorageFull | ErrorKind::QuotaExceeded => Failure::DriveFull,
                 ErrorKind::ReadOnlyFilesystem => Failure::DriveReadOnly,

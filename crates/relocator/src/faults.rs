@@ -12,6 +12,20 @@ pub fn crash_point(name: &str) {
     fail::fail_point!(name, |_| std::process::abort());
 }
 
+/// Fails with an error naming `path` when the point `name` is switched on:
+/// a step that the system refuses (a link Windows will not remove, a rename
+/// a drive refuses), so the undo that follows can be tested.
+#[inline]
+pub fn error_point(name: &str, path: &Path) -> crate::Result<()> {
+    #[cfg(feature = "failpoints")]
+    fail::fail_point!(name, |_| Err(crate::Error::io(
+        path,
+        std::io::Error::other("a failure injected by a test")
+    )));
+    let _ = (name, path);
+    Ok(())
+}
+
 /// Flips the first byte of the file at `path` when `name` is switched on: a
 /// copy whose content differs from what was written, which no real disk
 /// produces on demand.

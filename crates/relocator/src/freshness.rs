@@ -42,7 +42,11 @@ impl Activity {
             self.newest_change = Some(m);
         }
         if let Some(name) = top_name
-            && let Some(i) = METADATA_FILES.iter().position(|f| name == *f)
+            && let Some(i) = METADATA_FILES
+                .iter()
+                .position(|f| name == *f)
+                // Backups of iOS 9 and older list their files in Manifest.mbdb.
+                .or_else(|| (name == "Manifest.mbdb").then_some(3))
         {
             self.metadata[i] = Some(len);
         }
@@ -244,6 +248,60 @@ mod tests {
         assert_eq!(
             judge(&other, long_after, &Policy::default()),
             Verdict::Quiet
+        );
+    }
+
+    #[test]
+    fn an_old_backup_listing_its_files_in_manifest_mbdb_is_finished() {
+        let t0 = SystemTime::UNIX_EPOCH + Duration::from_secs(1_800_000_123);
+        let mut old = Activity::default();
+        for name in [
+            "Info.plist",
+            "Manifest.plist",
+            "Status.plist",
+            "Manifest.mbdb",
+        ] {
+            old.note(Some(std::ffi::OsStr::new(name)), 100, Some(t0));
+        }
+        assert_eq!(
+            judge(&old, t0 + Duration::from_hours(5), &Policy::default()),
+            Verdict::Quiet
+        );
+    }
+
+    #[test]
+    fn a_metadata_file_missing_long_after_the_last_change_is_called_damage_with_a_way_on() {
+        let t0 = SystemTime::UNIX_EPOCH + Duration::from_secs(1_800_000_123);
+        let mut missing = finished(t0);
+        missing.metadata[1] = None;
+        let words = |now: SystemTime| {
+            let Verdict::StillWritten {
+                why,
+                changed_ago,
+                retry_at,
+            } = judge(&missing, now, &Policy::default())
+            else {
+                panic!("still blocks");
+            };
+            crate::checks::Problem::BackupStillWritten {
+                device: "Anna's iPhone".to_owned(),
+                why,
+                changed_seconds_ago: changed_ago.as_secs(),
+                retry_at,
+            }
+            .message()
+        };
+        let soon = words(t0 + Duration::from_mins(2));
+        assert!(
+            soon.contains("still being written") && soon.contains("try again after"),
+            "{soon}"
+        );
+        let later = words(t0 + Duration::from_hours(3));
+        assert!(
+            later.contains("looks damaged")
+                && later.contains("Make a new backup")
+                && !later.contains("after"),
+            "{later}"
         );
     }
 

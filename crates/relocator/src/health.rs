@@ -338,6 +338,14 @@ fn files_on_disk(folder: &Path, cancel: &Cancel) -> Result<(Vec<OnDisk>, Activit
 /// is not Unicode (it is then opened read-only by name).
 fn immutable_uri(path: &Path) -> Option<String> {
     let text = path.to_str()?;
+    // Windows: `\\?\E:\…` as `E:\…`; a share (`\\nas\…`) or a path that must
+    // keep its verbatim prefix has no URI SQLite accepts (it takes no
+    // authority but `localhost`), so it is opened by name.
+    let simplified = crate::paths::simplify_verbatim(text);
+    let text = simplified.as_deref().unwrap_or(text);
+    if text.starts_with(r"\\") || text.starts_with("//") {
+        return None;
+    }
     let mut uri = String::from("file:");
     let slashed = text.replace('\\', "/");
     if slashed.as_bytes().get(1) == Some(&b':') {
@@ -522,5 +530,15 @@ mod tests {
             immutable_uri(Path::new(r"E:\Backup\x\Manifest.db")).unwrap(),
             "file:///E:/Backup/x/Manifest.db?immutable=1"
         );
+        // A moved folder's link read back on Windows is verbatim.
+        assert_eq!(
+            immutable_uri(Path::new(r"\\?\E:\Backup\x\Manifest.db")).unwrap(),
+            "file:///E:/Backup/x/Manifest.db?immutable=1"
+        );
+        assert_eq!(
+            immutable_uri(Path::new(r"\\?\UNC\nas\share\Manifest.db")),
+            None
+        );
+        assert_eq!(immutable_uri(Path::new(r"\\nas\share\Manifest.db")), None);
     }
 }

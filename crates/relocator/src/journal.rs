@@ -99,6 +99,10 @@ pub struct Journal {
     pub previous_id: Option<String>,
     /// Revert and retarget: keep `previous` instead of deleting it.
     pub keep_previous: bool,
+    /// The operation could not finish and its undo has begun: recovery
+    /// finishes the undo, never the operation (written before the undo acts).
+    #[serde(default)]
+    pub rolling_back: bool,
     /// Bytes of the backups, for the progress of the steps a recovery redoes.
     #[serde(default)]
     pub total_bytes: u64,
@@ -139,6 +143,7 @@ impl Journal {
             previous: None,
             previous_id: None,
             keep_previous: false,
+            rolling_back: false,
             total_bytes: 0,
             total_files: 0,
             started_at: now,
@@ -161,6 +166,19 @@ impl Journal {
         self.step = step;
         self.updated_at = now_unix();
         self.save()
+    }
+
+    /// Records that the undo has begun, before it acts (see [`Journal::rolling_back`]).
+    pub fn begin_undo(&self) -> Result<()> {
+        if self.rolling_back {
+            return Ok(());
+        }
+        Journal {
+            rolling_back: true,
+            updated_at: now_unix(),
+            ..self.clone()
+        }
+        .save()
     }
 
     /// Writes the journal atomically.

@@ -114,6 +114,7 @@ pub fn remove_tree(root: &Path, progress: &dyn ProgressSink) -> Result<Freed> {
         Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(Error::io(&marker, e)),
         _ => {}
     }
+    crash_point("deleting-after-marker");
     remove_empty_dir(root)?;
     crate::durable::sync_parent(root)?;
     let freed = Freed {

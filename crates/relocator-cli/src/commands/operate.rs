@@ -33,10 +33,15 @@ pub fn run(command: Command) -> relocator::Result<ExitCode> {
     let terminal = TerminalProgress::new();
     let progress: &dyn ProgressSink = if json { &JsonProgress } else { &terminal };
     let links = link::platform_link();
+    // While the question is asked nothing has changed: a stop ends the
+    // program. Once the operation starts, a stop cancels (rolls back).
     let cancel = signals::from_now(match command {
         Command::Recover { .. } | Command::SetAsideRecord { .. } => OnStop::Finish,
-        _ => OnStop::Cancel,
+        _ => OnStop::Exit,
     });
+    let operating = || {
+        signals::from_now(OnStop::Cancel);
+    };
     let ctx = Context {
         links: links.as_ref(),
         progress,
@@ -49,6 +54,7 @@ pub fn run(command: Command) -> relocator::Result<ExitCode> {
             if !common.yes && !confirm_move(&ctx, &source, &to)? {
                 return Ok(declined());
             }
+            operating();
             relocate::move_backups(&ctx, &source, &to, options(common.verify, false))
         }
         Command::Revert {
@@ -59,6 +65,7 @@ pub fn run(command: Command) -> relocator::Result<ExitCode> {
             if !common.yes && !confirm_revert(&ctx, &source)? {
                 return Ok(declined());
             }
+            operating();
             relocate::revert(&ctx, &source, options(common.verify, keep_target))
         }
         Command::Retarget {
@@ -70,6 +77,7 @@ pub fn run(command: Command) -> relocator::Result<ExitCode> {
             if !common.yes && !confirm_retarget(&ctx, &source, &to)? {
                 return Ok(declined());
             }
+            operating();
             relocate::retarget(&ctx, &source, &to, options(common.verify, keep_old))
         }
         Command::Recover { source, .. } => {
@@ -84,11 +92,17 @@ pub fn run(command: Command) -> relocator::Result<ExitCode> {
                 Err(e) => failure(&e, &source, json),
             });
         }
-        Command::Adopt { source, from, .. } => relocate::adopt(&ctx, &source, &from),
+        Command::Adopt { source, from, .. } => {
+            operating();
+            relocate::adopt(&ctx, &source, &from)
+        }
         Command::Relink {
             source, to, yes, ..
         } => match relink_to(&ctx, &source, to, yes, json)? {
-            Ok(to) => relocate::relink(&ctx, &source, &to),
+            Ok(to) => {
+                operating();
+                relocate::relink(&ctx, &source, &to)
+            }
             Err(code) => return Ok(code),
         },
         _ => unreachable!("dispatched elsewhere"),

@@ -439,6 +439,23 @@ impl Problem {
                     clock_time(*retry_at)
                 ),
                 crate::freshness::Writing::MetadataEmpty { file }
+                | crate::freshness::Writing::MetadataMissing { file }
+                    if std::time::Duration::from_secs(*changed_seconds_ago)
+                        >= crate::freshness::BEING_FINISHED =>
+                {
+                    // Apple finishes within minutes: this long after, waiting
+                    // will not help, a new backup will.
+                    format!(
+                        "The backup of {device} has {} {file}, and nothing in it changed for {}: it looks damaged. Make a new backup of the device (Finder, iTunes or Apple Devices writes it again), then try again.",
+                        if matches!(why, crate::freshness::Writing::MetadataEmpty { .. }) {
+                            "an empty"
+                        } else {
+                            "no"
+                        },
+                        span(std::time::Duration::from_secs(*changed_seconds_ago)),
+                    )
+                }
+                crate::freshness::Writing::MetadataEmpty { file }
                 | crate::freshness::Writing::MetadataMissing { file } => format!(
                     "The backup of {device} is still being written (its {file} is {}): try again after {}.",
                     if matches!(why, crate::freshness::Writing::MetadataEmpty { .. }) {

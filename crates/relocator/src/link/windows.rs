@@ -47,11 +47,17 @@ impl FolderLink for Junctions {
             Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
             Err(e) => return Err(Error::io(link, e)),
         };
+        // Read back, a target comes in its verbatim form (`\\?\E:\…`); it
+        // is shown, compared and stored in the form people know.
         if meta.file_type().is_symlink() {
-            return fs::read_link(link).at(link).map(Some);
+            return fs::read_link(link)
+                .at(link)
+                .map(|t| Some(crate::paths::for_people(&t)));
         }
         if junction::exists(link).unwrap_or(false) {
-            return junction::get_target(link).at(link).map(Some);
+            return junction::get_target(link)
+                .at(link)
+                .map(|t| Some(crate::paths::for_people(&t)));
         }
         Ok(None)
     }

@@ -169,6 +169,19 @@ pub fn set_aside_record(source: &Path, links: &dyn FolderLink) -> Result<PathBuf
             marker::read(t)
                 .is_some_and(|m| m.state == MarkerState::Complete && m.moved_from == source)
         });
+    // An original set aside beside a real backup folder (Apple's app made a
+    // new one after a crash): which holds the backups is for a person to
+    // decide; setting the record aside now would hide the set-aside one.
+    if is_real_dir(&source)
+        && let Some(aside) = locate_backups(&source)
+            .into_iter()
+            .find(|f| f.kind == FoundKind::SetAside)
+    {
+        return Err(Error::BackupsInTwoPlaces {
+            backup_folder: source.clone(),
+            set_aside: aside.path,
+        });
+    }
     if !is_real_dir(&source) && linked.is_none() {
         return Err(Error::BackupsNotWhole {
             backup_folder: source.clone(),

@@ -192,47 +192,10 @@ pub(super) fn undo(ctx: &Context<'_>, j: &Journal, cause: Error) -> Error {
     ctx.progress.report(Progress::Phase {
         phase: Phase::RollingBack,
     });
-    // A new real folder at the source while our copy of the backups is
-    // elsewhere (iTunes started a backup after a crash): the two cannot be
-    // merged safely. Touch nothing, keep the journal, and say where things are.
-    let ours = match &j.aside {
-        Some(aside) => exists(aside).then_some(aside.as_path()),
-        None => is_real_dir(&j.target).then_some(j.target.as_path()),
-    };
-    if let Some(ours) = ours
-        && is_real_dir(&j.source)
-        && ctx.links.read(&j.source).ok().flatten().is_none()
-    {
-        return interrupted(
-            Error::NotOurLink {
-                path: j.source.clone(),
-                found: format!(
-                    "a new backup folder made while the move was unfinished; move it away, then run recovery again (your earlier backups are in {})",
-                    ours.display()
-                ),
-            },
-            ours,
-        );
+    if let Some(in_the_way) = new_folder_in_the_way(ctx, j) {
+        return in_the_way;
     }
-    let result = (|| -> Result<()> {
-        steps::remove_link_if_any(ctx.links, &j.source)?;
-        match &j.aside {
-            Some(aside) if exists(aside) && !exists(&j.source) => {
-                durable::rename_no_replace(aside, &j.source)?;
-            }
-            // Same volume: the folder itself moved to the target; move it back.
-            None if !exists(&j.source) && is_real_dir(&j.target) => {
-                durable::rename_no_replace(&j.target, &j.source)?;
-            }
-            _ => {}
-        }
-        if is_real_dir(&j.source) && j.aside.is_some() {
-            steps::delete_ours(ctx, j, &j.target, &j.id)?;
-            steps::delete_ours(ctx, j, &j.staging, &j.id)?;
-        }
-        j.finish()
-    })();
-    match result {
+    match roll_back(ctx, j) {
         Ok(()) => interrupted(cause, &j.source),
         Err(undo_error) => {
             ctx.progress.report(Progress::Warning {
@@ -246,4 +209,50 @@ pub(super) fn undo(ctx: &Context<'_>, j: &Journal, cause: Error) -> Error {
             interrupted(cause, safe)
         }
     }
+}
+
+/// A new real folder at the source while our copy of the backups is
+/// elsewhere (iTunes started a backup after a crash): the two cannot be
+/// merged safely. Touch nothing, keep the journal, and say where things are.
+pub(super) fn new_folder_in_the_way(ctx: &Context<'_>, j: &Journal) -> Option<Error> {
+    let ours = match &j.aside {
+        Some(aside) => exists(aside).then_some(aside.as_path()),
+        None => is_real_dir(&j.target).then_some(j.target.as_path()),
+    };
+    let ours = ours?;
+    (is_real_dir(&j.source) && ctx.links.read(&j.source).ok().flatten().is_none()).then(|| {
+        interrupted(
+            Error::NotOurLink {
+                path: j.source.clone(),
+                found: format!(
+                    "a new backup folder made while the move was unfinished; move it away, then run recovery again (your earlier backups are in {})",
+                    ours.display()
+                ),
+            },
+            ours,
+        )
+    })
+}
+
+/// The undo's steps, each idempotent, after the journal says an undo has
+/// begun: a recovery finishes them instead of finishing the move.
+pub(super) fn roll_back(ctx: &Context<'_>, j: &Journal) -> Result<()> {
+    j.begin_undo()?;
+    crash_point("undo-begun");
+    steps::remove_link_if_any(ctx.links, &j.source)?;
+    match &j.aside {
+        Some(aside) if exists(aside) && !exists(&j.source) => {
+            durable::rename_no_replace(aside, &j.source)?;
+        }
+        // Same volume: the folder itself moved to the target; move it back.
+        None if !exists(&j.source) && is_real_dir(&j.target) => {
+            durable::rename_no_replace(&j.target, &j.source)?;
+        }
+        _ => {}
+    }
+    if is_real_dir(&j.source) && j.aside.is_some() {
+        steps::delete_ours(ctx, j, &j.target, &j.id)?;
+        steps::delete_ours(ctx, j, &j.staging, &j.id)?;
+    }
+    j.finish()
 }

@@ -233,7 +233,9 @@ fn check_previous(j: &Journal, previous: &Path) -> Result<()> {
                 None => true,
             }
     });
-    if ours || previous == j.source {
+    // A folder with nothing in it is a deletion cut off between its marker
+    // and its removal: there is nothing to lose, so it need not prove itself.
+    if ours || previous == j.source || super::steps::holds_nothing_of_value(previous) {
         Ok(())
     } else {
         Err(Error::ForeignRecord {
@@ -309,11 +311,14 @@ mod tests {
     }
 
     #[test]
-    fn a_previous_copy_without_our_marker_is_refused() {
+    fn a_previous_copy_without_our_marker_is_refused_unless_empty() {
         let dir = tempfile::tempdir().unwrap();
         let j = journal(OperationKind::Retarget, dir.path());
         let previous = j.previous.clone().unwrap();
         std::fs::create_dir_all(&previous).unwrap();
+        // Empty, it holds nothing to lose (a deletion cut off after its marker).
+        check_journal(&j, &j.source.clone()).unwrap();
+        std::fs::write(previous.join("someone's file"), b"x").unwrap();
         let err = check_journal(&j, &j.source.clone()).unwrap_err();
         assert!(matches!(err, Error::ForeignRecord { .. }), "{err}");
         let ours = marker::Marker::new("aaaaaaaaaaaa", marker::MarkerState::Complete, &j.source);

@@ -113,6 +113,9 @@ pub fn recover(ctx: &Context<'_>, source: &Path) -> Result<Recovery> {
             backups_at: safe.to_owned(),
         });
     }
+    if j.rolling_back && j.operation != OperationKind::Relink {
+        return finish_undo(ctx, &j);
+    }
     let result = match j.operation {
         OperationKind::Move => recover_move(ctx, &mut j),
         OperationKind::Revert => recover_revert(ctx, &mut j),
@@ -138,6 +141,36 @@ pub fn recover(ctx: &Context<'_>, source: &Path) -> Result<Recovery> {
         }
         Err(e) => Err(e),
     }
+}
+
+/// Finishes an undo a crash cut short: its steps again (each idempotent),
+/// never the operation, which would publish or link a half-deleted copy.
+fn finish_undo(ctx: &Context<'_>, j: &Journal) -> Result<Recovery> {
+    ctx.progress.report(Progress::Phase {
+        phase: Phase::RollingBack,
+    });
+    let previous = j.previous.clone().unwrap_or_default();
+    let backups_at = match j.operation {
+        OperationKind::Move => {
+            if let Some(in_the_way) = move_out::new_folder_in_the_way(ctx, j) {
+                return Err(in_the_way);
+            }
+            move_out::roll_back(ctx, j)?;
+            j.source.clone()
+        }
+        OperationKind::Revert => {
+            revert::roll_back(ctx, j, &previous)?;
+            previous
+        }
+        OperationKind::Retarget | OperationKind::Relink => {
+            retarget::roll_back(ctx, j, &previous)?;
+            previous
+        }
+    };
+    Ok(Recovery::RolledBack {
+        operation: j.operation,
+        backups_at,
+    })
 }
 
 /// None of the places the journal names holds the backups: say so, with

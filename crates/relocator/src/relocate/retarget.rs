@@ -121,7 +121,9 @@ pub(super) fn finish(ctx: &Context<'_>, j: &mut Journal) -> Result<Vec<String>> 
                 if !renamed {
                     j.enter(Step::Linking)?;
                 }
-                if let Err(e) = steps::ensure_link(ctx.links, &j.source, &j.target) {
+                let linked = crate::faults::error_point("retarget-link-fails", &j.source)
+                    .and_then(|()| steps::ensure_link(ctx.links, &j.source, &j.target));
+                if let Err(e) = linked {
                     return Err(undo(ctx, j, &previous, e));
                 }
                 crash_point("retarget-linked");
@@ -168,23 +170,28 @@ fn undo(ctx: &Context<'_>, j: &Journal, previous: &Path, cause: crate::Error) ->
     ctx.progress.report(Progress::Phase {
         phase: Phase::RollingBack,
     });
-    let result = (|| -> Result<()> {
-        if j.step == Step::Renaming && !exists(previous) && is_real_dir(&j.target) {
-            durable::rename_no_replace(&j.target, previous)?;
-        }
-        steps::ensure_link(ctx.links, &j.source, previous)?;
-        if j.step != Step::Renaming {
-            steps::delete_ours(ctx, j, &j.target, &j.id)?;
-            steps::delete_ours(ctx, j, &j.staging, &j.id)?;
-        }
-        j.finish()
-    })();
-    if let Err(e) = result {
+    if let Err(e) = roll_back(ctx, j, previous) {
         ctx.progress.report(Progress::Warning {
             message: format!("could not undo completely: {e}"),
         });
     }
     interrupted(cause, previous)
+}
+
+/// The undo's steps, each idempotent, after the journal says an undo has
+/// begun: a recovery finishes them instead of linking a half-deleted copy.
+pub(super) fn roll_back(ctx: &Context<'_>, j: &Journal, previous: &Path) -> Result<()> {
+    j.begin_undo()?;
+    crash_point("undo-begun");
+    if j.step == Step::Renaming && !exists(previous) && is_real_dir(&j.target) {
+        durable::rename_no_replace(&j.target, previous)?;
+    }
+    steps::ensure_link(ctx.links, &j.source, previous)?;
+    if j.step != Step::Renaming {
+        steps::delete_ours(ctx, j, &j.target, &j.id)?;
+        steps::delete_ours(ctx, j, &j.staging, &j.id)?;
+    }
+    j.finish()
 }
 
 /// Where the backups are safe while a retarget is unfinished.

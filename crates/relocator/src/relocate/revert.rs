@@ -107,7 +107,9 @@ pub(super) fn finish(ctx: &Context<'_>, j: &mut Journal) -> Result<Vec<String>> 
             }
             Step::Unlinking if !renamed => {
                 j.enter(Step::Unlinking)?;
-                if let Err(e) = steps::remove_link_if_any(ctx.links, &j.source) {
+                let unlinked = crate::faults::error_point("revert-unlink-fails", &j.source)
+                    .and_then(|()| steps::remove_link_if_any(ctx.links, &j.source));
+                if let Err(e) = unlinked {
                     return Err(undo(ctx, j, &previous, e));
                 }
                 crash_point("revert-unlinked");
@@ -133,9 +135,11 @@ pub(super) fn finish(ctx: &Context<'_>, j: &mut Journal) -> Result<Vec<String>> 
                     // Writes through the link after the copy would only be in
                     // the drive's copy; once its deletion has begun (a crash
                     // cut it short) it is no longer whole to compare.
-                    let deleting = marker::read(&previous).is_some_and(|m| {
-                        m.state == MarkerState::Deleting && m.operation_id == j.id
-                    });
+                    // (Emptied to its last folder, it holds nothing to compare.)
+                    let deleting = steps::holds_nothing_of_value(&previous)
+                        || marker::read(&previous).is_some_and(|m| {
+                            m.state == MarkerState::Deleting && m.operation_id == j.id
+                        });
                     let how = steps::comparison(j, &previous, &j.source);
                     let compared = if deleting {
                         Ok(())
@@ -178,19 +182,24 @@ fn undo(ctx: &Context<'_>, j: &Journal, previous: &Path, cause: Error) -> Error 
     ctx.progress.report(Progress::Phase {
         phase: Phase::RollingBack,
     });
-    let result = (|| -> Result<()> {
-        if !is_real_dir(&j.source) && is_real_dir(previous) {
-            steps::ensure_link(ctx.links, &j.source, previous)?;
-        }
-        steps::delete_ours(ctx, j, &j.staging, &j.id)?;
-        j.finish()
-    })();
-    if let Err(e) = result {
+    if let Err(e) = roll_back(ctx, j, previous) {
         ctx.progress.report(Progress::Warning {
             message: format!("could not undo completely: {e}"),
         });
     }
     super::interrupted(cause, previous)
+}
+
+/// The undo's steps, each idempotent, after the journal says an undo has
+/// begun: a recovery finishes them instead of publishing a half-deleted copy.
+pub(super) fn roll_back(ctx: &Context<'_>, j: &Journal, previous: &Path) -> Result<()> {
+    j.begin_undo()?;
+    crash_point("undo-begun");
+    if !is_real_dir(&j.source) && is_real_dir(previous) {
+        steps::ensure_link(ctx.links, &j.source, previous)?;
+    }
+    steps::delete_ours(ctx, j, &j.staging, &j.id)?;
+    j.finish()
 }
 
 fn remove_marker(folder: &Path) -> Result<()> {

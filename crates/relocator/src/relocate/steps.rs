@@ -124,7 +124,14 @@ pub(super) fn delete_ours(ctx: &Context<'_>, j: &Journal, dir: &Path, owner: &st
             removal::remove_tree(dir, ctx.progress)?;
             Ok(true)
         }
-        None if is_empty_dir(dir) => {
+        None if holds_nothing_of_value(dir) => {
+            let unfinished_marker = durable::temporary_for(&dir.join(marker::MARKER_FILE));
+            match fs::remove_file(&unfinished_marker) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                    return Err(Error::io(&unfinished_marker, e));
+                }
+                _ => {}
+            }
             fs::remove_dir(dir).at(dir)?;
             durable::sync_parent(dir)?;
             Ok(true)
@@ -133,9 +140,17 @@ pub(super) fn delete_ours(ctx: &Context<'_>, j: &Journal, dir: &Path, owner: &st
     }
 }
 
-/// Whether `dir` is a real folder with nothing in it.
-fn is_empty_dir(dir: &Path) -> bool {
-    is_real_dir(dir) && fs::read_dir(dir).is_ok_and(|mut entries| entries.next().is_none())
+/// Whether `dir` is a real folder with nothing in it, or nothing but the
+/// temporary file of a marker whose writing was cut off (the folder was
+/// just made: its marker is the first thing written into it).
+pub(super) fn holds_nothing_of_value(dir: &Path) -> bool {
+    let unfinished_marker = durable::temporary_for(Path::new(marker::MARKER_FILE));
+    is_real_dir(dir)
+        && fs::read_dir(dir).is_ok_and(|entries| {
+            entries
+                .flatten()
+                .all(|e| Path::new(&e.file_name()) == unfinished_marker)
+        })
 }
 
 /// The operation that made the copy `previous` a move back or move on
