@@ -388,6 +388,13 @@ fn copy_file(
         open.mode(mode);
     }
     let mut output = open.open(to).at(to)?;
+    // macOS: an uncached read (`F_NOCACHE`) still takes pages that are in
+    // the cache, so the copy keeps none: with full verification the written
+    // pages are not kept once on the drive, and the read-back comes from it.
+    #[cfg(target_vendor = "apple")]
+    if copier.options.verify_content {
+        rustix::fs::fcntl_nocache(&output, true).map_err(|e| Error::io(to, e.into()))?;
+    }
     if through_kernel(meta.len(), cfg!(target_os = "linux")) {
         // `io::copy` between files uses the kernel's copy (copy_file_range,
         // sendfile) on Linux; chunks let progress and cancel work inside big files.
