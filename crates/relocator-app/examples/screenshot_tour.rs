@@ -1,8 +1,11 @@
 //! Walks the real window through every page on a generated backup and saves
 //! a screenshot of each: a move out, the moved backups and their health
-//! check, a move back cancelled half-way, the preferences, and a folder
-//! dialog that cannot open. Needs a display; `scripts/screenshots.sh` runs
-//! it under Xvfb for each theme and size.
+//! check, a move back cancelled half-way, the preferences, a folder
+//! dialog that cannot open, and the offer to link again when the drive came
+//! back under another name (that page is shown with the scan's report set
+//! as a scan of such a drive finds it: the tour cannot mount a second copy
+//! of a volume; `tests/wizard.rs` links again for real). Needs a display;
+//! `scripts/screenshots.sh` runs it under Xvfb for each theme and size.
 //!
 //! `cargo run -p relocator-app --example screenshot_tour -- OUT_DIR WIDTHxHEIGHT light|dark`
 
@@ -23,6 +26,9 @@ struct Stop {
     name: &'static str,
     ready: fn(&AppState) -> bool,
     then: Option<Action>,
+    /// Set after `then`: what the window is to show next, where the tour
+    /// cannot make it happen on disk.
+    and_show: Option<fn(&mut AppState)>,
 }
 
 struct Tour {
@@ -52,6 +58,9 @@ impl eframe::App for Tour {
             self.pending = None;
             if let Some(action) = self.stops[self.at].then.clone() {
                 self.state.apply(action);
+            }
+            if let Some(show) = self.stops[self.at].and_show {
+                show(&mut self.state);
             }
             ui.ctx().request_repaint();
             self.at += 1;
@@ -121,11 +130,13 @@ fn stops() -> Vec<Stop> {
             name: "overview",
             ready: |s| s.page == Page::Overview && s.scan.is_done(),
             then: Some(Action::Next),
+            and_show: None,
         },
         Stop {
             name: "checks",
             ready: checked,
             then: Some(Action::Next),
+            and_show: None,
         },
         Stop {
             name: "destination",
@@ -135,73 +146,108 @@ fn stops() -> Vec<Stop> {
                     && s.plan.as_ref().is_some_and(|p| p.destination.is_some())
             },
             then: Some(Action::Next),
+            and_show: None,
         },
         Stop {
             name: "review",
             ready: |s| s.page == Page::Review,
             then: Some(Action::Start),
+            and_show: None,
         },
         Stop {
             name: "progress",
             ready: copying,
             then: None,
+            and_show: None,
         },
         Stop {
             name: "done",
             ready: |s| s.page == Page::Done,
             then: Some(Action::Finish),
+            and_show: None,
         },
         Stop {
             name: "overview-moved",
             ready: |s| s.page == Page::Overview && s.scan.is_done(),
             then: Some(Action::Show(Page::Manage)),
+            and_show: None,
         },
         Stop {
             name: "moved-backups",
             ready: |s| s.page == Page::Manage && s.scan.is_done(),
             then: Some(Action::CheckHealth),
+            and_show: None,
         },
         Stop {
             name: "moved-backups-health",
             ready: |s| s.health.as_ref().is_some_and(|h| !h.is_running()),
             then: Some(Action::Begin(Operation::MoveBack)),
+            and_show: None,
         },
         Stop {
             name: "checks-move-back",
             ready: checked,
             then: Some(Action::Next),
+            and_show: None,
         },
         Stop {
             name: "review-move-back",
             ready: |s| s.page == Page::Review,
             then: Some(Action::Start),
+            and_show: None,
         },
         Stop {
             name: "progress-move-back",
             ready: copying,
             then: Some(Action::AskCancel),
+            and_show: None,
         },
         Stop {
             name: "confirm-cancel",
             ready: |s| s.asking_cancel,
             then: Some(Action::ConfirmCancel),
+            and_show: None,
         },
         Stop {
             name: "cancelled",
             ready: |s| s.page == Page::Failed,
             then: Some(Action::Show(Page::Preferences)),
+            and_show: None,
         },
         Stop {
             name: "preferences",
             ready: |s| s.page == Page::Preferences,
             then: Some(Action::ChooseFolder(FolderPurpose::Source)),
+            and_show: None,
         },
         Stop {
             name: "no-folder-dialog",
             ready: |s| s.page == Page::Preferences && s.typed.is_some(),
+            then: Some(Action::Show(Page::Manage)),
+            and_show: Some(drive_back_under_another_name),
+        },
+        Stop {
+            name: "relink-offer",
+            ready: |s| {
+                s.page == Page::Manage
+                    && s.scan.is_done()
+                    && s.scan.reports.iter().any(|r| !r.relink_candidates.is_empty())
+            },
             then: None,
+            and_show: None,
         },
     ]
+}
+
+/// The report a scan makes when the drive came back as "Big Drive 1".
+fn drive_back_under_another_name(s: &mut AppState) {
+    if let Some(r) = s.scan.reports.first_mut() {
+        r.state = Ok(relocator::locations::LocationState::Dangling {
+            target: PathBuf::from("/Volumes/Big Drive/Backup"),
+        });
+        r.devices.clear();
+        r.relink_candidates = vec![PathBuf::from("/Volumes/Big Drive 1/Backup")];
+    }
 }
 
 fn main() -> eframe::Result {
