@@ -20,7 +20,11 @@ target=x86_64-pc-windows-gnu
 out="${CARGO_TARGET_DIR:-target}/wine"
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
-export WINEPREFIX="$out/prefix"
+# The prefix lives outside the project: its z: drive is a link to "/", and
+# tools that walk the project (cargo-packager looks for its configuration
+# files) would follow it round the whole machine and its link loops.
+export WINEPREFIX="${BR_WINE_PREFIX:-${XDG_CACHE_HOME:-$HOME/.cache}/backup-relocator/wine-prefix}"
+mkdir -p "$(dirname "$WINEPREFIX")"
 wine=/usr/lib/wine/wine64
 
 echo "== building the core's tests and the CLI for $target" >&2

@@ -231,7 +231,10 @@ fn stops() -> Vec<Stop> {
             ready: |s| {
                 s.page == Page::Manage
                     && s.scan.is_done()
-                    && s.scan.reports.iter().any(|r| !r.relink_candidates.is_empty())
+                    && s.scan
+                        .reports
+                        .iter()
+                        .any(|r| !r.relink_candidates.is_empty())
             },
             then: None,
             and_show: None,
