@@ -124,7 +124,15 @@ fn checked(s: &AppState) -> bool {
     s.page == Page::Checks && s.checks.problems.is_some()
 }
 
+/// The whole tour, in order.
 fn stops() -> Vec<Stop> {
+    let mut all = move_out();
+    all.extend(after_the_move());
+    all
+}
+
+/// A move out, from the overview to Done.
+fn move_out() -> Vec<Stop> {
     vec![
         Stop {
             name: "overview",
@@ -166,6 +174,12 @@ fn stops() -> Vec<Stop> {
             then: Some(Action::Finish),
             and_show: None,
         },
+    ]
+}
+
+/// The moved backups, their health, a move back cancelled, the preferences.
+fn after_the_move() -> Vec<Stop> {
+    vec![
         Stop {
             name: "overview-moved",
             ready: |s| s.page == Page::Overview && s.scan.is_done(),
