@@ -67,7 +67,8 @@ sleep 1
 shot=target/packages/installed-app.png
 DISPLAY="$display" import -window root "$shot"
 windows=$(DISPLAY="$display" xwininfo -root -tree)
-grep -q '"Backup Relocator"' <<<"$windows" || fail "no window titled Backup Relocator"
+# The title names the page too ("Backup Relocator — Your backups"), for screen readers.
+grep -q '"Backup Relocator — Your backups"' <<<"$windows" || fail "no window titled Backup Relocator — Your backups"
 colours=$(identify -format '%k' "$shot")
 spread=$(convert "$shot" -colorspace Gray -format '%[fx:standard_deviation]' info:)
 echo "screenshot $shot: $colours colours, grey standard deviation $spread"
