@@ -10,7 +10,7 @@
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
 use crate::error::{Error, IoContext as _, Result};
 use crate::faults::crash_point;
@@ -103,10 +103,11 @@ pub fn remove_tree(root: &Path, progress: &dyn ProgressSink) -> Result<Freed> {
             .into_iter()
             .flat_map(|part| part.folders)
             .collect();
-    // Deepest first: a folder is empty once its subfolders are gone.
+    // Deepest first: a folder is empty once its subfolders are gone. The
+    // folders of one depth go on several threads.
     folders.sort_by_key(|(depth, _)| std::cmp::Reverse(*depth));
-    for (_, folder) in &folders {
-        remove_empty_dir(folder)?;
+    for level in folders.chunk_by(|a, b| a.0 == b.0) {
+        remove_empty_dirs(level)?;
     }
     let marker = root.join(MARKER_FILE);
     crash_point("deleting-before-marker");
@@ -173,6 +174,37 @@ fn remove_file(path: &Path) -> Result<()> {
         }
         Err(e) => Err(Error::io(path, e)),
     }
+}
+
+/// Removes the empty folders of one depth on the walk's number of threads,
+/// the calling one among them (fewer if the system refuses a thread).
+/// Returns the first error.
+fn remove_empty_dirs(level: &[(usize, PathBuf)]) -> Result<()> {
+    let next = AtomicUsize::new(0);
+    let work = || -> Result<()> {
+        while let Some((_, folder)) = level.get(next.fetch_add(1, Ordering::Relaxed)) {
+            remove_empty_dir(folder)?;
+        }
+        Ok(())
+    };
+    std::thread::scope(|scope| {
+        let helpers: Vec<_> = (1..walk::default_threads().min(level.len()))
+            .filter_map(|i| {
+                std::thread::Builder::new()
+                    .name(format!("remove-{i}"))
+                    .spawn_scoped(scope, &work)
+                    .ok()
+            })
+            .collect();
+        let mine = work();
+        helpers
+            .into_iter()
+            .map(|h| {
+                h.join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .fold(mine, Result::and)
+    })
 }
 
 /// Removes an empty folder (an already gone one is fine).
