@@ -107,3 +107,43 @@ fn the_cli_names_its_own_commands() {
         said(&out)
     );
 }
+
+#[test]
+fn yes_goes_ahead_without_asking_but_still_says_the_warnings() {
+    let root = scratch();
+    let source = root.path().join("Backup");
+    small_backup(&source, 121, 5);
+    // On the same drive as the backups: allowed, but it frees no space.
+    let to = root.path().join("Elsewhere");
+    fs::create_dir(&to).unwrap();
+    let out = run(CLI, &source_to("move", &source, &to, &["--yes"]));
+    let text = said(&out);
+    assert!(out.status.success(), "{text}");
+    assert_eq!(
+        text.matches("Warning: The destination is on the same drive")
+            .count(),
+        1,
+        "{text}"
+    );
+    assert_eq!(fs::read_link(&source).unwrap(), to.join("Backup"));
+}
+
+#[test]
+fn a_refused_plan_is_explained_before_any_question() {
+    let root = scratch();
+    let source = root.path().join("Backup");
+    small_backup(&source, 122, 5);
+    let missing = root.path().join("missing");
+    let out = run(CLI, &source_to("move", &source, &missing, &[]));
+    let text = said(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains(&format!(
+            "The destination {} does not exist.",
+            missing.display()
+        )) && text.contains("Nothing was changed.")
+            && !text.contains("[y/N]"),
+        "{text}"
+    );
+    assert!(source.is_dir() && !source.is_symlink());
+}

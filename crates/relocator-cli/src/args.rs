@@ -58,7 +58,7 @@ pub struct RunArgs {
     /// How thoroughly to check the copy before anything is deleted.
     #[arg(long, value_enum, default_value = "full")]
     pub verify: VerifyArg,
-    /// Do not ask before starting.
+    /// Do not ask before starting (warnings are still shown).
     #[arg(long)]
     pub yes: bool,
     /// Print progress and the result as JSON lines.

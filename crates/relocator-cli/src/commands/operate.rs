@@ -35,8 +35,17 @@ pub fn run(command: Command) -> relocator::Result<ExitCode> {
     let links = link::platform_link();
     // While the question is asked nothing has changed: a stop ends the
     // program. Once the operation starts, a stop cancels (rolls back).
-    let cancel = signals::from_now(match command {
+    let cancel = signals::from_now(match &command {
         Command::Recover { .. } | Command::SetAsideRecord { .. } => OnStop::Finish,
+        // With `--yes` the operation is agreed to from the start: a stop
+        // during its checks cancels it, as one during the copy does.
+        Command::Move { common, .. }
+        | Command::Revert { common, .. }
+        | Command::Retarget { common, .. }
+            if common.yes =>
+        {
+            OnStop::Cancel
+        }
         _ => OnStop::Exit,
     });
     let operating = || {
@@ -51,8 +60,9 @@ pub fn run(command: Command) -> relocator::Result<ExitCode> {
     };
     let result = match command {
         Command::Move { source, to, common } => {
-            if !common.yes && !confirm_move(&ctx, &source, &to)? {
-                return Ok(declined());
+            let answer = confirm_move(&ctx, &source, &to, common.yes, json);
+            if let Some(code) = stop_unless_confirmed(answer, &source, json) {
+                return Ok(code);
             }
             operating();
             relocate::move_backups(&ctx, &source, &to, options(common.verify, false))
@@ -62,8 +72,9 @@ pub fn run(command: Command) -> relocator::Result<ExitCode> {
             keep_target,
             common,
         } => {
-            if !common.yes && !confirm_revert(&ctx, &source)? {
-                return Ok(declined());
+            let answer = confirm_revert(&ctx, &source, common.yes, json);
+            if let Some(code) = stop_unless_confirmed(answer, &source, json) {
+                return Ok(code);
             }
             operating();
             relocate::revert(&ctx, &source, options(common.verify, keep_target))
@@ -74,8 +85,9 @@ pub fn run(command: Command) -> relocator::Result<ExitCode> {
             keep_old,
             common,
         } => {
-            if !common.yes && !confirm_retarget(&ctx, &source, &to)? {
-                return Ok(declined());
+            let answer = confirm_retarget(&ctx, &source, &to, common.yes, json);
+            if let Some(code) = stop_unless_confirmed(answer, &source, json) {
+                return Ok(code);
             }
             operating();
             relocate::retarget(&ctx, &source, &to, options(common.verify, keep_old))
@@ -300,7 +312,33 @@ fn show_warnings(pre: &Preflight) {
     }
 }
 
-fn confirm_move(ctx: &Context<'_>, source: &Path, to: &Path) -> relocator::Result<bool> {
+/// `None` to go ahead; otherwise how the run ends: declined, or refused
+/// by the checks (each blocking reason said with its way on).
+fn stop_unless_confirmed(
+    answer: relocator::Result<bool>,
+    source: &Path,
+    json: bool,
+) -> Option<ExitCode> {
+    match answer {
+        Ok(true) => None,
+        Ok(false) => Some(declined()),
+        Err(e) => Some(failure(&e, source, json)),
+    }
+}
+
+/// Checks the plan, shows its warnings and notes, then asks. With `--yes`
+/// it goes ahead without asking, the warnings accepted but said all the
+/// same; with `--yes --json` the operation's own checks are the only ones.
+fn confirm_move(
+    ctx: &Context<'_>,
+    source: &Path,
+    to: &Path,
+    yes: bool,
+    json: bool,
+) -> relocator::Result<bool> {
+    if yes && json {
+        return Ok(true);
+    }
     let pre = checks::check_move(
         source,
         to,
@@ -313,14 +351,23 @@ fn confirm_move(ctx: &Context<'_>, source: &Path, to: &Path) -> relocator::Resul
     .into_result()?;
     crate::output::clear_line();
     show_warnings(&pre);
-    Ok(ask(&format!(
-        "Copy {} of backups to {}, check the copy, then leave a link in their old place?",
-        format_bytes(pre.source.bytes),
-        to.join("Backup").display()
-    )))
+    Ok(yes
+        || ask(&format!(
+            "Copy {} of backups to {}, check the copy, then leave a link in their old place?",
+            format_bytes(pre.source.bytes),
+            to.join("Backup").display()
+        )))
 }
 
-fn confirm_revert(ctx: &Context<'_>, source: &Path) -> relocator::Result<bool> {
+fn confirm_revert(
+    ctx: &Context<'_>,
+    source: &Path,
+    yes: bool,
+    json: bool,
+) -> relocator::Result<bool> {
+    if yes && json {
+        return Ok(true);
+    }
     let (pre, target) = checks::check_revert(
         source,
         ctx.links,
@@ -331,15 +378,26 @@ fn confirm_revert(ctx: &Context<'_>, source: &Path) -> relocator::Result<bool> {
     )?;
     let pre = pre.into_result()?;
     crate::output::clear_line();
-    Ok(ask(&format!(
-        "Copy {} of backups from {} back to {}?",
-        format_bytes(pre.source.bytes),
-        target.unwrap_or_default().display(),
-        source.display()
-    )))
+    show_warnings(&pre);
+    Ok(yes
+        || ask(&format!(
+            "Copy {} of backups from {} back to {}?",
+            format_bytes(pre.source.bytes),
+            target.unwrap_or_default().display(),
+            source.display()
+        )))
 }
 
-fn confirm_retarget(ctx: &Context<'_>, source: &Path, to: &Path) -> relocator::Result<bool> {
+fn confirm_retarget(
+    ctx: &Context<'_>,
+    source: &Path,
+    to: &Path,
+    yes: bool,
+    json: bool,
+) -> relocator::Result<bool> {
+    if yes && json {
+        return Ok(true);
+    }
     let (pre, target) = checks::check_retarget(
         source,
         to,
@@ -352,10 +410,11 @@ fn confirm_retarget(ctx: &Context<'_>, source: &Path, to: &Path) -> relocator::R
     let pre = pre.into_result()?;
     crate::output::clear_line();
     show_warnings(&pre);
-    Ok(ask(&format!(
-        "Copy {} of backups from {} to {}, then point the link there?",
-        format_bytes(pre.source.bytes),
-        target.unwrap_or_default().display(),
-        to.join("Backup").display()
-    )))
+    Ok(yes
+        || ask(&format!(
+            "Copy {} of backups from {} to {}, then point the link there?",
+            format_bytes(pre.source.bytes),
+            target.unwrap_or_default().display(),
+            to.join("Backup").display()
+        )))
 }
