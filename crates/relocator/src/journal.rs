@@ -295,6 +295,20 @@ impl Lock {
         };
         matches!(file.try_lock(), Err(fs::TryLockError::WouldBlock))
     }
+
+    /// `Error::Busy` when another process holds the lock for `source` right
+    /// now: checked before a question, so nobody is asked about a folder an
+    /// operation is working on (its record would read as interrupted).
+    /// Never waits and never makes the lock file.
+    pub fn ensure_free(source: &Path) -> Result<()> {
+        if Self::held_elsewhere(source) {
+            Err(Error::Busy {
+                path: parent_of(source).join(LOCK_FILE),
+            })
+        } else {
+            Ok(())
+        }
+    }
 }
 
 /// A fresh operation id: 12 hex digits.

@@ -9,7 +9,7 @@ use relocator::checks::{self, Preflight, Severity};
 use relocator::freshness::Policy;
 use relocator::relocate::{self, Context, Operation, Options, Outcome, Recovery};
 use relocator::units::{count_of, format_bytes};
-use relocator::{Cancel, Error, ProgressSink, link, processes, stored_path};
+use relocator::{Cancel, Error, ProgressSink, journal, link, processes, stored_path};
 use serde_json::json;
 
 use super::check::problem_json;
@@ -326,7 +326,8 @@ fn stop_unless_confirmed(
     }
 }
 
-/// Checks the plan, shows its warnings and notes, then asks. With `--yes`
+/// Checks the plan (unless another operation is working on the folder),
+/// shows its warnings and notes, then asks. With `--yes`
 /// it goes ahead without asking, the warnings accepted but said all the
 /// same; with `--yes --json` the operation's own checks are the only ones.
 fn confirm_move(
@@ -339,6 +340,7 @@ fn confirm_move(
     if yes && json {
         return Ok(true);
     }
+    journal::Lock::ensure_free(source)?;
     let pre = checks::check_move(
         source,
         to,
@@ -368,6 +370,7 @@ fn confirm_revert(
     if yes && json {
         return Ok(true);
     }
+    journal::Lock::ensure_free(source)?;
     let (pre, target) = checks::check_revert(
         source,
         ctx.links,
@@ -398,6 +401,7 @@ fn confirm_retarget(
     if yes && json {
         return Ok(true);
     }
+    journal::Lock::ensure_free(source)?;
     let (pre, target) = checks::check_retarget(
         source,
         to,
