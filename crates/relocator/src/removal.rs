@@ -192,7 +192,7 @@ fn remove_empty_dirs(level: &[(usize, PathBuf)]) -> Result<()> {
             .filter_map(|i| {
                 std::thread::Builder::new()
                     .name(format!("remove-{i}"))
-                    .spawn_scoped(scope, &work)
+                    .spawn_scoped(scope, work)
                     .ok()
             })
             .collect();

@@ -33,21 +33,7 @@ pub fn run(command: Command) -> relocator::Result<ExitCode> {
     let terminal = TerminalProgress::new();
     let progress: &dyn ProgressSink = if json { &JsonProgress } else { &terminal };
     let links = link::platform_link();
-    // While the question is asked nothing has changed: a stop ends the
-    // program. Once the operation starts, a stop cancels (rolls back).
-    let cancel = signals::from_now(match &command {
-        Command::Recover { .. } | Command::SetAsideRecord { .. } => OnStop::Finish,
-        // With `--yes` the operation is agreed to from the start: a stop
-        // during its checks cancels it, as one during the copy does.
-        Command::Move { common, .. }
-        | Command::Revert { common, .. }
-        | Command::Retarget { common, .. }
-            if common.yes =>
-        {
-            OnStop::Cancel
-        }
-        _ => OnStop::Exit,
-    });
+    let cancel = signals::from_now(on_stop_before_starting(&command));
     let operating = || {
         signals::from_now(OnStop::Cancel);
     };
@@ -158,6 +144,25 @@ fn relink_to(
         return Ok(Err(declined()));
     }
     Ok(Ok(to))
+}
+
+/// What a stop request does until the operation starts. While the
+/// question is asked nothing has changed: a stop ends the program. With
+/// `--yes` the operation is agreed to from the start: a stop during its
+/// checks cancels it, as one during the copy does. Recovery is never
+/// interrupted.
+fn on_stop_before_starting(command: &Command) -> OnStop {
+    match command {
+        Command::Recover { .. } | Command::SetAsideRecord { .. } => OnStop::Finish,
+        Command::Move { common, .. }
+        | Command::Revert { common, .. }
+        | Command::Retarget { common, .. }
+            if common.yes =>
+        {
+            OnStop::Cancel
+        }
+        _ => OnStop::Exit,
+    }
 }
 
 fn options(verify: VerifyArg, keep_previous: bool) -> Options {
@@ -327,9 +332,9 @@ fn stop_unless_confirmed(
 }
 
 /// Checks the plan (unless another operation is working on the folder),
-/// shows its warnings and notes, then asks. With `--yes`
-/// it goes ahead without asking, the warnings accepted but said all the
-/// same; with `--yes --json` the operation's own checks are the only ones.
+/// shows its warnings and notes, then asks. With `--yes` it goes ahead
+/// without asking, the warnings accepted but said all the same; with
+/// `--yes --json` the operation's own checks are the only ones.
 fn confirm_move(
     ctx: &Context<'_>,
     source: &Path,
