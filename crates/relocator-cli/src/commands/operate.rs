@@ -332,9 +332,25 @@ fn stop_unless_confirmed(
 }
 
 /// Checks the plan (unless another operation is working on the folder),
-/// shows its warnings and notes, then asks. With `--yes` it goes ahead
-/// without asking, the warnings accepted but said all the same; with
-/// `--yes --json` the operation's own checks are the only ones.
+/// shows its warnings and notes, then asks the plan's question. With
+/// `--yes` it goes ahead without asking, the warnings accepted but said all
+/// the same; with `--yes --json` the operation's own checks are the only ones.
+fn confirm(
+    source: &Path,
+    yes: bool,
+    json: bool,
+    plan: impl FnOnce() -> relocator::Result<(Preflight, String)>,
+) -> relocator::Result<bool> {
+    if yes && json {
+        return Ok(true);
+    }
+    journal::Lock::ensure_free(source)?;
+    let (pre, question) = plan()?;
+    crate::output::clear_line();
+    show_warnings(&pre);
+    Ok(yes || ask(&question))
+}
+
 fn confirm_move(
     ctx: &Context<'_>,
     source: &Path,
@@ -342,28 +358,24 @@ fn confirm_move(
     yes: bool,
     json: bool,
 ) -> relocator::Result<bool> {
-    if yes && json {
-        return Ok(true);
-    }
-    journal::Lock::ensure_free(source)?;
-    let pre = checks::check_move(
-        source,
-        to,
-        ctx.links,
-        &ctx.sync_apps,
-        &ctx.policy,
-        ctx.progress,
-        &Cancel::new(),
-    )?
-    .into_result()?;
-    crate::output::clear_line();
-    show_warnings(&pre);
-    Ok(yes
-        || ask(&format!(
+    confirm(source, yes, json, || {
+        let pre = checks::check_move(
+            source,
+            to,
+            ctx.links,
+            &ctx.sync_apps,
+            &ctx.policy,
+            ctx.progress,
+            &Cancel::new(),
+        )?
+        .into_result()?;
+        let question = format!(
             "Copy {} of backups to {}, check the copy, then leave a link in their old place?",
             format_bytes(pre.source.bytes),
             to.join("Backup").display()
-        )))
+        );
+        Ok((pre, question))
+    })
 }
 
 fn confirm_revert(
@@ -372,28 +384,24 @@ fn confirm_revert(
     yes: bool,
     json: bool,
 ) -> relocator::Result<bool> {
-    if yes && json {
-        return Ok(true);
-    }
-    journal::Lock::ensure_free(source)?;
-    let (pre, target) = checks::check_revert(
-        source,
-        ctx.links,
-        &ctx.sync_apps,
-        &ctx.policy,
-        ctx.progress,
-        &Cancel::new(),
-    )?;
-    let pre = pre.into_result()?;
-    crate::output::clear_line();
-    show_warnings(&pre);
-    Ok(yes
-        || ask(&format!(
+    confirm(source, yes, json, || {
+        let (pre, target) = checks::check_revert(
+            source,
+            ctx.links,
+            &ctx.sync_apps,
+            &ctx.policy,
+            ctx.progress,
+            &Cancel::new(),
+        )?;
+        let pre = pre.into_result()?;
+        let question = format!(
             "Copy {} of backups from {} back to {}?",
             format_bytes(pre.source.bytes),
             target.unwrap_or_default().display(),
             source.display()
-        )))
+        );
+        Ok((pre, question))
+    })
 }
 
 fn confirm_retarget(
@@ -403,27 +411,23 @@ fn confirm_retarget(
     yes: bool,
     json: bool,
 ) -> relocator::Result<bool> {
-    if yes && json {
-        return Ok(true);
-    }
-    journal::Lock::ensure_free(source)?;
-    let (pre, target) = checks::check_retarget(
-        source,
-        to,
-        ctx.links,
-        &ctx.sync_apps,
-        &ctx.policy,
-        ctx.progress,
-        &Cancel::new(),
-    )?;
-    let pre = pre.into_result()?;
-    crate::output::clear_line();
-    show_warnings(&pre);
-    Ok(yes
-        || ask(&format!(
+    confirm(source, yes, json, || {
+        let (pre, target) = checks::check_retarget(
+            source,
+            to,
+            ctx.links,
+            &ctx.sync_apps,
+            &ctx.policy,
+            ctx.progress,
+            &Cancel::new(),
+        )?;
+        let pre = pre.into_result()?;
+        let question = format!(
             "Copy {} of backups from {} to {}, then point the link there?",
             format_bytes(pre.source.bytes),
             target.unwrap_or_default().display(),
             to.join("Backup").display()
-        )))
+        );
+        Ok((pre, question))
+    })
 }
