@@ -258,9 +258,14 @@ pub struct Lock {
 }
 
 impl Lock {
+    /// The lock file for `source`: beside it, in its parent folder.
+    fn file_for(source: &Path) -> PathBuf {
+        parent_of(source).join(LOCK_FILE)
+    }
+
     /// Takes the lock for `source`'s parent folder, or fails with `Error::Busy`.
     pub fn acquire(source: &Path) -> Result<Self> {
-        let path = parent_of(source).join(LOCK_FILE);
+        let path = Self::file_for(source);
         let file = OpenOptions::new()
             .read(true)
             .write(true)
@@ -289,7 +294,7 @@ impl Lock {
     /// operation is under way there). Never waits.
     #[must_use]
     pub fn held_elsewhere(source: &Path) -> bool {
-        let path = parent_of(source).join(LOCK_FILE);
+        let path = Self::file_for(source);
         let Ok(file) = OpenOptions::new().read(true).write(true).open(&path) else {
             return false;
         };
@@ -303,7 +308,7 @@ impl Lock {
     pub fn ensure_free(source: &Path) -> Result<()> {
         if Self::held_elsewhere(source) {
             Err(Error::Busy {
-                path: parent_of(source).join(LOCK_FILE),
+                path: Self::file_for(source),
             })
         } else {
             Ok(())
