@@ -7,7 +7,7 @@ use crate::action::{Action, FolderPurpose};
 use crate::page::Page;
 use crate::plan::{Operation, Plan};
 use crate::settings::Settings;
-use crate::state::{AppState, Notice, NoticeKind, TypedFolder};
+use crate::state::{AppState, DriveList, Notice, NoticeKind, TypedFolder};
 use crate::worker::Job;
 
 impl AppState {
@@ -198,6 +198,10 @@ impl AppState {
         self.notice = None;
         self.typed = None;
         self.checks.rounds = 0;
+        // The list shown for an earlier plan may offer the drive the backups
+        // have since moved to: each plan lists the drives afresh.
+        self.drives = DriveList::default();
+        self.list_drives();
         self.page = Page::Checks;
         self.start_checks();
     }

@@ -495,3 +495,38 @@ fn a_drive_back_under_another_name_is_found_and_linked_again() {
     assert_eq!(digest(&source), before);
     let _ = Command::new("umount").arg(&second).status();
 }
+
+#[test]
+fn a_screen_reader_press_on_a_drive_lands_on_that_drive_when_the_list_changes_under_it() {
+    let root = scratch();
+    let source = root.path().join("Backup");
+    small_backup(&source, 11, 4);
+    let drives: Vec<_> = ["a", "b", "c"].map(|n| root.path().join(n)).into();
+    for d in &drives {
+        fs::create_dir(d).unwrap();
+    }
+    let fakes = Fakes {
+        drives: drives.clone(),
+        ..Fakes::default()
+    };
+    let mut h = harness(&source, &fakes);
+    click(&mut h, "Move backups…");
+    click(&mut h, "Next");
+    assert_eq!(h.state().page, Page::Destination);
+    // The press is read from the tree as it was; before the window handles
+    // it, a new listing drops the drive above (unplugged, or the one the
+    // backups are on now).
+    h.get_by_label("Test Drive 3").click_accesskit();
+    h.state_mut().drives.drives.remove(1);
+    h.run();
+    settle(&mut h);
+    assert_eq!(
+        h.state()
+            .plan
+            .as_ref()
+            .and_then(|p| p.destination_folder())
+            .map(std::path::Path::to_path_buf),
+        Some(drives[2].clone()),
+        "the drive that was pressed is the one chosen"
+    );
+}

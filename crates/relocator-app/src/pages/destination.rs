@@ -42,12 +42,15 @@ pub fn ui(state: &AppState, ui: &mut Ui) -> Option<Action> {
         );
     }
     for drive in &state.drives.drives {
-        if let Some(a) = drive_row(
-            ui,
-            drive,
-            chosen == Some(drive.mount_point.as_path()),
-            bytes,
-        ) {
+        let row = widgets::keyed_row(ui, &drive.mount_point, |ui| {
+            drive_row(
+                ui,
+                drive,
+                chosen == Some(drive.mount_point.as_path()),
+                bytes,
+            )
+        });
+        if let Some(a) = row {
             action = Some(a);
         }
     }

@@ -138,17 +138,19 @@ fn dangling(
         ui.label("Connect the drive. When it is back, the backups continue where they left off.");
     }
     for candidate in &report.relink_candidates {
-        status_row(
-            ui,
-            Status::Note,
-            &format!(
-                "Your backups were found on a drive that is connected under another name: {}.",
-                candidate.display()
-            ),
-        );
-        if ui.button("Link to them").clicked() {
-            action = Some(Action::Relink(candidate.clone()));
-        }
+        widgets::keyed_row(ui, candidate, |ui| {
+            status_row(
+                ui,
+                Status::Note,
+                &format!(
+                    "Your backups were found on a drive that is connected under another name: {}.",
+                    candidate.display()
+                ),
+            );
+            if ui.button("Link to them").clicked() {
+                action = Some(Action::Relink(candidate.clone()));
+            }
+        });
     }
     action
 }

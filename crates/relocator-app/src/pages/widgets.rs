@@ -1,6 +1,6 @@
 //! Pieces the pages share: status rows with a drawn mark, notices, the
-//! primary button, paths elided in the middle, a drive's capacity bar, and
-//! the Details box with Copy.
+//! primary button, paths elided in the middle, a drive's capacity bar, the
+//! Details box with Copy, and rows whose controls are named by what they show.
 
 use std::path::Path;
 
@@ -187,6 +187,21 @@ pub fn secondary_button(ui: &mut Ui, label: &str, enabled: bool) -> Response {
         enabled,
         egui::Button::new(label).min_size(egui::vec2(90.0, 34.0)),
     )
+}
+
+/// Draws one row of a list that can change while it shows (drives, found
+/// backups) with ids taken from `key`, not from the row's place. A screen
+/// reader presses a control by the id it read from the tree a moment ago;
+/// with place-based ids, a new listing that drops or adds a row above would
+/// send that press to nothing, or to another row.
+pub fn keyed_row<R>(
+    ui: &mut Ui,
+    key: impl std::hash::Hash + std::fmt::Debug,
+    row: impl FnOnce(&mut Ui) -> R,
+) -> R {
+    let id = ui.scope_id().with(("row", key));
+    ui.scope_builder(egui::UiBuilder::new().scope_id(id), row)
+        .inner
 }
 
 /// A section heading inside a page.
