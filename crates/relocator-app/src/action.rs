@@ -8,7 +8,7 @@ use crate::plan::Operation;
 use crate::settings::ThemeChoice;
 
 /// Which folder a dialog or a typed path is for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum FolderPurpose {
     /// The backup folder.
     Source,

@@ -199,9 +199,11 @@ impl AppState {
         self.typed = None;
         self.checks.rounds = 0;
         // The list shown for an earlier plan may offer the drive the backups
-        // have since moved to: each plan lists the drives afresh.
+        // have since moved to: each plan that chooses a drive lists them afresh.
         self.drives = DriveList::default();
-        self.list_drives();
+        if operation.pages().contains(&Page::Destination) {
+            self.list_drives();
+        }
         self.page = Page::Checks;
         self.start_checks();
     }

@@ -516,6 +516,8 @@ fn a_screen_reader_press_on_a_drive_lands_on_that_drive_when_the_list_changes_un
     // The press is read from the tree as it was; before the window handles
     // it, a new listing drops the drive above (unplugged, or the one the
     // backups are on now).
+    // No relisting may put the drive back before the press is handled.
+    h.state_mut().drives.asked_at = Some(std::time::Instant::now());
     h.get_by_label("Test Drive 3").click_accesskit();
     h.state_mut().drives.drives.remove(1);
     h.run();
@@ -529,4 +531,47 @@ fn a_screen_reader_press_on_a_drive_lands_on_that_drive_when_the_list_changes_un
         Some(drives[2].clone()),
         "the drive that was pressed is the one chosen"
     );
+}
+
+#[test]
+fn a_move_on_right_after_a_move_never_offers_the_drive_the_backups_are_on() {
+    let root = scratch();
+    let source = root.path().join("Backup");
+    small_backup(&source, 12, 6);
+    let first = Drive::mount("256m", "");
+    let second = Drive::mount("256m", "");
+    let fakes = Fakes {
+        drives: vec![first.path().to_owned(), second.path().to_owned()],
+        ..Fakes::default()
+    };
+    let mut h = harness(&source, &fakes);
+    click(&mut h, "Move backups…");
+    click(&mut h, "Next");
+    click(&mut h, "Test Drive 1");
+    click(&mut h, "Next");
+    click(&mut h, "Move");
+    settle(&mut h);
+    assert_eq!(h.state().page, Page::Done, "{:?}", h.state().result);
+    click(&mut h, "Back to overview");
+    click(&mut h, "Moved backups");
+    // The list made for the first move is fresh enough not to be made again.
+    h.state_mut().drives.asked_at = Some(std::time::Instant::now());
+    click(&mut h, "Move to another drive…");
+    // What the Destination page shows first, before any listing it starts.
+    let offered: Vec<_> = h
+        .state()
+        .drives
+        .drives
+        .iter()
+        .map(|d| d.mount_point.clone())
+        .collect();
+    assert_eq!(
+        offered,
+        vec![second.path().to_owned()],
+        "the drive the backups are on now is not offered, not even for a moment"
+    );
+    click(&mut h, "Next");
+    assert_eq!(h.state().page, Page::Destination);
+    assert!(h.query_by_label("Test Drive 1").is_none());
+    h.get_by_label("Test Drive 2");
 }

@@ -5,6 +5,8 @@
 //! The chosen drive is checked and every problem is said in plain words;
 //! each warning has its own box to tick.
 
+use std::path::Path;
+
 use egui::{RichText, Ui};
 use relocator::checks::{Severity, SpaceNeeded};
 use relocator::volume::VolumeInfo;
@@ -32,27 +34,11 @@ pub fn ui(state: &AppState, ui: &mut Ui) -> Option<Action> {
     ui.add_space(6.0);
 
     let chosen = plan.destination_folder();
-    if !state.drives.listed {
-        status_row(ui, Status::Pending, "Looking for drives…");
-    } else if state.drives.drives.is_empty() {
-        status_row(
-            ui,
-            Status::Note,
-            "No other drive is connected. Connect one and it appears here, or choose a folder below.",
-        );
-    }
-    for drive in &state.drives.drives {
-        let row = widgets::keyed_row(ui, &drive.mount_point, |ui| {
-            drive_row(
-                ui,
-                drive,
-                chosen == Some(drive.mount_point.as_path()),
-                bytes,
-            )
-        });
-        if let Some(a) = row {
-            action = Some(a);
-        }
+    // The list changes while it shows (relisted every few seconds): as one
+    // keyed section it leaves the ids of the controls below it alone.
+    let picked = widgets::keyed_row(ui, "drives", |ui| drive_list(state, ui, chosen, bytes));
+    if picked.is_some() {
+        action = picked;
     }
     ui.add_space(4.0);
     ui.horizontal(|ui| {
@@ -79,6 +65,34 @@ pub fn ui(state: &AppState, ui: &mut Ui) -> Option<Action> {
     ui.add_space(8.0);
     if let Some(a) = verdict(ui, plan) {
         action = Some(a);
+    }
+    action
+}
+
+/// The connected drives, each row keyed by its mount point.
+fn drive_list(state: &AppState, ui: &mut Ui, chosen: Option<&Path>, bytes: u64) -> Option<Action> {
+    let mut action = None;
+    if !state.drives.listed {
+        status_row(ui, Status::Pending, "Looking for drives…");
+    } else if state.drives.drives.is_empty() {
+        status_row(
+            ui,
+            Status::Note,
+            "No other drive is connected. Connect one and it appears here, or choose a folder below.",
+        );
+    }
+    for drive in &state.drives.drives {
+        let row = widgets::keyed_row(ui, ("drive", &drive.mount_point), |ui| {
+            drive_row(
+                ui,
+                drive,
+                chosen == Some(drive.mount_point.as_path()),
+                bytes,
+            )
+        });
+        if row.is_some() {
+            action = row;
+        }
     }
     action
 }

@@ -37,35 +37,11 @@ pub fn ui(state: &AppState, ui: &mut Ui) -> Option<Action> {
         }
         return action;
     }
-    for (i, report) in state
-        .scan
-        .reports
-        .iter()
-        .enumerate()
-        .filter(|(_, r)| moved(r))
-    {
-        ui.add_space(6.0);
-        widgets::section(ui, &report.location.app);
-        widgets::path_label(ui, &report.location.path);
-        let selected = i == state.selected;
-        let found = match &report.state {
-            Ok(LocationState::Relocated { target }) => {
-                relocated(state, ui, report, target, selected)
-            }
-            Ok(s @ LocationState::Dangling { .. }) => dangling(ui, report, s, selected),
-            Ok(s) => {
-                status_row(ui, Status::Warning, &s.describe());
-                (selected && ui.button("Finish or undo now").clicked()).then_some(Action::Recover)
-            }
-            Err(_) => None,
-        };
-        if found.is_some() {
-            action = found;
-        }
-        if !selected && ui.button("Work on these backups").clicked() {
-            action = Some(Action::Select(i));
-        }
-        ui.add_space(8.0);
+    // Health results and relink offers arrive while the page shows: each
+    // folder's part is keyed by its path, the whole list by one key.
+    let found = widgets::keyed_row(ui, "moved-folders", |ui| moved_folders(state, ui, moved));
+    if found.is_some() {
+        action = found;
     }
     action
 }
@@ -138,7 +114,7 @@ fn dangling(
         ui.label("Connect the drive. When it is back, the backups continue where they left off.");
     }
     for candidate in &report.relink_candidates {
-        widgets::keyed_row(ui, candidate, |ui| {
+        widgets::keyed_row(ui, ("relink", candidate), |ui| {
             status_row(
                 ui,
                 Status::Note,
@@ -152,6 +128,57 @@ fn dangling(
             }
         });
     }
+    action
+}
+
+/// Each moved backup folder, keyed by its path.
+fn moved_folders(
+    state: &AppState,
+    ui: &mut Ui,
+    moved: impl Fn(&LocationReport) -> bool,
+) -> Option<Action> {
+    let mut action = None;
+    for (i, report) in state
+        .scan
+        .reports
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| moved(r))
+    {
+        let found = widgets::keyed_row(ui, ("folder", &report.location.path), |ui| {
+            moved_folder(state, ui, i, report)
+        });
+        if found.is_some() {
+            action = found;
+        }
+    }
+    action
+}
+
+/// One moved backup folder: where it is, its state, what can be done.
+fn moved_folder(
+    state: &AppState,
+    ui: &mut Ui,
+    i: usize,
+    report: &LocationReport,
+) -> Option<Action> {
+    ui.add_space(6.0);
+    widgets::section(ui, &report.location.app);
+    widgets::path_label(ui, &report.location.path);
+    let selected = i == state.selected;
+    let mut action = match &report.state {
+        Ok(LocationState::Relocated { target }) => relocated(state, ui, report, target, selected),
+        Ok(s @ LocationState::Dangling { .. }) => dangling(ui, report, s, selected),
+        Ok(s) => {
+            status_row(ui, Status::Warning, &s.describe());
+            (selected && ui.button("Finish or undo now").clicked()).then_some(Action::Recover)
+        }
+        Err(_) => None,
+    };
+    if !selected && ui.button("Work on these backups").clicked() {
+        action = Some(Action::Select(i));
+    }
+    ui.add_space(8.0);
     action
 }
 

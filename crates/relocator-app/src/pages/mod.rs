@@ -102,17 +102,20 @@ pub fn frame(state: &mut AppState, ui: &mut Ui) -> Option<Action> {
                     {
                         action = Some(a);
                     }
-                    let page_action = match state.page {
-                        Page::Overview => overview::ui(state, ui),
-                        Page::Checks => checks::ui(state, ui),
-                        Page::Destination => destination::ui(state, ui),
-                        Page::Review => review::ui(state, ui),
-                        Page::Working => working::ui(state, ui),
-                        Page::Done => done::ui(state, ui),
-                        Page::Failed => failed::ui(state, ui),
-                        Page::Manage => manage::ui(state, ui),
-                        Page::Preferences => preferences::ui(state, ui),
-                    };
+                    // Keyed by the page: a notice appearing above it leaves
+                    // its controls' ids (what a screen reader presses) alone.
+                    let page_action =
+                        widgets::keyed_row(ui, ("page", state.page as u8), |ui| match state.page {
+                            Page::Overview => overview::ui(state, ui),
+                            Page::Checks => checks::ui(state, ui),
+                            Page::Destination => destination::ui(state, ui),
+                            Page::Review => review::ui(state, ui),
+                            Page::Working => working::ui(state, ui),
+                            Page::Done => done::ui(state, ui),
+                            Page::Failed => failed::ui(state, ui),
+                            Page::Manage => manage::ui(state, ui),
+                            Page::Preferences => preferences::ui(state, ui),
+                        });
                     if page_action.is_some() {
                         action = page_action;
                     }

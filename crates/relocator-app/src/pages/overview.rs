@@ -24,26 +24,11 @@ pub fn ui(state: &AppState, ui: &mut Ui) -> Option<Action> {
              not made a backup here. If your backups are in another folder, choose it.",
         );
     }
-    let many = state.scan.reports.len() > 1;
-    for (i, report) in state.scan.reports.iter().enumerate() {
-        ui.add_space(6.0);
-        if many {
-            if ui
-                .radio(
-                    state.selected == i,
-                    RichText::new(&report.location.app).size(18.0).strong(),
-                )
-                .clicked()
-            {
-                action = Some(Action::Select(i));
-            }
-        } else {
-            widgets::section(ui, &report.location.app);
-        }
-        if let Some(a) = location(state, ui, report) {
-            action = Some(a);
-        }
-        ui.add_space(10.0);
+    // Each folder's part grows while it is scanned (sizes, devices, errors):
+    // keyed sections keep the ids of the controls after it as they were.
+    let chosen = widgets::keyed_row(ui, "folders", |ui| folders(state, ui));
+    if chosen.is_some() {
+        action = chosen;
     }
     ui.separator();
     if state.config.is_demo() {
@@ -181,6 +166,40 @@ fn location(state: &AppState, ui: &mut Ui, r: &LocationReport) -> Option<Action>
             &state.settings.policy(),
             health,
         );
+    }
+    action
+}
+
+/// Each backup folder found, keyed by its path.
+fn folders(state: &AppState, ui: &mut Ui) -> Option<Action> {
+    let mut action = None;
+    let many = state.scan.reports.len() > 1;
+    for (i, report) in state.scan.reports.iter().enumerate() {
+        let found = widgets::keyed_row(ui, ("folder", &report.location.path), |ui| {
+            let mut action = None;
+            ui.add_space(6.0);
+            if many {
+                if ui
+                    .radio(
+                        state.selected == i,
+                        RichText::new(&report.location.app).size(18.0).strong(),
+                    )
+                    .clicked()
+                {
+                    action = Some(Action::Select(i));
+                }
+            } else {
+                widgets::section(ui, &report.location.app);
+            }
+            if let Some(a) = location(state, ui, report) {
+                action = Some(a);
+            }
+            ui.add_space(10.0);
+            action
+        });
+        if found.is_some() {
+            action = found;
+        }
     }
     action
 }

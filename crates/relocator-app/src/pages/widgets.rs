@@ -354,6 +354,7 @@ pub fn typed_folder(ui: &mut Ui, typed: &TypedFolder) -> Option<Action> {
         let mut text = typed.text.clone();
         let field = ui.add(
             egui::TextEdit::singleline(&mut text)
+                .id_salt(("typed-folder", typed.purpose))
                 .hint_text("/Volumes/Big Drive")
                 .desired_width((ui.available_width() - 170.0).max(160.0)),
         );
