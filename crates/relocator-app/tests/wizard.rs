@@ -513,11 +513,11 @@ fn a_screen_reader_press_on_a_drive_lands_on_that_drive_when_the_list_changes_un
     click(&mut h, "Move backups…");
     click(&mut h, "Next");
     assert_eq!(h.state().page, Page::Destination);
+    // No relisting may put the drive back before the press is handled.
+    h.state_mut().drives.asked_at = Some(std::time::Instant::now());
     // The press is read from the tree as it was; before the window handles
     // it, a new listing drops the drive above (unplugged, or the one the
     // backups are on now).
-    // No relisting may put the drive back before the press is handled.
-    h.state_mut().drives.asked_at = Some(std::time::Instant::now());
     h.get_by_label("Test Drive 3").click_accesskit();
     h.state_mut().drives.drives.remove(1);
     h.run();

@@ -189,11 +189,12 @@ pub fn secondary_button(ui: &mut Ui, label: &str, enabled: bool) -> Response {
     )
 }
 
-/// Draws one row of a list that can change while it shows (drives, found
-/// backups) with ids taken from `key`, not from the row's place. A screen
-/// reader presses a control by the id it read from the tree a moment ago;
-/// with place-based ids, a new listing that drops or adds a row above would
-/// send that press to nothing, or to another row.
+/// Draws a part of a page that can change while it shows (a drive in the
+/// list, a folder being scanned, the list as a whole, the page under a
+/// notice) with ids taken from `key`, not from its place. A screen reader
+/// presses a control by the id it read from the tree a moment ago; with
+/// place-based ids, a row dropped or added above would send that press to
+/// nothing, or to another control.
 pub fn keyed_row<R>(
     ui: &mut Ui,
     key: impl std::hash::Hash + std::fmt::Debug,
