@@ -343,7 +343,9 @@ pub fn contents(c: &Contents) -> String {
 #[must_use]
 pub fn acceptance(p: &Problem) -> String {
     match p {
-        Problem::SameDrive { .. } => "I understand this frees no space on this computer".to_owned(),
+        Problem::SameDrive { .. } | Problem::SharedStorage { .. } => {
+            "I understand this frees no space on this computer".to_owned()
+        }
         Problem::RemovableDestination { .. } => {
             "I will keep this drive connected when my iPhone or iPad backs up".to_owned()
         }
@@ -446,6 +448,14 @@ pub fn failure_sentence(f: &Failure) -> String {
         }
         Failure::Busy => "Another Backup Relocator window is already working on these backups.".to_owned(),
         Failure::LinkNotAllowed => "Windows did not allow the link this drive needs.".to_owned(),
+        Failure::DamagedRecord => {
+            "The record of an interrupted operation is damaged, or was not written by Backup Relocator as it is: once your backups are whole, set it aside on the overview."
+                .to_owned()
+        }
+        Failure::FileInUse => {
+            "Another program kept a file open that had to be moved or deleted (often antivirus or the search indexer): wait a moment, then try again."
+                .to_owned()
+        }
         Failure::RecordProblem => {
             "The record of an interrupted operation cannot be used as it is.".to_owned()
         }

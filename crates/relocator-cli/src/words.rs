@@ -36,6 +36,23 @@ pub fn problem_hint(problem: &Problem, source: &Path) -> Option<String> {
     }
 }
 
+/// The command to run next after a failure of the kind `failure` about the
+/// backup folder `source`, if any.
+#[must_use]
+pub fn failure_hint(failure: &relocator::failure::Failure, source: &Path) -> Option<String> {
+    use relocator::failure::Failure;
+    let src = source_arg(source);
+    match failure {
+        Failure::DamagedRecord => Some(format!(
+            "To go on: {PROGRAM} status {src} shows where the backups are, and {PROGRAM} set-aside-record {src} sets the record aside once they are whole (it checks that first)."
+        )),
+        Failure::FileInUse => Some(
+            "Wait a moment (antivirus or the search indexer usually lets go within seconds), then run the same command again.".to_owned(),
+        ),
+        _ => None,
+    }
+}
+
 /// The command to run next for a folder in `state`, if any.
 #[must_use]
 pub fn location_hint(state: &LocationState, source: &Path) -> Option<String> {

@@ -28,8 +28,12 @@ pub struct Capabilities {
     pub symlinks: bool,
     /// Hard links can be made.
     pub hard_links: bool,
-    /// Extended attributes can be stored.
+    /// Extended attributes can be stored, natively: a drive where macOS
+    /// keeps them in `._` companion files beside each file does not count.
     pub xattrs: bool,
+    /// macOS keeps attributes here in AppleDouble companions (`._<name>`,
+    /// see [`crate::apple_double`]): walks of this drive leave them out.
+    pub apple_double: bool,
     /// A folder renamed keeps its contents. Every real file system does;
     /// Linux's FUSE FAT driver (fusefat) loses them, so on such a drive the
     /// copy is made under its final name and no folder of ours is renamed.
@@ -44,6 +48,7 @@ impl Capabilities {
         symlinks: true,
         hard_links: true,
         xattrs: true,
+        apple_double: false,
         folder_renames: true,
     };
 
@@ -124,6 +129,7 @@ impl Capabilities {
                 symlinks: false,
                 hard_links: false,
                 xattrs: false,
+                apple_double: cfg!(target_vendor = "apple"),
                 folder_renames: true,
             }
         } else if fs == "exfat" {
@@ -135,6 +141,13 @@ impl Capabilities {
             Self {
                 time_granularity: Some(Duration::from_nanos(100)),
                 permissions: cfg!(windows),
+                ..Self::EXACT
+            }
+        } else if crate::apple_double::used_on(&fs, cfg!(target_vendor = "apple")) {
+            // A network share on a Mac: what it keeps is the server's.
+            Self {
+                xattrs: false,
+                apple_double: true,
                 ..Self::EXACT
             }
         } else {
@@ -227,14 +240,25 @@ fn probe_in(place: &Path) -> Result<Capabilities> {
         largest = largest.max(kept.abs_diff(*given));
     }
     let sample = place.join("time-0");
+    let attributes_kept = crate::xattrs::supported(&sample);
+    // An attribute macOS could only keep in a companion file shows as one.
+    let apple_double = attributes_kept && apple_double_appeared(place, "time-0");
     Ok(Capabilities {
         time_granularity: granularity_from(largest),
         permissions: keeps_permissions(&sample),
         symlinks: makes_symlinks(place),
         hard_links: fs::hard_link(&sample, place.join("hard-link")).is_ok(),
-        xattrs: crate::xattrs::supported(&sample),
+        xattrs: attributes_kept && !apple_double,
+        apple_double,
         folder_renames: renames_keep_contents(place)?,
     })
+}
+
+/// Whether an AppleDouble companion of the file `name` is in `place` (the
+/// system made one to hold the attribute just set).
+fn apple_double_appeared(place: &Path, name: &str) -> bool {
+    let companion = format!("._{name}");
+    crate::apple_double::file_is_companion(&place.join(&companion), companion.as_ref())
 }
 
 /// Whether a folder renamed on this drive still holds its file.

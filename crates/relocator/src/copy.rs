@@ -256,7 +256,9 @@ pub fn copy_tree(
         } else {
             None
         };
-        let walked = walk::walk(source, options.threads, cancel, &copier);
+        // The original's AppleDouble companions are its drive's, never copied.
+        let companions = walk::Companions::skipped_if(options.drives.original.apple_double);
+        let walked = walk::walk_with(source, options.threads, cancel, &copier, companions);
         // Closing the queue tells the reader the copy is over.
         drop(copier.read_back.take());
         if walked.is_err() {

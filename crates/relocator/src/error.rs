@@ -10,7 +10,7 @@ use crate::checks::Problem;
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// A file-system call failed on `path`.
-    #[error("{}: {}", path.display(), plain_io(source))]
+    #[error("{}: {}", path.display(), plain_io_at(path, source))]
     Io {
         /// The file or folder the call was about.
         path: PathBuf,
@@ -96,6 +96,19 @@ pub enum Error {
         found: PathBuf,
         /// What the operation derives.
         expected: String,
+    },
+    /// Another program kept open a file or folder that had to be renamed or
+    /// deleted, for longer than Backup Relocator waits (antivirus, the
+    /// search indexer, or an app showing the folder).
+    #[error("{}: {} kept it open, so it could not be renamed or deleted", path.display(), holders_text(programs))]
+    FileInUse {
+        /// The file or folder.
+        path: PathBuf,
+        /// The programs holding it, where Windows could tell.
+        programs: Vec<String>,
+        /// What Windows said.
+        #[source]
+        source: io::Error,
     },
     /// The drive an operation was writing to went away (unplugged, or its
     /// share dropped).
@@ -185,7 +198,7 @@ impl Error {
     #[must_use]
     pub fn io_kind(&self) -> Option<io::ErrorKind> {
         match self {
-            Error::Io { source, .. } => Some(source.kind()),
+            Error::Io { source, .. } | Error::FileInUse { source, .. } => Some(source.kind()),
             Error::Interrupted { cause, .. } => cause.io_kind(),
             _ => None,
         }
@@ -201,6 +214,14 @@ pub trait IoContext<T> {
 impl<T> IoContext<T> for io::Result<T> {
     fn at(self, path: &Path) -> Result<T> {
         self.map_err(|source| Error::io(path, source))
+    }
+}
+
+fn holders_text(programs: &[String]) -> String {
+    if programs.is_empty() {
+        "another program (often antivirus or the search indexer)".to_owned()
+    } else {
+        programs.join(", ")
     }
 }
 
@@ -247,14 +268,25 @@ fn refused_text(problems: &[Problem]) -> String {
     }
 }
 
+/// Describes an I/O error about `path` in plain words: on macOS, what
+/// "operation not permitted" means there (a locked item, a protected one,
+/// a blocked drive, or Full Disk Access; see [`crate::not_permitted`]).
+#[must_use]
+pub fn plain_io_at(path: &Path, error: &io::Error) -> String {
+    if cfg!(target_os = "macos") && error.raw_os_error() == Some(1) {
+        return crate::not_permitted::cause_at(path).words().to_owned();
+    }
+    plain_io(error)
+}
+
 /// Describes an I/O error in plain words, keeping the OS text for the rare cases.
 #[must_use]
 pub fn plain_io(error: &io::Error) -> String {
     use io::ErrorKind as K;
     // EPERM (1) is what macOS returns when an app lacks Full Disk Access.
     if cfg!(target_os = "macos") && error.raw_os_error() == Some(1) {
-        return "macOS blocked access; Backup Relocator needs Full Disk Access \
-                (System Settings › Privacy & Security › Full Disk Access)"
+        return crate::not_permitted::NotPermitted::FullDiskAccess
+            .words()
             .to_owned();
     }
     match error.kind() {

@@ -34,6 +34,12 @@ pub enum Failure {
     Busy,
     /// Windows refused to make the link.
     LinkNotAllowed,
+    /// Another program kept a file open that had to be renamed or deleted.
+    FileInUse,
+    /// The record of an interrupted operation is damaged, or names places
+    /// its operation would never use: it can be set aside once the backups
+    /// are whole.
+    DamagedRecord,
     /// The record of an interrupted operation cannot be used as it is.
     RecordProblem,
     /// Anything else (the details say what).
@@ -53,9 +59,9 @@ impl Failure {
             Error::Mismatch { .. } => Failure::CopyDiffers,
             Error::ChangedDuringCopy { .. } => Failure::ChangedDuringCopy,
             Error::LinkPrivilege { .. } => Failure::LinkNotAllowed,
-            Error::Journal { .. }
-            | Error::ForeignRecord { .. }
-            | Error::BackupsNotFound { .. }
+            Error::FileInUse { .. } => Failure::FileInUse,
+            Error::Journal { .. } | Error::ForeignRecord { .. } => Failure::DamagedRecord,
+            Error::BackupsNotFound { .. }
             | Error::NoRecord { .. }
             | Error::RecordUsable { .. }
             | Error::BackupsNotWhole { .. }
@@ -94,6 +100,7 @@ impl Failure {
             self,
             Failure::DriveDisconnected
                 | Failure::ChangedDuringCopy
+                | Failure::FileInUse
                 | Failure::Busy
                 | Failure::CopyDiffers
                 | Failure::Other

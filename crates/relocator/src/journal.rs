@@ -193,11 +193,15 @@ impl Journal {
     /// Removes the journal: the operation is over.
     pub fn finish(&self) -> Result<()> {
         let path = self.path();
-        match fs::remove_file(&path) {
-            Ok(()) => durable::sync_parent(&path),
-            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
-            Err(e) => Err(Error::io(path, e)),
+        let removed = crate::in_use::retrying(&path, || match fs::remove_file(&path) {
+            Ok(()) => Ok(true),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(false),
+            Err(e) => Err(e),
+        })?;
+        if removed {
+            durable::sync_parent(&path)?;
         }
+        Ok(())
     }
 }
 

@@ -13,8 +13,10 @@
 
 #![deny(missing_docs)]
 
+pub mod apple_double;
 pub mod capabilities;
 pub mod checks;
+pub mod cloud;
 pub mod contents;
 pub mod copy;
 pub mod durable;
@@ -24,6 +26,7 @@ pub mod faults;
 pub mod file_id;
 pub mod freshness;
 pub mod health;
+pub mod in_use;
 pub mod inventory;
 pub mod journal;
 pub mod link;
@@ -31,6 +34,7 @@ pub mod locations;
 pub mod marker;
 pub mod mbfile;
 pub mod models;
+pub mod not_permitted;
 pub mod paths;
 pub mod processes;
 pub mod progress;

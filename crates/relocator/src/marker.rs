@@ -120,7 +120,7 @@ pub fn rewrite(folder: &Path, marker: &Marker) -> Result<()> {
                 .open(&path)
                 .map_err(|e| crate::Error::io(&path, e))?;
             std::io::Write::write_all(&mut file, &bytes).map_err(|e| crate::Error::io(&path, e))?;
-            file.sync_all().map_err(|e| crate::Error::io(&path, e))
+            durable::sync_fully(&file).map_err(|e| crate::Error::io(&path, e))
         }
         other => other,
     }

@@ -11,9 +11,40 @@ use crate::error::{IoContext as _, Result};
 
 /// `path` with links resolved, in the form a person would type: on Windows
 /// without the verbatim prefix wherever dropping it keeps the same meaning.
+/// On Windows a drive unknown to the Mount Manager (ImDisk, OSFMount,
+/// `WinFsp`, some `VeraCrypt` and cloud drives) fails `canonicalize` although
+/// the path is there: its NT name is mapped back to its drive letter, or
+/// the path is made absolute as typed.
 pub fn canonical(path: &Path) -> Result<PathBuf> {
-    let resolved = std::fs::canonicalize(path).at(path)?;
-    Ok(for_people(&resolved))
+    match std::fs::canonicalize(path) {
+        Ok(resolved) => Ok(for_people(&resolved)),
+        Err(_) if cfg!(windows) && std::fs::metadata(path).is_ok() => {
+            #[cfg(windows)]
+            if let Some(found) = crate::win32::nt_path(path)
+                .ok()
+                .and_then(|nt| dos_path_from_nt(&nt, &crate::win32::drive_letter_devices()))
+            {
+                return Ok(found);
+            }
+            std::path::absolute(path).at(path)
+        }
+        Err(e) => Err(crate::Error::io(path, e)),
+    }
+}
+
+/// The drive-letter form of the NT path `nt` (`\Device\ImDisk0\Backups`
+/// → `R:\Backups`), given each drive letter's NT device (`QueryDosDeviceW`).
+#[must_use]
+pub fn dos_path_from_nt(nt: &str, devices: &[(char, String)]) -> Option<PathBuf> {
+    devices.iter().find_map(|(letter, device)| {
+        let rest = strip_prefix_ignore_case(nt, device)?;
+        let rest = if rest.is_empty() {
+            ""
+        } else {
+            rest.strip_prefix('\\')?
+        };
+        Some(PathBuf::from(format!("{letter}:\\{rest}")))
+    })
 }
 
 /// `path` without Windows' verbatim prefix where that is safe (see
@@ -95,6 +126,9 @@ fn is_plain_name(name: &str) -> bool {
 }
 
 fn strip_prefix_ignore_case<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
+    if prefix.is_empty() {
+        return None;
+    }
     let head = s.get(..prefix.len())?;
     head.eq_ignore_ascii_case(prefix)
         .then(|| &s[prefix.len()..])
@@ -131,6 +165,31 @@ pub fn windows_path_is_under(path: &str, mount: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Issue 19: a virtual drive (ImDisk, OSFMount) fails `canonicalize`;
+    /// its NT name maps back to the letter a person knows, and a device
+    /// whose name only begins another's is not mistaken for it.
+    #[test]
+    fn an_nt_path_maps_back_to_its_drive_letter() {
+        let devices = vec![
+            ('C', r"\Device\HarddiskVolume3".to_owned()),
+            ('R', r"\Device\ImDisk0".to_owned()),
+            ('S', r"\Device\ImDisk01".to_owned()),
+        ];
+        assert_eq!(
+            dos_path_from_nt(r"\Device\ImDisk0\Phone\Backup", &devices),
+            Some(PathBuf::from(r"R:\Phone\Backup"))
+        );
+        assert_eq!(
+            dos_path_from_nt(r"\device\imdisk01\x", &devices),
+            Some(PathBuf::from(r"S:\x"))
+        );
+        assert_eq!(
+            dos_path_from_nt(r"\Device\ImDisk0", &devices),
+            Some(PathBuf::from(r"R:\"))
+        );
+        assert_eq!(dos_path_from_nt(r"\Device\Other\x", &devices), None);
+    }
 
     #[test]
     fn verbatim_disk_and_unc_paths_lose_their_prefix() {

@@ -12,7 +12,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
-use crate::error::{Error, IoContext as _, Result};
+use crate::error::{Error, Result};
 use crate::faults::crash_point;
 use crate::marker::MARKER_FILE;
 use crate::progress::{Cancel, Progress, ProgressSink, Throttle};
@@ -98,11 +98,16 @@ pub fn remove_tree(root: &Path, progress: &dyn ProgressSink) -> Result<Freed> {
         bytes: AtomicU64::new(0),
         files: AtomicU64::new(0),
     };
-    let mut folders: Vec<(usize, PathBuf)> =
-        walk::walk(root, walk::default_threads(), &Cancel::new(), &remover)?
-            .into_iter()
-            .flat_map(|part| part.folders)
-            .collect();
+    let mut folders: Vec<(usize, PathBuf)> = walk::walk_with(
+        root,
+        walk::default_threads(),
+        &Cancel::new(),
+        &remover,
+        walk::Companions::Shown,
+    )?
+    .into_iter()
+    .flat_map(|part| part.folders)
+    .collect();
     // Deepest first: a folder is empty once its subfolders are gone. The
     // folders of one depth go on several threads.
     folders.sort_by_key(|(depth, _)| std::cmp::Reverse(*depth));
@@ -111,10 +116,7 @@ pub fn remove_tree(root: &Path, progress: &dyn ProgressSink) -> Result<Freed> {
     }
     let marker = root.join(MARKER_FILE);
     crash_point("deleting-before-marker");
-    match fs::remove_file(&marker) {
-        Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(Error::io(&marker, e)),
-        _ => {}
-    }
+    remove_file(&marker)?;
     crash_point("deleting-after-marker");
     remove_empty_dir(root)?;
     crate::durable::sync_parent(root)?;
@@ -164,16 +166,16 @@ fn remove_entry(part: &mut Part, entry: &Entry<'_>) -> Result<()> {
 }
 
 /// Removes a file or link. Permission bits that forbid it are lifted
-/// first where we may (a read-only file on Windows, a read-only folder on Unix).
+/// first where we may (a read-only file on Windows, a read-only folder on
+/// Unix); a file another program holds for a moment is tried again.
 fn remove_file(path: &Path) -> Result<()> {
-    match fs::remove_file(path) {
-        Ok(()) => Ok(()),
+    crate::in_use::retrying(path, || match fs::remove_file(path) {
         Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
         Err(e) if e.kind() == io::ErrorKind::PermissionDenied && make_removable(path) => {
-            fs::remove_file(path).at(path)
+            fs::remove_file(path)
         }
-        Err(e) => Err(Error::io(path, e)),
-    }
+        other => other,
+    })
 }
 
 /// Removes the empty folders of one depth on the walk's number of threads,
@@ -207,16 +209,16 @@ fn remove_empty_dirs(level: &[(usize, PathBuf)]) -> Result<()> {
     })
 }
 
-/// Removes an empty folder (an already gone one is fine).
+/// Removes an empty folder (an already gone one is fine), trying again
+/// while another program holds it for a moment.
 fn remove_empty_dir(dir: &Path) -> Result<()> {
-    match fs::remove_dir(dir) {
-        Ok(()) => Ok(()),
+    crate::in_use::retrying(dir, || match fs::remove_dir(dir) {
         Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
         Err(e) if e.kind() == io::ErrorKind::PermissionDenied && make_removable(dir) => {
-            fs::remove_dir(dir).at(dir)
+            fs::remove_dir(dir)
         }
-        Err(e) => Err(Error::io(dir, e)),
-    }
+        other => other,
+    })
 }
 
 /// Lifts what keeps `path` from being deleted: its read-only attribute

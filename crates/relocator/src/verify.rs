@@ -77,11 +77,16 @@ pub fn verify_tree(
     };
     let threads = walk::default_threads();
     let mut report = VerifyReport::default();
-    for part in walk::walk(original, threads, cancel, &comparer)? {
+    // On a drive where macOS keeps attributes in `._` companions, those are
+    // the system's (it adds them as it pleases): neither side counts them.
+    let drives = &how.drives;
+    let original_companions = walk::Companions::skipped_if(drives.original.apple_double);
+    for part in walk::walk_with(original, threads, cancel, &comparer, original_companions)? {
         report.entries += part.entries;
     }
     // Every original entry is in the copy; equal counts mean nothing extra is.
-    let copy_entries: u64 = walk::walk(copy, threads, cancel, &Counting)?
+    let copy_companions = walk::Companions::skipped_if(drives.copy.apple_double);
+    let copy_entries: u64 = walk::walk_with(copy, threads, cancel, &Counting, copy_companions)?
         .into_iter()
         .sum();
     if copy_entries != report.entries {
@@ -363,6 +368,66 @@ mod tests {
             ..exact_after_copy
         };
         verify(&a, &b, &fat).unwrap();
+    }
+
+    /// Issue 19: on exFAT, FAT and many shares macOS writes a `._` file
+    /// beside each file it adds an attribute to (a downloaded app's copies
+    /// get `com.apple.provenance`): the copy then held twice the entries
+    /// and every move was undone. Companions are the drive's, not a copy's.
+    #[test]
+    fn apple_double_companions_on_the_copys_drive_are_not_extra_entries() {
+        let (_d, a, b, how) = tree();
+        copy_all(&a, &b);
+        let magic = crate::apple_double::MAGIC;
+        fs::write(b.join("._Info.plist"), magic).unwrap();
+        fs::write(b.join("00/._f1"), magic).unwrap();
+        let err = verify(&a, &b, &how).unwrap_err();
+        assert!(err.to_string().contains("entries"), "{err}");
+        let exfat_on_a_mac = Comparison {
+            drives: CopyDrives {
+                copy: Capabilities {
+                    xattrs: false,
+                    apple_double: true,
+                    ..Capabilities::EXACT
+                },
+                ..CopyDrives::EXACT
+            },
+            ..how
+        };
+        assert_eq!(verify(&a, &b, &exfat_on_a_mac).unwrap().entries, 3);
+        // A file of the copy's own that is not one still counts.
+        fs::write(b.join("._notes"), b"not AppleDouble").unwrap();
+        assert!(verify(&a, &b, &exfat_on_a_mac).is_err());
+    }
+
+    /// Issue 19: a move back from such a drive never carries the
+    /// companions to the Mac, and the copy verifies.
+    #[test]
+    fn apple_double_companions_of_the_original_are_never_copied() {
+        let (_d, a, b, how) = tree();
+        let magic = crate::apple_double::MAGIC;
+        fs::write(a.join("._Info.plist"), magic).unwrap();
+        fs::write(a.join("00/._f1"), magic).unwrap();
+        let from_exfat = CopyDrives {
+            original: Capabilities {
+                xattrs: false,
+                apple_double: true,
+                ..Capabilities::EXACT
+            },
+            ..CopyDrives::EXACT
+        };
+        let options = CopyOptions {
+            drives: from_exfat,
+            ..CopyOptions::default()
+        };
+        let report = copy_tree(&a, &b, options, &NoProgress, &Cancel::new()).unwrap();
+        assert_eq!(report.files, 2);
+        assert!(!b.join("._Info.plist").exists() && !b.join("00/._f1").exists());
+        let how = Comparison {
+            drives: from_exfat,
+            ..how
+        };
+        assert_eq!(verify(&a, &b, &how).unwrap().entries, 3);
     }
 
     #[cfg(unix)]

@@ -5,7 +5,9 @@
 //! read relative to the open folder (`fstatat`), so no full path is resolved
 //! twice.
 //! Never follows links. Our marker file at the root is not part of the
-//! backups: no visitor ever sees it. Memory is bounded by the folders waiting
+//! backups: no visitor ever sees it; nor, on a drive where macOS keeps
+//! attributes beside each file, are the `._` companions it makes there
+//! (see [`crate::apple_double`]), unless a walk asks for them (deletion). Memory is bounded by the folders waiting
 //! in the queue, not by the number of files.
 
 use std::fs::{self, DirEntry, FileType, Metadata};
@@ -91,6 +93,7 @@ struct Queue {
 /// What the threads share.
 struct Shared<'a, V> {
     root: &'a Path,
+    companions: Companions,
     queue: Mutex<Queue>,
     changed: Condvar,
     /// Set with the first error, so the other threads stop mid-folder.
@@ -99,7 +102,36 @@ struct Shared<'a, V> {
     visitor: &'a V,
 }
 
-/// Walks the tree below `root` (not the root itself) on `threads` threads.
+/// Whether a walk shows the AppleDouble companions macOS makes on drives
+/// without attributes of their own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Companions {
+    /// Shown like any file (a deletion must see everything).
+    Shown,
+    /// Left out: they are the system's, not part of the backups.
+    Skipped,
+}
+
+impl Companions {
+    /// Skipped where `apple_double` says so, shown otherwise.
+    #[must_use]
+    pub fn skipped_if(apple_double: bool) -> Self {
+        if apple_double {
+            Companions::Skipped
+        } else {
+            Companions::Shown
+        }
+    }
+
+    /// Skipped on a drive that keeps them, as the system says of `root`'s drive.
+    #[must_use]
+    pub fn on_drive_of(root: &Path) -> Self {
+        Self::skipped_if(crate::apple_double::used_under(root))
+    }
+}
+
+/// Walks the tree below `root` (not the root itself) on `threads` threads,
+/// leaving out the companions macOS makes where `root`'s drive keeps them.
 /// Returns each thread's state, or the first error a visitor returned.
 pub fn walk<V: Visitor>(
     root: &Path,
@@ -107,8 +139,26 @@ pub fn walk<V: Visitor>(
     cancel: &Cancel,
     visitor: &V,
 ) -> Result<Vec<V::State>> {
+    walk_with(
+        root,
+        threads,
+        cancel,
+        visitor,
+        Companions::on_drive_of(root),
+    )
+}
+
+/// [`walk`], with AppleDouble companions shown or skipped as `companions` says.
+pub fn walk_with<V: Visitor>(
+    root: &Path,
+    threads: usize,
+    cancel: &Cancel,
+    visitor: &V,
+    companions: Companions,
+) -> Result<Vec<V::State>> {
     let shared = Shared {
         root,
+        companions,
         queue: Mutex::new(Queue {
             folders: vec![(root.to_owned(), 0)],
             busy: 0,
@@ -253,6 +303,12 @@ fn read_folder<V: Visitor>(
                 continue;
             }
         };
+        if shared.companions == Companions::Skipped
+            && file_type.is_file()
+            && crate::apple_double::file_is_companion(&path, &dir_entry.file_name())
+        {
+            continue;
+        }
         let entry = Entry {
             path: &path,
             root: shared.root,
@@ -315,6 +371,35 @@ mod tests {
                 "threads: {threads}"
             );
         }
+    }
+
+    /// Issue 19: on a drive where macOS keeps attributes in `._` files,
+    /// those are the system's: a walk that skips them sees only the
+    /// backups' own entries (a person's `._notes` included).
+    #[test]
+    fn apple_double_companions_are_skipped_only_when_asked() {
+        let dir = tree();
+        let magic = crate::apple_double::MAGIC;
+        fs::write(dir.path().join("._a"), magic).unwrap();
+        fs::write(dir.path().join("a/b/._2"), magic).unwrap();
+        fs::write(dir.path().join("._notes"), b"a person's file").unwrap();
+        let names = |companions| -> BTreeSet<String> {
+            walk_with(dir.path(), 2, &Cancel::new(), &Names, companions)
+                .unwrap()
+                .into_iter()
+                .flatten()
+                .map(|(n, _)| n)
+                .collect()
+        };
+        let shown = names(Companions::Shown);
+        assert!(shown.contains("._a") && shown.contains("._2"), "{shown:?}");
+        let skipped = names(Companions::Skipped);
+        assert!(
+            !skipped.contains("._a") && !skipped.contains("._2"),
+            "{skipped:?}"
+        );
+        assert!(skipped.contains("._notes"), "{skipped:?}");
+        assert_eq!(shown.len() - 2, skipped.len());
     }
 
     #[test]

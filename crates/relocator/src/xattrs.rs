@@ -1,9 +1,18 @@
 //! Extended attributes: which ones a copy carries over, reading them,
 //! writing them, and whether a drive can hold any. On macOS every
-//! attribute (`com.apple.*` included); on Linux `user.*`, and `security.*`
-//! when running as root (only root may write them). Windows has none of
-//! these (its alternate data streams are not used by Apple's backups).
-//! Links are never followed: a link's own attributes are its own.
+//! attribute but those the system manages itself; on Linux `user.*`, and
+//! `security.*` when running as root (only root may write them). Windows
+//! has none of these (its alternate data streams are not used by Apple's
+//! backups). Links are never followed: a link's own attributes are its own.
+//!
+//! What macOS manages (never carried, compared or restored: a copy by a
+//! downloaded app gains `com.apple.provenance`, and setting these is
+//! refused without special rights): `com.apple.provenance`,
+//! `com.apple.quarantine`, `com.apple.macl`, `com.apple.rootless`,
+//! `com.apple.lastuseddate#PS`, everything under `com.apple.system.`
+//! (xnu's `xattr_protected`), and any name whose `#` flags say a copy
+//! drops it (`xattr_flags(3)`: `N` never preserve, `B` only for backups,
+//! `X` only when saving).
 
 use std::ffi::{OsStr, OsString};
 use std::path::Path;
@@ -17,11 +26,56 @@ pub type Attributes = Vec<(OsString, Vec<u8>)>;
 /// `macos` or not, run by `root` or not.
 #[must_use]
 pub fn carried_over(name: &OsStr, macos: bool, root: bool) -> bool {
-    if macos {
-        return true;
-    }
     let name = name.as_encoded_bytes();
+    if macos {
+        return !managed_by_macos(name);
+    }
     name.starts_with(b"user.") || (root && name.starts_with(b"security."))
+}
+
+/// Whether macOS manages the attribute `name` itself (see the module's
+/// documentation): a copy neither carries nor compares it.
+#[must_use]
+pub fn managed_by_macos(name: &[u8]) -> bool {
+    const MANAGED: [&[u8]; 5] = [
+        b"com.apple.provenance",
+        b"com.apple.quarantine",
+        b"com.apple.macl",
+        b"com.apple.rootless",
+        b"com.apple.lastuseddate#PS",
+    ];
+    MANAGED.contains(&name) || name.starts_with(b"com.apple.system.") || !copy_keeps_by_flags(name)
+}
+
+/// `xattr_flags(3)` for the intent "copy": the flag letters after the name's
+/// last `#` (upper case sets a flag, lower case clears it) must not say
+/// `N` (never preserve), `B` (only for backups) or `X` (only when saving).
+fn copy_keeps_by_flags(name: &[u8]) -> bool {
+    let Some(at) = name.iter().rposition(|&b| b == b'#') else {
+        return true;
+    };
+    let mut dropped = false;
+    for &letter in &name[at + 1..] {
+        match letter {
+            b'N' | b'B' | b'X' => dropped = true,
+            b'n' | b'b' | b'x' => dropped = false,
+            _ => {}
+        }
+    }
+    !dropped
+}
+
+/// Whether an attribute's value says anything: an all-zero Finder info
+/// is what macOS adds and means the same as none.
+#[cfg_attr(
+    not(unix),
+    allow(
+        dead_code,
+        reason = "attributes are read on Unix only; its test runs everywhere"
+    )
+)]
+fn meaningful(name: &OsStr, value: &[u8]) -> bool {
+    !(name == "com.apple.FinderInfo" && value.iter().all(|&b| b == 0))
 }
 
 /// Whether this process may write `security.*` attributes.
@@ -44,7 +98,9 @@ pub fn read(path: &Path) -> Result<Attributes> {
         let mut found = Vec::new();
         for name in names.filter(|n| carried_over(n, macos, root)) {
             // An attribute removed since the listing is simply not there.
-            if let Some(value) = xattr::get(path, &name).map_err(|e| Error::io(path, e))? {
+            if let Some(value) = xattr::get(path, &name).map_err(|e| Error::io(path, e))?
+                && meaningful(&name, &value)
+            {
                 found.push((name, value));
             }
         }
@@ -158,6 +214,40 @@ mod tests {
         assert!(!carried_over(n("trusted.x"), false, true));
         assert!(!carried_over(n("system.posix_acl_access"), false, true));
         assert!(carried_over(n("com.apple.FinderInfo"), true, false));
+        assert!(carried_over(
+            n("com.apple.metadata:kMDItemWhereFroms"),
+            true,
+            false
+        ));
+    }
+
+    /// Issue 19: what macOS manages itself is never carried or compared,
+    /// or a downloaded app's copy (with its `com.apple.provenance`) never
+    /// matches, and a move back asks for Full Disk Access to set them.
+    #[test]
+    fn attributes_macos_manages_are_never_carried() {
+        let n = OsStr::new;
+        for managed in [
+            "com.apple.provenance",
+            "com.apple.quarantine",
+            "com.apple.macl",
+            "com.apple.rootless",
+            "com.apple.lastuseddate#PS",
+            "com.apple.system.Security",
+            "org.example.cache#N",
+            "org.example.backup-only#PB",
+            "org.example.saving#X",
+        ] {
+            assert!(!carried_over(n(managed), true, false), "{managed}");
+            assert!(!carried_over(n(managed), true, true), "{managed}");
+        }
+        // Flags: the last letter for a flag wins; other letters are other flags.
+        assert!(carried_over(n("org.example.kept#Nn"), true, false));
+        assert!(carried_over(n("org.example.synced#CS"), true, false));
+        assert!(carried_over(n("com.apple.ResourceFork"), true, false));
+        assert!(meaningful(n("com.apple.FinderInfo"), &[0, 0, 1]));
+        assert!(!meaningful(n("com.apple.FinderInfo"), &[0; 32]));
+        assert!(meaningful(n("user.zeros"), &[0; 4]));
     }
 
     #[cfg(target_os = "linux")]

@@ -17,7 +17,7 @@ use crate::args::{Command, VerifyArg};
 use crate::output::{JsonProgress, TerminalProgress, json_line};
 use crate::signals::{self, OnStop};
 
-pub fn run(command: Command) -> relocator::Result<ExitCode> {
+pub fn run(links: &dyn link::FolderLink, command: Command) -> relocator::Result<ExitCode> {
     let (json, source, policy) = match &command {
         Command::Move { common, source, .. }
         | Command::Revert { common, source, .. }
@@ -32,13 +32,12 @@ pub fn run(command: Command) -> relocator::Result<ExitCode> {
     };
     let terminal = TerminalProgress::new();
     let progress: &dyn ProgressSink = if json { &JsonProgress } else { &terminal };
-    let links = link::platform_link();
     let cancel = signals::from_now(on_stop_before_starting(&command));
     let operating = || {
         signals::from_now(OnStop::Cancel);
     };
     let ctx = Context {
-        links: links.as_ref(),
+        links,
         progress,
         cancel: &cancel,
         sync_apps: processes::running_sync_processes(),
@@ -276,7 +275,13 @@ fn failure(e: &Error, source: &Path, json: bool) -> ExitCode {
                 }
                 eprintln!("Nothing was changed.");
             }
-            other => eprintln!("{}", sentence(&other.to_string())),
+            other => {
+                eprintln!("{}", sentence(&other.to_string()));
+                let kind = relocator::failure::Failure::of(other);
+                if let Some(hint) = crate::words::failure_hint(&kind, source) {
+                    eprintln!("{hint}");
+                }
+            }
         }
     }
     ExitCode::from(1)

@@ -111,6 +111,11 @@ pub struct DestinationFacts {
     pub volume: Option<VolumeInfo>,
     /// On the same volume as the backups: a rename, no copy.
     pub same_volume: bool,
+    /// The cloud service that syncs the destination folder, if one does.
+    pub synced_by: Option<crate::cloud::CloudService>,
+    /// Another volume that draws on the same storage as the backups' (APFS
+    /// volumes of one container): a copy, and no space freed.
+    pub shares_storage: bool,
     /// What its file system keeps, measured (`None` when it could not be probed).
     pub capabilities: Option<Capabilities>,
     /// Why no link to it can be made at the backup folder's place, if not.
@@ -118,6 +123,15 @@ pub struct DestinationFacts {
     /// A file or folder of the backups with extended attributes the drive
     /// cannot hold (looked for only when it cannot).
     pub attributes_lost: Option<PathBuf>,
+}
+
+impl DestinationFacts {
+    /// Whether moving the backups there frees their space where they are:
+    /// not on the same volume, nor on one that shares its storage.
+    #[must_use]
+    pub fn frees_space(&self) -> bool {
+        !self.same_volume && !self.shares_storage
+    }
 }
 
 /// Why a link to the destination cannot be made where the backups are.
@@ -206,6 +220,12 @@ pub fn evaluate_destination(source: &SourceFacts, dest: &DestinationFacts) -> Ve
         }),
         Some(Relation::Apart) | None => {}
     }
+    if let Some(service) = dest.synced_by {
+        problems.push(Problem::CloudFolder {
+            destination: destination.clone(),
+            service,
+        });
+    }
     if dest.backup_exists {
         problems.push(Problem::BackupAlreadyThere {
             path: destination.join("Backup"),
@@ -264,6 +284,8 @@ pub fn evaluate_destination(source: &SourceFacts, dest: &DestinationFacts) -> Ve
         }
         if dest.same_volume {
             problems.push(Problem::SameDrive { drive });
+        } else if dest.shares_storage {
+            problems.push(Problem::SharedStorage { drive });
         } else if v.network {
             problems.push(Problem::NetworkDestination { drive });
         } else if v.removable {
@@ -460,7 +482,11 @@ pub fn gather_destination(backups: &Path, destination: &Path) -> DestinationFact
     facts.backup_exists = fs::symlink_metadata(destination.join("Backup")).is_ok();
     facts.not_writable = probe_writable(destination).err();
     facts.volume = volume::volume_of(destination).ok();
+    let canonical = crate::paths::canonical(destination).unwrap_or_else(|_| destination.to_owned());
+    let drive_name = facts.volume.as_ref().map_or("", |v| v.name.as_str());
+    facts.synced_by = crate::cloud::synced_by(&canonical, drive_name);
     facts.same_volume = volume::same_volume(backups, destination).unwrap_or(false);
+    facts.shares_storage = !facts.same_volume && volume::shares_storage(backups, destination);
     if facts.not_writable.is_none() {
         facts.capabilities = capabilities::probe(destination).ok();
     }
@@ -737,14 +763,21 @@ fn check_relocated_source(
 #[must_use]
 pub fn home_destination(source: &Path, target: &Path) -> DestinationFacts {
     let parent = source.parent().unwrap_or(Path::new("."));
+    let same_volume = volume::same_volume(target, parent).unwrap_or(false);
     DestinationFacts {
         destination: parent.to_owned(),
         is_folder: Some(true),
         not_writable: probe_writable(parent).err(),
         relation: Some(Relation::Apart),
         backup_exists: false,
-        same_volume: volume::same_volume(target, parent).unwrap_or(false),
-        volume: volume::volume_of(parent).ok(),
+        same_volume,
+        shares_storage: !same_volume && volume::shares_storage(target, parent),
+        synced_by: None,
+        // Purgeable space counts on a Mac, as Finder counts it.
+        volume: volume::volume_of(parent).ok().map(|v| VolumeInfo {
+            free_bytes: volume::free_for_a_move_back(parent, &v),
+            ..v
+        }),
         capabilities: None,
         cannot_link: None,
         attributes_lost: None,
@@ -835,6 +868,8 @@ mod tests {
             backup_exists: false,
             volume: Some(vol("apfs", 1_000_000_000_000)),
             same_volume: false,
+            shares_storage: false,
+            synced_by: None,
             capabilities: Some(Capabilities::EXACT),
             cannot_link: None,
             attributes_lost: None,
@@ -887,6 +922,10 @@ mod tests {
         );
         assert_eq!(with(&|d| d.backup_exists = true), ["backup_already_there"]);
         assert_eq!(
+            with(&|d| d.synced_by = Some(crate::cloud::CloudService::OneDrive)),
+            ["cloud_folder"]
+        );
+        assert_eq!(
             with(&|d| d.not_writable = Some("permission denied".into())),
             ["destination_not_writable"]
         );
@@ -922,6 +961,26 @@ mod tests {
         d.volume = Some(vol("apfs", 0));
         d.same_volume = true;
         assert_eq!(codes(&evaluate_destination(&s, &d)), ["same_drive"]);
+        assert!(!d.frees_space());
+    }
+
+    /// Issue 19: another APFS volume of the Mac's own container is said
+    /// to free nothing before the move, and is not called a drive apart.
+    #[test]
+    fn a_volume_sharing_the_storage_is_said_to_free_nothing() {
+        let s = source(10_000_000_000);
+        let mut d = good_dest();
+        assert!(d.frees_space());
+        d.shares_storage = true;
+        let p = evaluate_destination(&s, &d);
+        assert_eq!(codes(&p), ["shared_storage"]);
+        assert!(!p[0].is_blocking());
+        assert!(
+            p[0].message().contains("frees no space"),
+            "{}",
+            p[0].message()
+        );
+        assert!(!d.frees_space());
     }
 
     #[test]

@@ -206,9 +206,23 @@ pub enum Problem {
         /// Its file system.
         file_system: String,
     },
+    /// The destination is inside a folder a cloud service syncs: it can
+    /// make the backups online-only placeholders or delete them.
+    CloudFolder {
+        /// The destination.
+        destination: PathBuf,
+        /// The service.
+        service: crate::cloud::CloudService,
+    },
     /// The destination is on the same drive as the backups: nothing would be freed.
     SameDrive {
         /// The drive.
+        drive: String,
+    },
+    /// The destination is another volume drawing on the same storage as
+    /// the backups' (APFS volumes of one container): nothing would be freed.
+    SharedStorage {
+        /// The destination's drive.
         drive: String,
     },
     /// The backup folder is a non-empty real folder (adopt needs it absent or empty).
@@ -280,6 +294,7 @@ impl Problem {
             Problem::RemovableDestination { .. }
             | Problem::NetworkDestination { .. }
             | Problem::SameDrive { .. }
+            | Problem::SharedStorage { .. }
             | Problem::AttributesNotKept { .. } => Severity::Warning,
             Problem::RecentBackup { .. } => Severity::Note,
             _ => Severity::Blocking,
@@ -309,6 +324,8 @@ impl Problem {
                 | Problem::CannotMakeLink { .. }
                 | Problem::ReadOnlyDestination { .. }
                 | Problem::SameDrive { .. }
+                | Problem::SharedStorage { .. }
+                | Problem::CloudFolder { .. }
                 | Problem::RemovableDestination { .. }
                 | Problem::NetworkDestination { .. }
         )
@@ -501,13 +518,25 @@ impl Problem {
                 "{drive} does not keep the dates of the files written to it, so a copy there cannot be checked: choose another drive."
             ),
             Problem::LinkNeedsPrivilege { drive } => format!(
-                "{drive} is a network drive, which needs a symbolic link in the backups' place, and Windows allows that only with Developer Mode turned on (Settings › For developers) or as an administrator."
+                "{drive} is a network drive, which needs a symbolic link in the backups' place, and Windows allows that only with Developer Mode turned on (Windows 11: Settings › System › For developers; Windows 10: Settings › Update & Security › For developers) or as an administrator."
             ),
             Problem::CannotMakeLink { cause } => format!(
                 "Backup Relocator cannot make the link that takes the backups' place ({cause}), so they could not be moved there."
             ),
             Problem::SameDrive { drive } => format!(
                 "The destination is on the same drive as the backups ({drive}): moving them there frees no space."
+            ),
+            Problem::CloudFolder {
+                destination,
+                service,
+            } => format!(
+                "{} is inside {}, which syncs it with the internet: it can turn backups into online-only files or delete them when it frees up space or meets a conflict. Choose a folder outside {}.",
+                destination.display(),
+                service.name(),
+                service.name()
+            ),
+            Problem::SharedStorage { drive } => format!(
+                "{drive} shares its storage with the drive your backups are on (both are volumes of one disk): moving them there frees no space."
             ),
             Problem::SourceNotEmpty { source } => format!(
                 "{} already holds backups: move them away or delete them first.",

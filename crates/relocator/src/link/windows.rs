@@ -27,7 +27,7 @@ impl FolderLink for Junctions {
                     if !existed {
                         remove_empty_leftover(link);
                     }
-                    Err(Error::io(link, e))
+                    Err(Error::io(link, plain_denial(e)))
                 })
             }
             LinkKind::Symlink => match std::os::windows::fs::symlink_dir(target, link) {
@@ -71,12 +71,25 @@ impl FolderLink for Junctions {
             });
         }
         // RemoveDirectoryW on a junction or directory symlink removes the
-        // reparse point itself; it never recurses into the target.
-        fs::remove_dir(link).at(link)
+        // reparse point itself; it never recurses into the target. Explorer
+        // or an indexer may hold it for a moment.
+        crate::in_use::retrying(link, || fs::remove_dir(link))
     }
 
     fn kind_for(&self, target: &Path) -> LinkKind {
         windows_kind_for(&target.to_string_lossy())
+    }
+}
+
+/// The crate, refused a folder, asks for a privilege an ordinary user does
+/// not hold and reports that (`ERROR_NOT_ALL_ASSIGNED`, 1300) instead of
+/// the refusal itself: say "access denied", which is what happened.
+fn plain_denial(e: io::Error) -> io::Error {
+    const ERROR_NOT_ALL_ASSIGNED: i32 = 1300;
+    if e.raw_os_error() == Some(ERROR_NOT_ALL_ASSIGNED) {
+        io::Error::from(io::ErrorKind::PermissionDenied)
+    } else {
+        e
     }
 }
 

@@ -105,11 +105,12 @@ pub struct Outcome {
     pub notes: Vec<String>,
 }
 
-/// What leaving `old_place` freed: the backups' bytes once it is gone,
-/// nothing when the copy stayed on one drive or the old place is still there.
-fn freed(bytes: u64, same_drive: bool, old_place: Option<&Path>) -> u64 {
+/// What leaving `old_place` freed: the backups' bytes once it is gone;
+/// nothing when the move freed no space (one drive, or two volumes of one
+/// storage) or the old place is still there.
+fn freed(bytes: u64, frees_space: bool, old_place: Option<&Path>) -> u64 {
     let gone = old_place.is_none_or(|p| std::fs::symlink_metadata(p).is_err());
-    if same_drive || !gone { 0 } else { bytes }
+    if frees_space && gone { bytes } else { 0 }
 }
 
 /// An absolute form of `path` without resolving links (the link's own place matters).

@@ -55,6 +55,10 @@ pub fn move_backups(
     let (bytes, files) = (pre.source.bytes, pre.source.files);
     (j.total_bytes, j.total_files) = (bytes, files);
     let same_volume = pre.destination.as_ref().is_some_and(|d| d.same_volume);
+    let frees_space = pre
+        .destination
+        .as_ref()
+        .is_none_or(checks::DestinationFacts::frees_space);
 
     if same_volume {
         j.step = Step::Renaming;
@@ -80,7 +84,7 @@ pub fn move_backups(
     ctx.progress.report(Progress::Done);
     Ok(Outcome {
         operation: Operation::Move,
-        freed_bytes: super::freed(bytes, same_volume, j.aside.as_deref()),
+        freed_bytes: super::freed(bytes, frees_space, j.aside.as_deref()),
         source,
         backups_at: target,
         bytes,

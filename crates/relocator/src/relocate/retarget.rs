@@ -59,6 +59,10 @@ pub fn retarget(
     let (bytes, files) = (pre.source.bytes, pre.source.files);
     (j.total_bytes, j.total_files) = (bytes, files);
     let same_volume = pre.destination.as_ref().is_some_and(|d| d.same_volume);
+    let frees_space = pre
+        .destination
+        .as_ref()
+        .is_none_or(checks::DestinationFacts::frees_space);
     if same_volume {
         j.step = Step::Renaming;
         j.save()?;
@@ -78,7 +82,7 @@ pub fn retarget(
     ctx.progress.report(Progress::Done);
     Ok(Outcome {
         operation: Operation::Retarget,
-        freed_bytes: super::freed(bytes, same_volume, Some(&previous)),
+        freed_bytes: super::freed(bytes, frees_space, Some(&previous)),
         source,
         backups_at: target,
         bytes,

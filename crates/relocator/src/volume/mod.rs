@@ -96,6 +96,20 @@ pub fn volume_of(path: &Path) -> Result<VolumeInfo> {
     })
 }
 
+/// The format of the volume holding `path` ("apfs", "exfat"…), asked as
+/// cheaply as the system allows (macOS: one `statfs`).
+#[must_use]
+pub fn file_system_of(path: &Path) -> Option<String> {
+    #[cfg(target_vendor = "apple")]
+    {
+        platform::file_system(path)
+    }
+    #[cfg(not(target_vendor = "apple"))]
+    {
+        volume_of(path).ok().map(|v| v.file_system)
+    }
+}
+
 /// An identity of the volume holding `path` that survives its remounting
 /// under another name or drive letter: its file system's UUID (Linux,
 /// macOS) or its volume GUID (Windows). `None` where there is none (a RAM
@@ -128,28 +142,98 @@ pub fn place_in_volume(path: &Path) -> Result<(PathBuf, PathBuf)> {
     Ok((info.mount_point, inside))
 }
 
+/// Whether two volumes draw on the same storage although they are not the
+/// same volume: APFS volumes of one container (macOS). Moving backups
+/// between them frees nothing. Asks a system tool: call it when checking.
+#[must_use]
+pub fn shares_storage(a: &Path, b: &Path) -> bool {
+    #[cfg(target_vendor = "apple")]
+    {
+        let (Ok(a), Ok(b)) = (crate::paths::canonical(a), crate::paths::canonical(b)) else {
+            return false;
+        };
+        storage::same_container(
+            platform::container(&a).as_deref(),
+            platform::container(&b).as_deref(),
+        )
+    }
+    #[cfg(not(target_vendor = "apple"))]
+    {
+        let _ = (a, b);
+        false
+    }
+}
+
+/// The free space of `volume` (holding `path`) to plan a move back to this
+/// computer with: on a Mac, purgeable space counts, as in Finder.
+#[must_use]
+pub fn free_for_a_move_back(path: &Path, volume: &VolumeInfo) -> u64 {
+    #[cfg(target_vendor = "apple")]
+    let important = crate::paths::canonical(path)
+        .ok()
+        .and_then(|p| platform::important_use_capacity(&p));
+    #[cfg(not(target_vendor = "apple"))]
+    let important = {
+        let _ = path;
+        None
+    };
+    storage::free_for_a_move_back(volume.free_bytes, important)
+}
+
 /// Whether two existing paths are on the same volume (a rename between them is instant).
 pub fn same_volume(a: &Path, b: &Path) -> Result<bool> {
     platform::same_volume(a, b)
 }
 
-/// A volume as Windows describes it: its root, label, format, capability
-/// flags, drive type and space. Pure, so the Windows rules run everywhere.
+/// What Windows says of a volume: its label, format, capability flags
+/// (`GetVolumeInformationW`), drive type (`GetDriveTypeW`) and the bus its
+/// disk hangs on (`IOCTL_STORAGE_QUERY_PROPERTY`, when it answers).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct WindowsAnswers<'a> {
+    /// The volume's label.
+    pub label: &'a str,
+    /// Its format's name ("NTFS").
+    pub file_system: &'a str,
+    /// `FILE_*` flags.
+    pub flags: u32,
+    /// `DRIVE_*` type.
+    pub drive_type: u32,
+    /// `STORAGE_BUS_TYPE`, if the disk said.
+    pub bus_type: Option<u32>,
+}
+
+/// Whether a Windows volume is plugged in rather than built in: its drive
+/// type says removable media (sticks, cards), or its disk is on a bus for
+/// plugged-in drives. USB hard disks and SSDs are `DRIVE_FIXED`, like the
+/// internal disk (Microsoft: `GetDriveTypeW`); their bus is USB.
+#[must_use]
+pub fn windows_plugged_in(drive_type: u32, bus_type: Option<u32>) -> bool {
+    /// `GetDriveTypeW`: removable media (USB sticks, SD cards).
+    const DRIVE_REMOVABLE: u32 = 2;
+    /// `STORAGE_BUS_TYPE`: `BusType1394`, `BusTypeUsb`, `BusTypeSd`, `BusTypeMmc`.
+    const PLUGGED_IN_BUSES: [u32; 4] = [4, 7, 12, 13];
+    drive_type == DRIVE_REMOVABLE || bus_type.is_some_and(|bus| PLUGGED_IN_BUSES.contains(&bus))
+}
+
+/// A volume as Windows describes it: its root, what Windows answered of
+/// it, and its space. Pure, so the Windows rules run everywhere.
 #[must_use]
 pub fn from_windows(
     root: &Path,
-    label: &str,
-    file_system: &str,
-    flags: u32,
-    drive_type: u32,
+    answers: WindowsAnswers<'_>,
     (free, total): (u64, u64),
 ) -> VolumeInfo {
-    /// `GetDriveTypeW`: removable media (USB sticks, SD cards).
-    const DRIVE_REMOVABLE: u32 = 2;
     /// `GetDriveTypeW`: a network share or mapped network drive.
     const DRIVE_REMOTE: u32 = 4;
     /// `GetVolumeInformationW` flag: the volume is read-only.
     const FILE_READ_ONLY_VOLUME: u32 = 0x0008_0000;
+    let WindowsAnswers {
+        label,
+        file_system,
+        flags,
+        drive_type,
+        bus_type,
+    } = answers;
     let root_text = root.to_string_lossy();
     let root =
         crate::paths::simplify_verbatim(&root_text).map_or_else(|| root.to_owned(), PathBuf::from);
@@ -163,7 +247,7 @@ pub fn from_windows(
         mount_point: root,
         name: label.to_owned(),
         network: drive_type == DRIVE_REMOTE || unc || is_network(&file_system),
-        removable: drive_type == DRIVE_REMOVABLE,
+        removable: drive_type != DRIVE_REMOTE && windows_plugged_in(drive_type, bus_type),
         read_only: flags & FILE_READ_ONLY_VOLUME != 0,
         file_system,
         total_bytes: total,
@@ -186,6 +270,7 @@ mod platform;
 
 mod connected;
 pub mod mountinfo;
+pub mod storage;
 
 pub use connected::{DriveKind, choosable, connected};
 
@@ -221,20 +306,67 @@ mod tests {
         assert!(!can_hold_links("exfat") && !can_hold_links("vfat") && can_hold_links("ntfs"));
     }
 
+    fn answers<'a>(label: &'a str, fs: &'a str, flags: u32, drive_type: u32) -> WindowsAnswers<'a> {
+        WindowsAnswers {
+            label,
+            file_system: fs,
+            flags,
+            drive_type,
+            bus_type: None,
+        }
+    }
+
+    /// Issue 19: a USB hard disk or SSD is `DRIVE_FIXED`, like the
+    /// internal disk; its bus says it is plugged in, so the "keep it
+    /// connected" warning shows for it.
+    #[test]
+    fn a_usb_disk_is_plugged_in_though_windows_calls_it_fixed() {
+        let fixed = 3;
+        assert!(windows_plugged_in(fixed, Some(7)), "USB");
+        assert!(windows_plugged_in(fixed, Some(12)), "SD card");
+        assert!(windows_plugged_in(fixed, Some(4)), "FireWire");
+        assert!(!windows_plugged_in(fixed, Some(17)), "NVMe inside");
+        assert!(!windows_plugged_in(fixed, Some(11)), "SATA inside");
+        assert!(!windows_plugged_in(fixed, None), "no answer");
+        assert!(windows_plugged_in(2, None), "a stick");
+        let usb_disk = from_windows(
+            Path::new(r"F:\"),
+            WindowsAnswers {
+                bus_type: Some(7),
+                ..answers("Big", "NTFS", 0, fixed)
+            },
+            (1, 2),
+        );
+        assert!(usb_disk.removable);
+        assert_eq!(usb_disk.kind(), DriveKind::Removable);
+    }
+
     #[test]
     fn windows_facts_read_a_drive_letter_a_share_and_the_flags() {
         let gb = 1_000_000_000;
-        let e = from_windows(Path::new(r"\\?\E:\"), "Big", "NTFS", 0, 3, (5 * gb, 8 * gb));
+        let e = from_windows(
+            Path::new(r"\\?\E:\"),
+            answers("Big", "NTFS", 0, 3),
+            (5 * gb, 8 * gb),
+        );
         assert_eq!(e.mount_point, Path::new(r"E:\"));
         assert_eq!((e.file_system.as_str(), e.name.as_str()), ("ntfs", "Big"));
         assert!(!e.network && !e.removable && !e.read_only);
         assert_eq!((e.free_bytes, e.total_bytes), (5 * gb, 8 * gb));
-        let stick = from_windows(Path::new(r"F:\"), "", "FAT32", 0x0008_0000, 2, (1, 2));
+        let stick = from_windows(
+            Path::new(r"F:\"),
+            answers("", "FAT32", 0x0008_0000, 2),
+            (1, 2),
+        );
         assert!(stick.removable && stick.read_only && stick.is_fat());
-        let share = from_windows(Path::new(r"\\?\UNC\nas\share\"), "", "NTFS", 0, 4, (1, 2));
+        let share = from_windows(
+            Path::new(r"\\?\UNC\nas\share\"),
+            answers("", "NTFS", 0, 4),
+            (1, 2),
+        );
         assert!(share.network);
         assert_eq!(share.mount_point, Path::new(r"\\nas\share\"));
-        let mapped = from_windows(Path::new(r"Z:\"), "", "", 0, 4, (1, 2));
+        let mapped = from_windows(Path::new(r"Z:\"), answers("", "", 0, 4), (1, 2));
         assert!(mapped.network);
         assert_eq!(mapped.file_system, "unknown");
     }

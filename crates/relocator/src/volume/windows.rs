@@ -6,7 +6,7 @@
 
 use std::path::Path;
 
-use super::{VolumeInfo, from_windows};
+use super::{VolumeInfo, WindowsAnswers, from_windows};
 use crate::error::{IoContext as _, Result};
 use crate::paths::windows_comparable;
 use crate::win32;
@@ -17,14 +17,32 @@ pub(super) fn facts(canonical: &Path) -> Result<VolumeInfo> {
     // Shares may not answer every question; what is known still counts.
     let info = win32::volume_information(&root).ok();
     let kind = win32::drive_type(&root).unwrap_or(0);
-    Ok(from_windows(
-        &root,
-        info.as_ref().map_or("", |i| i.label.as_str()),
-        info.as_ref().map_or("", |i| i.file_system.as_str()),
-        info.as_ref().map_or(0, |i| i.flags),
-        kind,
-        space,
-    ))
+    // Only a drive letter's disk can be asked for its bus; any refusal
+    // (a share, a virtual drive, Wine) leaves the drive type to decide.
+    let letter = drive_letter(&root);
+    let bus_type = letter.and_then(|l| win32::bus_type(l).ok());
+    let answers = WindowsAnswers {
+        label: info.as_ref().map_or("", |i| i.label.as_str()),
+        file_system: info.as_ref().map_or("", |i| i.file_system.as_str()),
+        flags: info.as_ref().map_or(0, |i| i.flags),
+        drive_type: kind,
+        bus_type,
+    };
+    Ok(from_windows(&root, answers, space))
+}
+
+/// The drive letter of a volume root like `E:\`, if it is one.
+fn drive_letter(root: &Path) -> Option<char> {
+    let text = crate::paths::for_people(root)
+        .to_string_lossy()
+        .into_owned();
+    let mut chars = text.chars();
+    match (chars.next(), chars.next()) {
+        (Some(letter), Some(':')) if letter.is_ascii_alphabetic() => {
+            Some(letter.to_ascii_uppercase())
+        }
+        _ => None,
+    }
 }
 
 /// The volume's GUID name (`\\?\Volume{…}\`): it stays the same when the
