@@ -1,15 +1,24 @@
 #!/usr/bin/env bash
 # Runs our Windows code for real, here, under Wine 8 (see
-# ../shared/reference/windows-under-wine.md): the core library's unit tests
-# and the CLI, built for x86_64-pc-windows-gnu with Debian's Rust and
-# -Zbuild-std. The CLI then checks, moves nothing of value and copies
-# between two drive letters that Wine maps to two different Linux mounts
-# (E: and F: in the prefix's dosdevices/). Prints one line
-# "Wine: N passed, N failed, N skipped" and fails if anything failed.
+# ../shared/reference/windows-under-wine.md), built for
+# x86_64-pc-windows-gnu with Debian's Rust and -Zbuild-std:
+#  - the core library's unit tests;
+#  - the CLI's checks across two drive letters that Wine maps to two
+#    different Linux mounts (scripts/wine_checks.py);
+#  - whole operations of the CLI under test (the real CLI with crash
+#    points): a move while a file is held open as antivirus holds one, the
+#    health check, a move on to an exFAT drive, a move back, recoveries
+#    after kills, a relink and an adopt, every byte compared after each
+#    (scripts/wine_flows.py), on E: (a RAM disk), F: (the root file system)
+#    and G: (exFAT through FUSE).
+# Prints "Wine: N passed, N failed, N skipped", names what was skipped, and
+# fails if anything failed.
 #
 # Wine is not Windows: it has no junctions (FSCTL_SET_REPARSE_POINT), so
-# the tests that need one say they are skipped; the GitHub workflow's
-# windows-latest job runs them for real.
+# the unit tests that need one say they are skipped, and the whole
+# operations use a stand-in link that only these tests use
+# (tests/src/wine_link.rs); the GitHub workflow's windows-latest job runs
+# the junctions for real.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh wine
@@ -32,7 +41,7 @@ tests_json="$out/tests.json"
 /usr/bin/cargo test -Zbuild-std --target "$target" --target-dir "$out/build" --locked \
     -p relocator --lib --no-run --message-format=json >"$tests_json"
 /usr/bin/cargo build -Zbuild-std --target "$target" --target-dir "$out/build" --locked \
-    -p relocator-cli --bin backup-relocator-cli
+    -p relocator-cli --bin backup-relocator-cli -p relocator-tests --bin cli-under-test
 test_exe=$(python3 -c '
 import json, sys
 for line in open(sys.argv[1]):
@@ -40,6 +49,9 @@ for line in open(sys.argv[1]):
     if m.get("reason") == "compiler-artifact" and m.get("executable") and m["target"]["name"] == "relocator":
         print(m["executable"])' "$tests_json" | tail -n 1)
 cli_exe="$out/build/$target/debug/backup-relocator-cli.exe"
+under_test_exe="$out/build/$target/debug/cli-under-test.exe"
+# A program that holds a file open as antivirus does (no FILE_SHARE_DELETE).
+x86_64-w64-mingw32-gcc -O2 -o "$out/hold_file.exe" scripts/wine/hold_file.c
 
 # Rust's std needs ProcessPrng, which Wine 8 lacks: a stand-in DLL beside each program.
 x86_64-w64-mingw32-gcc -shared -O2 -o "$out/bcryptprimitives.dll" scripts/wine/bcryptprimitives.c -lbcrypt
@@ -51,19 +63,36 @@ if [ ! -d "$WINEPREFIX/dosdevices" ]; then
     "$wine" wineboot --init >/dev/null 2>&1 || true
 fi
 
-# Two drive letters on two different Linux file systems: E: a fresh RAM
-# disk (a drive of its own, like a USB drive), F: a folder on the root
-# file system (where the "computer's" backups are).
+# Drive letters on different Linux file systems: E: a fresh RAM disk (a
+# drive of its own, like a USB drive), F: a folder on the root file system
+# (where the "computer's" backups are), G: an exFAT drive (exfat-fuse on a
+# loop device; a second RAM disk where that cannot be made).
 drives="$out/drives"
-mkdir -p "$drives/e" "$drives/f"
-if mountpoint -q "$drives/e"; then umount -l "$drives/e"; fi
+cleanup() {
+    for d in e g; do if mountpoint -q "$drives/$d"; then umount -l "$drives/$d"; fi; done
+    if [ -n "${g_loop:-}" ]; then losetup -d "$g_loop" 2>/dev/null || true; fi
+    rm -f "$drives/g.img"
+}
+cleanup
+mkdir -p "$drives/e" "$drives/f" "$drives/g"
+g_loop=""
+g_kind="a RAM disk"
 if [ "$(id -u)" -eq 0 ]; then
     mount -t tmpfs -o size=256m wine-drive-e "$drives/e"
+    truncate -s 256M "$drives/g.img"
+    if mkfs.exfat -L WineG "$drives/g.img" >/dev/null 2>&1 \
+        && g_loop=$(losetup -f --show "$drives/g.img") \
+        && mount.exfat-fuse "$g_loop" "$drives/g"; then
+        g_kind="exFAT"
+    else
+        mount -t tmpfs -o size=256m wine-drive-g "$drives/g"
+    fi
 fi
-rm -rf "${drives:?}/f/"*
+rm -rf "${drives:?}/f/"* "${drives:?}/e/"* "${drives:?}/g/"*
 ln -sfn "$drives/e" "$WINEPREFIX/dosdevices/e:"
 ln -sfn "$drives/f" "$WINEPREFIX/dosdevices/f:"
-cleanup() { if mountpoint -q "$drives/e"; then umount -l "$drives/e"; fi; }
+ln -sfn "$drives/g" "$WINEPREFIX/dosdevices/g:"
+rm -f "$WINEPREFIX/dosdevices/h:"
 trap cleanup EXIT
 
 echo "== the core's unit tests under Wine" >&2
@@ -89,7 +118,33 @@ cat "$out/cli-checks.log"
 cli_passed=$(grep -c "^PASS" "$out/cli-checks.log" || true)
 cli_failed=$(grep -c "^FAIL" "$out/cli-checks.log" || true)
 
-passed=$((unit_passed + cli_passed))
-failed=$((unit_failed + cli_failed))
-echo "Wine: $passed passed, $failed failed, $unit_skipped skipped (unit tests $unit_passed passed, $unit_failed failed; CLI checks $cli_passed passed, $cli_failed failed)"
+echo "== whole operations of the Windows build under Wine (G: is $g_kind)" >&2
+rm -rf "${drives:?}/f/"* "${drives:?}/e/"* "${drives:?}/g/"*
+set +e
+python3 scripts/wine_flows.py "$wine" "$under_test_exe" "$out/hold_file.exe" "$drives" "$WINEPREFIX" \
+    >"$out/flows.log" 2>&1
+set -e
+cat "$out/flows.log"
+flows_passed=$(grep -c "^PASS" "$out/flows.log" || true)
+flows_failed=$(grep -c "^FAIL" "$out/flows.log" || true)
+if ! grep -q "^PASS nothing of ours is left at the end" "$out/flows.log"; then
+    echo "FAIL the whole operations did not run to their end" >&2
+    flows_failed=$((flows_failed + 1))
+fi
+
+passed=$((unit_passed + cli_passed + flows_passed))
+failed=$((unit_failed + cli_failed + flows_failed))
+echo "Wine: $passed passed, $failed failed, $unit_skipped skipped (unit tests $unit_passed passed, $unit_failed failed; CLI checks $cli_passed passed, $cli_failed failed; whole operations $flows_passed passed, $flows_failed failed)"
+if [ "$unit_skipped" -gt 0 ]; then
+    echo "Skipped under Wine, with their reasons:"
+    python3 -c '
+import re, sys
+name = "?"
+for line in open(sys.argv[1], errors="replace"):
+    m = re.match(r"---- (\S+) stdout ----", line)
+    if m:
+        name = m.group(1)
+    elif line.startswith("skipped"):
+        print(f"  {name}: {line.strip()}")' "$log"
+fi
 [ "$failed" -eq 0 ]

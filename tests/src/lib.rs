@@ -20,6 +20,8 @@ use relocator::{Cancel, NoProgress, ProgressSink};
 use walkdir::WalkDir;
 
 mod drives;
+#[cfg(windows)]
+pub mod wine_link;
 
 pub use drives::{Drive, DriveKind, parse_size};
 

@@ -16,8 +16,18 @@ use clap::Parser as _;
 
 pub use args::Cli;
 
-/// Parses `args` and runs the command; returns the process exit code.
+/// Parses `args` and runs the command with the platform's links; returns
+/// the process exit code.
 pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
+    run_with_links(args, relocator::link::platform_link().as_ref())
+}
+
+/// [`run`], making and reading links with `links` (the tests under Wine
+/// pass a stand-in: Wine 8 cannot make junctions).
+pub fn run_with_links(
+    args: impl IntoIterator<Item = OsString>,
+    links: &dyn relocator::link::FolderLink,
+) -> ExitCode {
     signals::install();
     // Crash points for the tests (a no-op unless built with `failpoints` and FAILPOINTS is set).
     let scenario = fail::FailScenario::setup();
@@ -28,7 +38,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
             return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
         }
     };
-    let code = match commands::dispatch(cli) {
+    let code = match commands::dispatch(cli, links) {
         Ok(code) => code,
         Err(e) => {
             eprintln!("{e}");

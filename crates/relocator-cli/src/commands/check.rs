@@ -10,18 +10,18 @@ use relocator::{Cancel, link, processes};
 use crate::output::{TerminalProgress, json_line};
 
 pub fn run(
+    links: &dyn link::FolderLink,
     source: &Path,
     to: &Path,
     json: bool,
     policy: relocator::freshness::Policy,
 ) -> relocator::Result<ExitCode> {
-    let links = link::platform_link();
     let running = processes::running();
     let progress = TerminalProgress::new();
     let pre = checks::check_move(
         source,
         to,
-        links.as_ref(),
+        links,
         &running.apps,
         &policy,
         &progress,

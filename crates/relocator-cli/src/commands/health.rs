@@ -14,6 +14,7 @@ use serde_json::json;
 use crate::output::{TerminalProgress, json_line};
 
 pub fn run(
+    links: &dyn link::FolderLink,
     source: Option<&Path>,
     json: bool,
     policy: &relocator::freshness::Policy,
@@ -27,12 +28,11 @@ pub fn run(
             .map(|l| l.path)
             .collect(),
     };
-    let links = link::platform_link();
     let progress = TerminalProgress::new();
     let mut all_healthy = true;
     let mut reports = Vec::new();
     for place in &places {
-        let state = locations::inspect(place, links.as_ref())?;
+        let state = locations::inspect(place, links)?;
         let backups = match &state {
             LocationState::Local => place.clone(),
             LocationState::Relocated { target } | LocationState::ForeignLink { target } => {

@@ -10,30 +10,33 @@ mod status;
 
 use std::process::ExitCode;
 
+use relocator::link::FolderLink;
+
 use crate::args::{Cli, Command};
 
-/// Runs the parsed command.
-pub fn dispatch(cli: Cli) -> relocator::Result<ExitCode> {
+/// Runs the parsed command, making and reading links with `links`.
+pub fn dispatch(cli: Cli, links: &dyn FolderLink) -> relocator::Result<ExitCode> {
     match cli.command {
         Command::Status {
             source,
             json,
             stale_days,
         } => status::run(
+            links,
             source.as_deref(),
             json,
             std::time::Duration::from_secs(stale_days * 86_400),
         ),
         Command::Scan { dir, json } => scan::run(&dir, json),
         Command::Health { source, json, gate } => {
-            health::run(source.as_deref(), json, &gate.policy())
+            health::run(links, source.as_deref(), json, &gate.policy())
         }
         Command::Check {
             source,
             to,
             json,
             gate,
-        } => check::run(&source, &to, json, gate.policy()),
+        } => check::run(links, &source, &to, json, gate.policy()),
         Command::Copy {
             from,
             to,
@@ -48,6 +51,6 @@ pub fn dispatch(cli: Cli) -> relocator::Result<ExitCode> {
             files,
             bytes,
         } => sample::run(&dir, seed, devices, files, bytes),
-        op => operate::run(op),
+        op => operate::run(links, op),
     }
 }

@@ -15,6 +15,7 @@ use crate::output::json_line;
 use crate::words;
 
 pub fn run(
+    links: &dyn link::FolderLink,
     source: Option<&Path>,
     json: bool,
     stale_after: Duration,
@@ -28,10 +29,9 @@ pub fn run(
             .map(|l| (l.app, l.path))
             .collect(),
     };
-    let links = link::platform_link();
     let mut reports = Vec::new();
     for (app, path) in &places {
-        reports.push(describe(app, path, links.as_ref(), stale_after)?);
+        reports.push(describe(app, path, links, stale_after)?);
     }
     if json {
         json_line(&json!({ "locations": reports }));

@@ -54,7 +54,7 @@ pub fn relink_candidates(
         .map(|skip| target.components().skip(skip).collect())
         .collect();
     let mut found: Vec<PathBuf> = Vec::new();
-    for mount in mount_points() {
+    for mount in crate::volume::mounted_roots() {
         for tail in &tails {
             let candidate = mount.join(tail);
             if candidate != target
@@ -66,22 +66,6 @@ pub fn relink_candidates(
         }
     }
     Ok(found)
-}
-
-/// Where drives are mounted now.
-fn mount_points() -> Vec<PathBuf> {
-    #[cfg(target_os = "linux")]
-    {
-        crate::volume::mountinfo::read()
-            .map(|m| m.into_iter().map(|m| m.mount_point).collect())
-            .unwrap_or_default()
-    }
-    #[cfg(not(target_os = "linux"))]
-    {
-        sysinfo::Disks::new_with_refreshed_list()
-            .map(|d| d.iter().map(|d| d.mount_point().to_owned()).collect())
-            .unwrap_or_default()
-    }
 }
 
 /// Points the dangling link `source` at `to`, our copy of its backups

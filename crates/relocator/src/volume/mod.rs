@@ -180,6 +180,44 @@ pub fn free_for_a_move_back(path: &Path, volume: &VolumeInfo) -> u64 {
     storage::free_for_a_move_back(volume.free_bytes, important)
 }
 
+/// Where drives are mounted now: Linux's mount table; the drive list on a
+/// Mac; on Windows every drive letter that answers (mapped, virtual and
+/// plugged-in drives included, which the volume list can miss) and the
+/// folders the drive list knows as mount points.
+#[must_use]
+pub fn mounted_roots() -> Vec<PathBuf> {
+    #[cfg(target_os = "linux")]
+    {
+        mountinfo::read()
+            .map(|m| m.into_iter().map(|m| m.mount_point).collect())
+            .unwrap_or_default()
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        let mut roots: Vec<PathBuf> = Vec::new();
+        if cfg!(windows) {
+            roots.extend(
+                (b'A'..=b'Z')
+                    .map(|letter| PathBuf::from(format!("{}:\\", char::from(letter))))
+                    .filter(|root| std::fs::metadata(root).is_ok()),
+            );
+        }
+        let listed = sysinfo::Disks::new_with_refreshed_list()
+            .map(|d| {
+                d.iter()
+                    .map(|d| d.mount_point().to_owned())
+                    .collect::<Vec<_>>()
+            })
+            .unwrap_or_default();
+        for root in listed {
+            if !roots.contains(&root) {
+                roots.push(root);
+            }
+        }
+        roots
+    }
+}
+
 /// Whether two existing paths are on the same volume (a rename between them is instant).
 pub fn same_volume(a: &Path, b: &Path) -> Result<bool> {
     platform::same_volume(a, b)
