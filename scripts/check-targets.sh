@@ -21,7 +21,8 @@ for target in x86_64-pc-windows-msvc aarch64-apple-darwin; do
     # The core's unit tests and the end-to-end suite (with its per-OS
     # stand-in drives) run natively on these systems in the GitHub
     # workflow: make sure they at least compile here.
-    /usr/bin/cargo check -Zbuild-std --target "$target" -p relocator -p relocator-tests --tests \
+    /usr/bin/cargo check -Zbuild-std --target "$target" -p relocator -p relocator-tests \
+        -p relocator-app --tests \
         --target-dir "${CARGO_TARGET_DIR:-target}/cross-check"
 done
 echo "check-targets.sh: Windows and macOS type-check"

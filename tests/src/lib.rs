@@ -68,18 +68,66 @@ pub fn digest(root: &Path) -> BTreeMap<PathBuf, Entry> {
     map
 }
 
+/// The system temp folder in canonical form: the core canonicalizes the
+/// folders it is given, and macOS's temp folder is under `/var` (a link to
+/// `/private/var`), the Windows runners' under an 8.3 name (`RUNNER~1`), so
+/// a link made there names the long form.
+pub fn temp_base() -> PathBuf {
+    let temp = tempfile::tempdir().unwrap();
+    let base = temp.path().parent().unwrap().to_owned();
+    relocator::paths::canonical(&base).unwrap_or(base)
+}
+
 /// A scratch folder on a RAM file system when there is one (Linux's
-/// `/dev/shm`: fast to fill and to delete), else in the system temp folder.
+/// `/dev/shm`: fast to fill and to delete), else in the system temp folder
+/// (canonical, see [`temp_base`]).
 pub fn scratch() -> tempfile::TempDir {
     let shm = Path::new("/dev/shm");
-    let dir = if shm.is_dir() {
-        tempfile::Builder::new().prefix("br-test-").tempdir_in(shm)
+    let base = if shm.is_dir() {
+        shm.to_owned()
     } else {
-        tempfile::tempdir()
-    }
-    .unwrap();
+        temp_base()
+    };
+    let dir = tempfile::Builder::new()
+        .prefix("br-test-")
+        .tempdir_in(base)
+        .unwrap();
     open_up(dir.path());
     dir
+}
+
+/// Whether the CLI died at a crash point (`abort()`) or was killed, rather
+/// than exiting: on Unix it died of a signal; on Windows `abort()` is
+/// `__fastfail` (`STATUS_STACK_BUFFER_OVERRUN`, 0xC0000409) or the C
+/// runtime's abort (exit code 3).
+pub fn was_killed(status: &std::process::ExitStatus) -> bool {
+    #[cfg(unix)]
+    {
+        status.code().is_none()
+    }
+    #[cfg(not(unix))]
+    {
+        matches!(status.code().map(i32::cast_unsigned), Some(0xC000_0409 | 3))
+    }
+}
+
+/// Entries an operating system makes at a volume's root by itself: macOS's
+/// event log, Spotlight index and Trash; Windows' System Volume Information
+/// and Recycle Bin.
+pub fn made_by_the_os(name: &std::ffi::OsStr) -> bool {
+    matches!(
+        name.to_str(),
+        Some(
+            ".fseventsd"
+                | ".Spotlight-V100"
+                | ".Trashes"
+                | ".TemporaryItems"
+                | ".DS_Store"
+                | ".metadata_never_index"
+                | "System Volume Information"
+                | "$RECYCLE.BIN"
+        )
+    )
 }
 
 /// Lets other users (the unprivileged test user) into `dir`.
@@ -115,6 +163,51 @@ pub fn sized_backup(dir: &Path, seed: u64, files: usize, bytes: u64) -> SampleSu
         devices,
     };
     sample::generate(dir, &spec).unwrap()
+}
+
+/// Why this machine cannot make the stand-in drives, if it cannot: on
+/// Windows they are made by `diskpart`, which needs an administrator and
+/// which Wine does not have. (Linux needs root, which `scripts/test.sh`
+/// makes sure of; macOS's `hdiutil` needs nothing.)
+pub fn cannot_make_drives() -> Option<String> {
+    if !cfg!(windows) {
+        return None;
+    }
+    let windows =
+        std::env::var_os("SystemRoot").map_or_else(|| PathBuf::from(r"C:\Windows"), PathBuf::from);
+    let diskpart = windows.join("System32").join("diskpart.exe");
+    (!diskpart.exists()).then(|| {
+        format!(
+            "no stand-in drives here: {} is not there (Wine has none)",
+            diskpart.display()
+        )
+    })
+}
+
+/// Why this machine cannot make the platform's folder links, if it cannot
+/// (Wine 8 has no junctions).
+pub fn cannot_make_links() -> Option<String> {
+    let dir = tempfile::tempdir().ok()?;
+    let target = dir.path().join("target");
+    fs::create_dir(&target).ok()?;
+    let link = dir.path().join("link");
+    let made = links().create(&link, &target);
+    let _ = links().remove(&link);
+    made.err()
+        .map(|e| format!("this system cannot make folder links ({e})"))
+}
+
+/// Says why a test is skipped and returns `true` when this machine lacks
+/// what it needs: folder links always, stand-in drives if `drives`.
+pub fn skipped_here(drives: bool) -> bool {
+    let why = drives
+        .then(cannot_make_drives)
+        .flatten()
+        .or_else(cannot_make_links);
+    if let Some(why) = &why {
+        eprintln!("skipped: {why}");
+    }
+    why.is_some()
 }
 
 /// Whether this process runs as root (needed to mount a stand-in drive on Linux).

@@ -84,28 +84,15 @@ fn every_location_state_is_reported() {
             running: false,
         }
     );
-    // While another process holds the folder's lock, it is under way.
-    // -o: flock itself holds the lock, so killing it releases it.
-    let held = std::process::Command::new("flock")
-        .arg("-o")
-        .arg(source.parent().unwrap().join(journal::LOCK_FILE))
-        .args(["sleep", "30"])
-        .spawn()
-        .unwrap();
-    let mut running = false;
-    for _ in 0..100 {
-        running = matches!(
-            locations::inspect(&source, links.as_ref()).unwrap(),
-            LocationState::Interrupted { running: true, .. }
-        );
-        if running {
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
-    let mut held = held;
-    held.kill().unwrap();
-    held.wait().unwrap();
+    // While another holder has the folder's lock, it is under way. A lock
+    // taken through another open of the lock file stands for another
+    // process: flock(2) and LockFileEx lock per open, on every system.
+    let held = journal::Lock::acquire(&source).unwrap();
+    let running = matches!(
+        locations::inspect(&source, links.as_ref()).unwrap(),
+        LocationState::Interrupted { running: true, .. }
+    );
+    drop(held);
     assert!(running, "a held lock means an operation under way");
     j.finish().unwrap();
     // A record that cannot be read: damaged, and said so.

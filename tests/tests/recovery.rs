@@ -63,7 +63,7 @@ fn recovery_killed_at_random_moments_still_finishes() {
         };
         let crashed = run_with_failpoint(CLI, &args, failpoint);
         assert!(
-            crashed.status.code().is_none(),
+            relocator_tests::was_killed(&crashed.status),
             "{op}: not killed: {}",
             stderr(&crashed)
         );
@@ -166,7 +166,7 @@ fn a_journal_naming_a_foreign_folder_is_refused_and_the_folder_untouched() {
             ),
         };
         let crashed = run_with_failpoint(CLI, &args, point);
-        assert!(crashed.status.code().is_none());
+        assert!(relocator_tests::was_killed(&crashed.status));
         let foreign = foreign_folder(root.path(), "Documents");
         let precious = digest(&foreign);
         let mut j: Journal = journal::load(&source).unwrap().unwrap();
@@ -311,7 +311,11 @@ fn entries_a_copy_cannot_make_are_refused_by_name() {
             .success()
     );
     let socket = device.join("a-socket");
-    let _listener = std::os::unix::net::UnixListener::bind(&socket).unwrap();
+    // Bound at a short path, then moved in place: a socket's path holds
+    // 104 bytes on macOS, less than this one; renamed, it stays a socket.
+    let short = root.path().join("s");
+    let _listener = std::os::unix::net::UnixListener::bind(&short).unwrap();
+    fs::rename(&short, &socket).unwrap();
     let before = digest(&source);
     let drive = Drive::mount("256m", "");
     let out = run(CLI, &source_to("check", &source, drive.path(), &["--json"]));
@@ -333,7 +337,13 @@ fn entries_a_copy_cannot_make_are_refused_by_name() {
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(digest(&source), before);
     assert!(fs::symlink_metadata(&fifo).unwrap().file_type().is_fifo());
-    assert!(fs::read_dir(drive.path()).unwrap().next().is_none());
+    assert!(
+        fs::read_dir(drive.path())
+            .unwrap()
+            .flatten()
+            .all(|e| relocator_tests::made_by_the_os(&e.file_name())),
+        "nothing written to the drive"
+    );
 }
 
 /// Every carried-over extended attribute of every entry below `root`.
@@ -380,8 +390,14 @@ fn extended_attributes_go_everywhere_the_backups_go() {
     set(&device.join("Manifest.db"), "user.backup-note", b"kept");
     let before = attributes(&source);
     assert_eq!(before.len(), 3, "{before:?}");
-    let first = Drive::of_kind(DriveKind::Ext4, 256 << 20);
-    let second = Drive::of_kind(DriveKind::Xfs, 320 << 20);
+    // Two formats that keep attributes natively, as this OS makes them.
+    let (a, b) = if cfg!(target_vendor = "apple") {
+        (DriveKind::Apfs, DriveKind::HfsPlus)
+    } else {
+        (DriveKind::Ext4, DriveKind::Xfs)
+    };
+    let first = Drive::of_kind(a, 256 << 20);
+    let second = Drive::of_kind(b, 320 << 20);
     let src = source.to_str().unwrap();
     ok(
         &run(CLI, &source_to("move", &source, first.path(), &["--yes"])),
@@ -416,6 +432,13 @@ fn extended_attributes_go_everywhere_the_backups_go() {
 fn names_that_are_not_unicode_move_and_come_back() {
     let root = scratch();
     let odd = |bytes: &[u8]| PathBuf::from(std::ffi::OsString::from_vec(bytes.to_vec()));
+    // APFS and HFS+ take UTF-8 names only (EILSEQ): nothing to test there.
+    let probe = root.path().join(odd(b"probe\xff"));
+    if let Err(e) = fs::create_dir(&probe) {
+        eprintln!("skipped: this file system takes only UTF-8 names ({e})");
+        return;
+    }
+    fs::remove_dir(&probe).unwrap();
     let source = root.path().join(odd(b"Mobile\xffSync")).join("Backup");
     small_backup(&source, 95, 6);
     let device = fs::read_dir(&source)
@@ -467,7 +490,7 @@ fn names_that_are_not_unicode_move_and_come_back() {
         ],
         "revert-published=return",
     );
-    assert!(crashed.status.code().is_none());
+    assert!(relocator_tests::was_killed(&crashed.status));
     ok(
         &run(
             CLI,

@@ -39,7 +39,11 @@ fn awkward_backup(dir: &Path) {
     std::os::unix::fs::symlink("Manifest.db", dev.join("relative-link")).unwrap();
     std::os::unix::fs::symlink("/nonexistent/target", dev.join("dangling-link")).unwrap();
     fs::write(dev.join("caf\u{e9}.txt"), b"NFC").unwrap();
-    fs::write(dev.join("cafe\u{301}.txt"), b"NFD").unwrap();
+    // APFS and HFS+ treat the two forms as one name: the NFD one in a
+    // folder of its own, so both are kept everywhere.
+    let nfd = dev.join("nfd");
+    fs::create_dir(&nfd).unwrap();
+    fs::write(nfd.join("cafe\u{301}.txt"), b"NFD").unwrap();
     let mut deep = dev.join("deep");
     for i in 0..40 {
         deep = deep.join(format!("level-{i:02}-\u{1F4F1}"));
@@ -251,6 +255,10 @@ fn a_copy_damaged_after_writing_is_caught_and_the_move_undone() {
 /// (plenty of bytes, few inodes) is refused up front, in words.
 #[test]
 fn too_few_file_slots_are_refused_up_front() {
+    if !cfg!(target_os = "linux") {
+        eprintln!("skipped: a drive with few file slots needs tmpfs's nr_inodes (Linux)");
+        return;
+    }
     let root = scratch();
     let source = root.path().join("Backup");
     small_backup(&source, 45, 60);
@@ -307,7 +315,6 @@ fn a_drive_unplugged_mid_copy_fails_cleanly() {
     small_backup(&source, 46, 40);
     let before = digest(&source);
     let drive = Drive::mount("256m", "");
-    let mount_point = drive.path().to_owned();
     let links = links();
     let cancel = Cancel::new();
     let pulled = AtomicBool::new(false);
@@ -315,12 +322,7 @@ fn a_drive_unplugged_mid_copy_fails_cleanly() {
         if let Progress::Copied { files: 3.., .. } = p
             && !pulled.swap(true, Ordering::Relaxed)
         {
-            let ok = std::process::Command::new("umount")
-                .arg("-l")
-                .arg(&mount_point)
-                .status()
-                .unwrap();
-            assert!(ok.success());
+            drive.unplug();
         }
     };
     let ctx = context(links.as_ref(), &sink, &cancel);

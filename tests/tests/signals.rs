@@ -59,7 +59,9 @@ fn a_signal_at_any_moment_rolls_back_or_finishes_and_says_so() {
             .spawn()
             .unwrap();
         // (From 20 ms: the program takes over the signals as it starts.)
-        let delay = rng.u64(20..500);
+        // From 100 ms: a slow runner may take longer than 20 ms to start the
+        // program and install its handler.
+        let delay = rng.u64(100..600);
         std::thread::sleep(Duration::from_millis(delay));
         signal(child.id(), name);
         if twice {

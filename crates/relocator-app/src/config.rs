@@ -251,7 +251,12 @@ mod tests {
         assert!(dirs.iter().all(|d| !d.exists()), "{dirs:?}");
 
         // A demo killed outright: its process is gone, its folder is not.
-        let mut child = std::process::Command::new("true").spawn().unwrap();
+        // (This test program itself, listing its tests: every system has it.)
+        let mut child = std::process::Command::new(std::env::current_exe().unwrap())
+            .arg("--list")
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
         let dead = child.id();
         child.wait().unwrap();
         let left = tempfile::env::temp_dir().join(format!("{DEMO_PREFIX}{dead}-abc123"));

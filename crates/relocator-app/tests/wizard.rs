@@ -50,8 +50,8 @@ fn a_move_picks_a_drive_from_the_list_and_says_where_the_backups_are() {
         shows(&h, "Choose a drive first."),
         "a disabled Next says why"
     );
-    click(&mut h, "Test Drive 1");
-    assert!(shows(&h, "This drive can hold your backups."));
+    common::choose_drive(&mut h, "Test Drive 1");
+    assert!(common::drive_is_fine(&h));
     click(&mut h, "Next");
     h.get_by_label("Step 4 of 6: Review");
     assert!(shows(&h, "a link takes their place"));
@@ -191,7 +191,7 @@ fn moving_on_lists_only_the_other_drives_and_back_returns_to_moved_backups() {
         h.query_by_label("Test Drive 1").is_none(),
         "the drive the backups are on is not offered"
     );
-    click(&mut h, "Test Drive 2");
+    common::choose_drive(&mut h, "Test Drive 2");
     click(&mut h, "Next");
     assert!(shows(&h, "the link points there"));
     click(&mut h, "Move");
@@ -547,7 +547,7 @@ fn a_move_on_right_after_a_move_never_offers_the_drive_the_backups_are_on() {
     let mut h = harness(&source, &fakes);
     click(&mut h, "Move backups…");
     click(&mut h, "Next");
-    click(&mut h, "Test Drive 1");
+    common::choose_drive(&mut h, "Test Drive 1");
     click(&mut h, "Next");
     click(&mut h, "Move");
     settle(&mut h);

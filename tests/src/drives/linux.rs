@@ -154,10 +154,18 @@ pub(super) fn make(kind: DriveKind, size: u64) -> Mounted {
     }
 }
 
+impl Mounted {
+    /// Unmounts the drive at once, as pulling it out would: lazily, so a
+    /// file still open there does not keep it (again: a no-op).
+    pub(super) fn unplug(&self) {
+        let _ = Command::new("umount").arg("-l").arg(&self.mount).status();
+    }
+}
+
 impl Drop for Mounted {
     fn drop(&mut self) {
         // Lazy: a test that failed may still hold a file open there.
-        let _ = Command::new("umount").arg("-l").arg(&self.mount).status();
+        self.unplug();
         if let Some(device) = &self.loop_device {
             // The FUSE driver lets go of the device a moment after unmounting.
             for _ in 0..50 {

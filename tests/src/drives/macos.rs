@@ -61,8 +61,19 @@ pub(super) fn make(kind: DriveKind, size: u64) -> Mounted {
     )
     .trim()
     .to_owned();
-    // FAT volume names: at most 11 upper-case characters.
-    let name = format!("BRT{:08X}", fastrand_name());
+    // FAT volume names: at most 11 upper-case characters; unique within
+    // this run (threads share the process id) and not taken already.
+    let name = format!(
+        "BRT{:04X}{:04X}",
+        std::process::id() & 0xFFFF,
+        next_number()
+    );
+    let mount = Path::new("/Volumes").join(&name);
+    assert!(
+        !mount.exists(),
+        "{} is taken by another volume",
+        mount.display()
+    );
     run_tool(
         "diskutil",
         &[
@@ -72,25 +83,26 @@ pub(super) fn make(kind: DriveKind, size: u64) -> Mounted {
             OsStr::new(&device),
         ],
     );
-    Mounted {
-        device,
-        mount: Path::new("/Volumes").join(name),
-    }
+    Mounted { device, mount }
 }
 
 /// A number to tell this run's volumes apart.
-fn fastrand_name() -> u32 {
-    std::process::id().wrapping_mul(2_654_435_761)
-        ^ std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap_or_default()
-            .subsec_nanos()
+fn next_number() -> u32 {
+    static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed) & 0xFFFF
+}
+
+impl Mounted {
+    /// Detaches the RAM disk by force, as pulling a drive out would (again: a no-op).
+    pub(super) fn unplug(&self) {
+        let _ = Command::new("hdiutil")
+            .args(["detach", &self.device, "-force"])
+            .status();
+    }
 }
 
 impl Drop for Mounted {
     fn drop(&mut self) {
-        let _ = Command::new("hdiutil")
-            .args(["detach", &self.device, "-force"])
-            .status();
+        self.unplug();
     }
 }

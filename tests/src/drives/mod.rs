@@ -108,6 +108,12 @@ impl Drive {
     pub fn path(&self) -> &Path {
         self.inner.path()
     }
+
+    /// Takes the drive away at once, as unplugging it would (Linux: a lazy
+    /// unmount; macOS: a forced detach; Windows: the disk detached).
+    pub fn unplug(&self) {
+        self.inner.unplug();
+    }
 }
 
 /// "512m", "2g", "64k" or a plain byte count, in bytes.

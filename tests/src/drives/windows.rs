@@ -31,8 +31,15 @@ impl Mounted {
     }
 }
 
+/// diskpart (through the Virtual Disk Service) fails when several run at
+/// once, and the tests run on parallel threads: one at a time, detaching too.
+static DISKPART: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 /// Runs `lines` as a diskpart script, panicking with its output on failure.
 fn diskpart(dir: &Path, lines: &[String]) {
+    let _one_at_a_time = DISKPART
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     let script = dir.join(format!("diskpart-{}.txt", lines.len()));
     std::fs::write(&script, lines.join("\r\n")).unwrap();
     let out = Command::new("diskpart")
@@ -62,7 +69,8 @@ pub(super) fn make(kind: DriveKind, size: u64) -> Mounted {
         DriveKind::Fat32 => "fat32",
         other => panic!("{} drives cannot be made on Windows", other.name()),
     };
-    let dir = tempfile::tempdir().unwrap();
+    // Canonical, so the folder it is mounted on reads as links read it back.
+    let dir = tempfile::tempdir_in(crate::temp_base()).unwrap();
     let vhdx = dir.path().join("drive.vhdx");
     let mount = dir.path().join("mnt");
     std::fs::create_dir(&mount).unwrap();
@@ -85,8 +93,12 @@ pub(super) fn make(kind: DriveKind, size: u64) -> Mounted {
     Mounted { dir, vhdx, mount }
 }
 
-impl Drop for Mounted {
-    fn drop(&mut self) {
+impl Mounted {
+    /// Detaches the disk, as unplugging it would (again: a no-op).
+    pub(super) fn unplug(&self) {
+        let _one_at_a_time = DISKPART
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         let script = self.dir.path().join("detach.txt");
         let _ = std::fs::write(
             &script,
@@ -96,5 +108,11 @@ impl Drop for Mounted {
             ),
         );
         let _ = Command::new("diskpart").arg("/s").arg(&script).status();
+    }
+}
+
+impl Drop for Mounted {
+    fn drop(&mut self) {
+        self.unplug();
     }
 }

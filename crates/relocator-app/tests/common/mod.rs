@@ -149,13 +149,37 @@ pub fn shows(h: &Harness<'_, AppState>, text: &str) -> bool {
     h.query_all_by_label_contains(text).next().is_some()
 }
 
+/// What a person ticks to accept the "keep it connected" warning of a
+/// removable drive: on a Mac the tests' RAM disks are ejectable, and so
+/// rightly called removable.
+pub const KEEP_CONNECTED: &str = "I will keep this drive connected when my iPhone or iPad backs up";
+
+/// Accepts the removable drive's warning where one is shown.
+pub fn accept_removable(h: &mut Harness<'_, AppState>) {
+    if h.query_by_label(KEEP_CONNECTED).is_some() {
+        click(h, KEEP_CONNECTED);
+    }
+}
+
+/// Chooses the listed drive `label`, accepting its removable drive's warning if any.
+pub fn choose_drive(h: &mut Harness<'_, AppState>, label: &str) {
+    click(h, label);
+    accept_removable(h);
+}
+
+/// Whether the destination's verdict is good: no problem, or only the
+/// removable drive's warning (a Mac's RAM disks).
+pub fn drive_is_fine(h: &Harness<'_, AppState>) -> bool {
+    shows(h, "This drive can hold your backups.") || shows(h, KEEP_CONNECTED)
+}
+
 /// Walks a move out of `source` to the first listed drive, up to the Review page.
 pub fn to_review(h: &mut Harness<'_, AppState>) {
     click(h, "Move backups…");
     assert_eq!(h.state().page, relocator_app::Page::Checks);
     click(h, "Next");
     assert_eq!(h.state().page, relocator_app::Page::Destination);
-    click(h, "Test Drive 1");
+    choose_drive(h, "Test Drive 1");
     assert!(
         is_enabled(h, "Next"),
         "{:?}",
