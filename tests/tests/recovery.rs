@@ -191,6 +191,11 @@ fn a_journal_naming_a_foreign_folder_is_refused_and_the_folder_untouched() {
                 msg.contains(&foreign.display().to_string()) && msg.contains("Nothing was changed"),
                 "{op} {field}: {msg}"
             );
+            // Issue 19, item 8: and it names the way forward.
+            assert!(
+                msg.contains("set-aside-record --source") && msg.contains("status --source"),
+                "{op} {field}: {msg}"
+            );
         }
         assert_eq!(
             digest(&foreign),
