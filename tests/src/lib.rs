@@ -12,9 +12,9 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+use relocator::Context;
 use relocator::link::{self, FolderLink};
-use relocator::marker::MARKER_FILE;
-use relocator::relocate::Context;
+use relocator::names::MARKER_FILE;
 use relocator::sample::{self, SampleDevice, SampleSpec, SampleSummary};
 use relocator::{Cancel, NoProgress, ProgressSink};
 use walkdir::WalkDir;

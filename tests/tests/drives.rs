@@ -28,7 +28,7 @@ fn times(root: &Path) -> BTreeMap<PathBuf, SystemTime> {
         .min_depth(1)
         .into_iter()
         .map(Result::unwrap)
-        .filter(|e| e.file_type().is_file() && e.file_name() != relocator::marker::MARKER_FILE)
+        .filter(|e| e.file_type().is_file() && e.file_name() != relocator::names::MARKER_FILE)
         .map(|e| {
             let t = e.metadata().unwrap().modified().unwrap();
             (e.path().strip_prefix(&root).unwrap().to_owned(), t)

@@ -69,7 +69,7 @@ fn every_location_state_is_reported() {
 
     // A journal beside it: interrupted, whatever else is there.
     let j = journal::Journal::new(
-        journal::OperationKind::Move,
+        relocator::Operation::Move,
         "abc",
         &source,
         &elsewhere,
@@ -80,7 +80,7 @@ fn every_location_state_is_reported() {
         locations::inspect(&source, links.as_ref()).unwrap(),
         LocationState::Interrupted {
             journal: j.path(),
-            operation: journal::OperationKind::Move,
+            operation: relocator::Operation::Move,
             running: false,
         }
     );
@@ -132,7 +132,7 @@ fn the_cli_spells_each_state() {
     let out = relocator_tests::run(CLI, &source_to("move", &source, &drive, &["--yes"]));
     assert!(out.status.success(), "{}", relocator_tests::stderr(&out));
     assert_eq!(state(&source), "relocated");
-    fs::remove_file(drive.join("Backup").join(marker::MARKER_FILE)).unwrap();
+    fs::remove_file(drive.join("Backup").join(relocator::names::MARKER_FILE)).unwrap();
     assert_eq!(state(&source), "foreign_link");
     fs::rename(&drive, root.path().join("gone")).unwrap();
     assert_eq!(state(&source), "dangling");

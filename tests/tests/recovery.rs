@@ -359,7 +359,7 @@ fn attributes(root: &Path) -> Vec<(PathBuf, relocator::xattrs::Attributes)> {
         .sort_by_file_name()
         .into_iter()
         .map(Result::unwrap)
-        .filter(|e| e.file_name() != relocator::marker::MARKER_FILE)
+        .filter(|e| e.file_name() != relocator::names::MARKER_FILE)
         .map(|e| {
             let attrs = relocator::xattrs::read(e.path()).unwrap();
             (e.path().strip_prefix(&root).unwrap().to_owned(), attrs)

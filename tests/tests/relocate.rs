@@ -124,7 +124,7 @@ fn move_revert_and_retarget_keep_every_byte() {
     );
     assert_eq!(digest(&source), before);
     assert!(!target2.exists(), "the drive copy is deleted");
-    assert!(!source.join(marker::MARKER_FILE).exists());
+    assert!(!source.join(relocator::names::MARKER_FILE).exists());
     assert!(leftovers(&[source.parent().unwrap(), drive2.path()]).is_empty());
 }
 

@@ -11,8 +11,8 @@ use std::time::{Duration, Instant};
 
 use relocator::copy::{CopyOptions, copy_tree};
 use relocator::sample::{self, SampleSpec};
+use relocator::tracker::{Outline, Tracker};
 use relocator::{Cancel, NoProgress, Progress};
-use relocator_app::ProgressView;
 
 fn copy_once(source: &Path, scratch: &Path, n: usize, with_ui: bool) -> Duration {
     let dest = scratch.join(format!("copy-{n}"));
@@ -23,13 +23,13 @@ fn copy_once(source: &Path, scratch: &Path, n: usize, with_ui: bool) -> Duration
         let ui = std::thread::Builder::new()
             .name("fake-window".to_owned())
             .spawn(move || {
-                let mut view = ProgressView::new((0, 0), Instant::now());
+                let mut view = Tracker::new(Outline::default(), Instant::now());
                 let mut frames = 0u64;
                 for event in rx {
-                    view.apply(event, Instant::now());
+                    view.apply(&event, Instant::now());
                     frames += 1;
                 }
-                (frames, view.bytes)
+                (frames, view.phase_done().0)
             })
             .expect("thread");
         let sink = move |p: Progress| {

@@ -13,12 +13,13 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use relocator::Operation;
 use relocator::Phase;
 use relocator::processes::SyncProcesses;
 use relocator::sample::{self, SampleSpec};
 use relocator_app::{
-    Action, AppState, FixedPicker, FolderPurpose, Location, Operation, Page, PickOutcome, Services,
-    Settings, StartConfig, ThemeChoice,
+    Action, AppState, FixedPicker, FolderPurpose, Location, Page, PickOutcome, Services, Settings,
+    StartConfig, ThemeChoice,
 };
 
 /// What the tour waits for before a screenshot, and what it does after.
@@ -115,8 +116,8 @@ fn save(path: &Path, image: &egui::ColorImage) {
 
 fn copying(s: &AppState) -> bool {
     s.page == Page::Working
-        && s.progress.phase == Phase::Copying
-        && s.progress.bytes > 30_000_000
+        && s.progress.phase() == Phase::Copying
+        && s.progress.phase_done().0 > 30_000_000
         && s.progress.speed(Instant::now()).is_some()
 }
 
@@ -195,7 +196,7 @@ fn after_the_move() -> Vec<Stop> {
         Stop {
             name: "moved-backups-health",
             ready: |s| s.health.as_ref().is_some_and(|h| !h.is_running()),
-            then: Some(Action::Begin(Operation::MoveBack)),
+            then: Some(Action::Begin(Operation::Revert)),
             and_show: None,
         },
         Stop {

@@ -4,8 +4,8 @@
 use std::path::PathBuf;
 
 use crate::page::Page;
-use crate::plan::Operation;
 use crate::settings::ThemeChoice;
+use relocator::Operation;
 
 /// Which folder a dialog or a typed path is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -5,7 +5,10 @@ use std::path::PathBuf;
 
 use crate::action::{Action, FolderPurpose};
 use crate::page::Page;
-use crate::plan::{Operation, Plan};
+use relocator::Operation;
+use relocator::relocate::Options;
+
+use crate::plan::{Plan, Wizard as _};
 use crate::settings::Settings;
 use crate::state::{AppState, DriveList, Notice, NoticeKind, TypedFolder};
 use crate::worker::Job;
@@ -75,7 +78,15 @@ impl AppState {
             Action::SetAsideRecord(folder) => self.set_aside_record(&folder),
             Action::Relink(to) => {
                 if let Some(source) = self.location().map(|l| l.path.clone()) {
-                    self.start_job(Job::Relink { source, to }, None);
+                    self.start_job(
+                        Job::Run {
+                            operation: Operation::Relink,
+                            source,
+                            to: Some(to),
+                            options: Options::default(),
+                        },
+                        None,
+                    );
                 }
             }
             Action::CheckHealth => self.check_health(),
@@ -106,7 +117,7 @@ impl AppState {
     fn next(&mut self) {
         let Some(plan) = &self.plan else {
             if self.page == Page::Overview {
-                self.begin(Operation::MoveOut);
+                self.begin(Operation::Move);
             }
             return;
         };
@@ -133,7 +144,7 @@ impl AppState {
             return;
         }
         let first_choice = self.config.demo_drive.clone().or_else(|| {
-            (plan.operation == Operation::MoveOut)
+            (plan.operation == Operation::Move)
                 .then(|| self.settings.last_destination.clone())
                 .flatten()
                 .filter(|d| d.is_dir())
@@ -189,11 +200,7 @@ impl AppState {
         if self.worker.is_some() || self.location().is_none() {
             return;
         }
-        self.plan = Some(Plan::new(
-            operation,
-            self.selected,
-            self.settings.verify_full,
-        ));
+        self.plan = Some(Plan::new(operation, self.settings.verify_full));
         self.result = None;
         self.notice = None;
         self.typed = None;
@@ -263,7 +270,7 @@ impl AppState {
             .as_ref()
             .is_some_and(|w| !w.task.is_cancelling())
             && !matches!(
-                self.progress.phase,
+                self.progress.phase(),
                 relocator::Phase::Switching
                     | relocator::Phase::CleaningUp
                     | relocator::Phase::RollingBack
@@ -281,28 +288,19 @@ impl AppState {
         let Some(source) = self.location().map(|l| l.path.clone()) else {
             return;
         };
-        let options = self.options();
-        let job = match plan.operation {
-            Operation::MoveBack => Job::Revert { source, options },
-            Operation::MoveOut | Operation::MoveOn => {
-                let Ok(destination) = plan.destination_ready() else {
-                    return;
-                };
-                let destination = destination.folder.clone();
-                if plan.operation == Operation::MoveOut {
-                    Job::Move {
-                        source,
-                        destination,
-                        options,
-                    }
-                } else {
-                    Job::Retarget {
-                        source,
-                        destination,
-                        options,
-                    }
-                }
-            }
+        let to = if plan.operation.pages().contains(&Page::Destination) {
+            let Ok(destination) = plan.destination_ready() else {
+                return;
+            };
+            Some(destination.folder.clone())
+        } else {
+            None
+        };
+        let job = Job::Run {
+            operation: plan.operation,
+            source,
+            to,
+            options: self.options(),
         };
         let expected = self
             .report()

@@ -6,43 +6,56 @@
 
 use std::path::{Path, PathBuf};
 
-use relocator::checks::{DestinationFacts, Problem, Severity};
+use relocator::checks::DestinationFacts;
+use relocator::{Operation, Problem, Severity};
 
 use crate::page::{Page, Step};
 use crate::task::Task;
 
-/// Which operation is being prepared.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Operation {
-    /// Backups on this computer go to a drive; a link stays behind.
-    MoveOut,
-    /// Moved backups go to another drive; the link follows.
-    MoveOn,
-    /// Moved backups come back to this computer; the link goes.
-    MoveBack,
+/// The pages and steps an operation walks through in the window (the
+/// core names the operation; the window plans its pages).
+pub trait Wizard: Copy {
+    /// The pages before the work starts, in order.
+    fn pages(self) -> &'static [Page];
+    /// The steps the indicator shows.
+    fn steps(self) -> &'static [Step];
+    /// Where leaving the plan from its first page goes.
+    fn home(self) -> Page;
+
+    /// The page after `page`, before the work starts.
+    fn next(self, page: Page) -> Option<Page> {
+        let pages = self.pages();
+        let at = pages.iter().position(|p| *p == page)?;
+        pages.get(at + 1).copied()
+    }
+
+    /// The page before `page`; `None` on the first (leaving the plan).
+    fn back(self, page: Page) -> Option<Page> {
+        let pages = self.pages();
+        let at = pages.iter().position(|p| *p == page)?;
+        at.checked_sub(1).map(|i| pages[i])
+    }
 }
 
-impl Operation {
-    /// The pages before the work starts, in order.
-    #[must_use]
-    pub fn pages(self) -> &'static [Page] {
+impl Wizard for Operation {
+    fn pages(self) -> &'static [Page] {
         match self {
-            Operation::MoveOut => &[
+            Operation::Move => &[
                 Page::Overview,
                 Page::Checks,
                 Page::Destination,
                 Page::Review,
             ],
-            Operation::MoveOn => &[Page::Checks, Page::Destination, Page::Review],
-            Operation::MoveBack => &[Page::Checks, Page::Review],
+            Operation::Retarget => &[Page::Checks, Page::Destination, Page::Review],
+            Operation::Revert => &[Page::Checks, Page::Review],
+            // Re-linking and adopting start from a button, with no pages before.
+            Operation::Relink | Operation::Adopt => &[],
         }
     }
 
-    /// The steps the indicator shows.
-    #[must_use]
-    pub fn steps(self) -> &'static [Step] {
+    fn steps(self) -> &'static [Step] {
         match self {
-            Operation::MoveOut => &[
+            Operation::Move => &[
                 Step::Backups,
                 Step::Checks,
                 Step::Drive,
@@ -50,39 +63,24 @@ impl Operation {
                 Step::Move,
                 Step::Done,
             ],
-            Operation::MoveOn => &[
+            Operation::Retarget => &[
                 Step::Checks,
                 Step::Drive,
                 Step::Review,
                 Step::Move,
                 Step::Done,
             ],
-            Operation::MoveBack => &[Step::Checks, Step::Review, Step::Move, Step::Done],
+            Operation::Revert => &[Step::Checks, Step::Review, Step::Move, Step::Done],
+            Operation::Relink | Operation::Adopt => &[Step::Move, Step::Done],
         }
     }
 
-    /// The page after `page`, before the work starts.
-    #[must_use]
-    pub fn next(self, page: Page) -> Option<Page> {
-        let pages = self.pages();
-        let at = pages.iter().position(|p| *p == page)?;
-        pages.get(at + 1).copied()
-    }
-
-    /// The page before `page`; `None` on the first (leaving the plan).
-    #[must_use]
-    pub fn back(self, page: Page) -> Option<Page> {
-        let pages = self.pages();
-        let at = pages.iter().position(|p| *p == page)?;
-        at.checked_sub(1).map(|i| pages[i])
-    }
-
-    /// Where leaving the plan from its first page goes.
-    #[must_use]
-    pub fn home(self) -> Page {
+    fn home(self) -> Page {
         match self {
-            Operation::MoveOut => Page::Overview,
-            Operation::MoveOn | Operation::MoveBack => Page::Manage,
+            Operation::Move => Page::Overview,
+            Operation::Retarget | Operation::Revert | Operation::Relink | Operation::Adopt => {
+                Page::Manage
+            }
         }
     }
 }
@@ -135,8 +133,6 @@ pub enum NotReady {
 pub struct Plan {
     /// Which.
     pub operation: Operation,
-    /// The backup folder (index into the app's locations).
-    pub location: usize,
     /// The destination, once chosen and checked (move out, move on).
     pub destination: Option<Destination>,
     /// A destination being checked now.
@@ -148,12 +144,11 @@ pub struct Plan {
 }
 
 impl Plan {
-    /// A new plan for `operation` on the backup folder `location`.
+    /// A new plan for `operation` on the backup folder being worked on.
     #[must_use]
-    pub fn new(operation: Operation, location: usize, verify_full: bool) -> Self {
+    pub fn new(operation: Operation, verify_full: bool) -> Self {
         Self {
             operation,
-            location,
             destination: None,
             checking: None,
             accepted: Vec::new(),
@@ -214,17 +209,17 @@ mod tests {
 
     #[test]
     fn each_operation_walks_its_own_pages_and_steps() {
-        let op = Operation::MoveOut;
+        let op = Operation::Move;
         assert_eq!(op.next(Page::Overview), Some(Page::Checks));
         assert_eq!(op.next(Page::Destination), Some(Page::Review));
         assert_eq!(op.next(Page::Review), None);
         assert_eq!(op.back(Page::Checks), Some(Page::Overview));
         assert_eq!(op.back(Page::Overview), None);
-        assert_eq!(Operation::MoveBack.next(Page::Checks), Some(Page::Review));
-        assert_eq!(Operation::MoveBack.back(Page::Review), Some(Page::Checks));
-        assert_eq!(Operation::MoveOn.back(Page::Checks), None);
-        assert_eq!(Operation::MoveOn.home(), Page::Manage);
-        for op in [Operation::MoveOut, Operation::MoveOn, Operation::MoveBack] {
+        assert_eq!(Operation::Revert.next(Page::Checks), Some(Page::Review));
+        assert_eq!(Operation::Revert.back(Page::Review), Some(Page::Checks));
+        assert_eq!(Operation::Retarget.back(Page::Checks), None);
+        assert_eq!(Operation::Retarget.home(), Page::Manage);
+        for op in [Operation::Move, Operation::Retarget, Operation::Revert] {
             // Every page before the work is a step the indicator shows, in order.
             let steps: Vec<Step> = op.pages().iter().filter_map(|p| p.step()).collect();
             assert_eq!(steps, op.steps()[..steps.len()]);
@@ -242,7 +237,7 @@ mod tests {
 
     #[test]
     fn a_destination_is_ready_once_each_warning_is_accepted_and_a_new_one_resets_them() {
-        let mut plan = Plan::new(Operation::MoveOut, 0, true);
+        let mut plan = Plan::new(Operation::Move, true);
         assert_eq!(
             plan.destination_ready().err(),
             Some(NotReady::NoDestination)

@@ -7,11 +7,13 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant, SystemTime};
 
 use egui::Ui;
-use relocator::checks::{self, Problem};
+use relocator::Problem;
+use relocator::checks;
 use relocator::link;
 use relocator::locations::LocationState;
 use relocator::processes::SyncProcesses;
 use relocator::relocate::Options;
+use relocator::tracker::{Outline, Tracker};
 use relocator::verify::VerifyMode;
 use relocator::volume::VolumeInfo;
 
@@ -20,8 +22,9 @@ use crate::config::{Location, StartConfig};
 use crate::health_job::HealthCheck;
 use crate::page::Page;
 use crate::picker::PickOutcome;
-use crate::plan::{Destination, Operation, Plan};
-use crate::progress_view::ProgressView;
+use relocator::Operation;
+
+use crate::plan::{Destination, Plan};
 use crate::scan_job::{LocationReport, ScanJob};
 use crate::services::Services;
 use crate::settings::Settings;
@@ -121,7 +124,7 @@ pub struct AppState {
     /// The operation running, if any.
     pub worker: Option<Worker>,
     /// Its progress.
-    pub progress: ProgressView,
+    pub progress: Tracker,
     /// The question "stop and undo?" is showing.
     pub asking_cancel: bool,
     /// How the last operation ended.
@@ -162,7 +165,7 @@ impl AppState {
             plan: None,
             drives: DriveList::default(),
             worker: None,
-            progress: ProgressView::new((0, 0), Instant::now()),
+            progress: Tracker::new(Outline::default(), Instant::now()),
             asking_cancel: false,
             result: None,
             notice: None,
@@ -244,7 +247,7 @@ impl AppState {
     pub fn is_relinking(&self) -> bool {
         self.worker
             .as_ref()
-            .is_some_and(|w| matches!(w.job, Job::Relink { .. }))
+            .is_some_and(|w| w.job.operation() == Some(Operation::Relink))
     }
 
     /// Whether anything runs that the home pages must wait for.
@@ -314,7 +317,7 @@ impl AppState {
         let now = Instant::now();
         for event in worker.task.drain() {
             match event {
-                WorkerEvent::Progress(p) => self.progress.apply(p, now),
+                WorkerEvent::Progress(p) => self.progress.apply(&p, now),
                 WorkerEvent::Finished(r) => finished = Some(r),
             }
         }
@@ -323,7 +326,7 @@ impl AppState {
         if self.asking_cancel
             && finished.is_none()
             && matches!(
-                self.progress.phase,
+                self.progress.phase(),
                 relocator::Phase::Switching | relocator::Phase::CleaningUp
             )
         {
@@ -382,9 +385,9 @@ impl AppState {
         self.scan = ScanJob::start(self.config.locations.clone(), self.wake.clone());
     }
 
-    /// Starts `job`; `plan_bytes` sizes the checks' bar.
+    /// Starts `job`; `expected` (bytes and files, from the scan) sizes its progress.
     pub(crate) fn start_job(&mut self, job: Job, expected: Option<(u64, u64)>) {
-        self.progress = ProgressView::new(expected.unwrap_or_default(), Instant::now());
+        self.progress = Tracker::new(self.outline(&job, expected), Instant::now());
         self.result = None;
         self.notice = None;
         self.asking_cancel = false;
@@ -399,6 +402,37 @@ impl AppState {
                 ))));
                 self.page = Page::Failed;
             }
+        }
+    }
+
+    /// What `job` will do, for its progress: a copy unless it stays on one
+    /// drive, checked as the plan says, the old place freed.
+    fn outline(&self, job: &Job, expected: Option<(u64, u64)>) -> Outline {
+        let (bytes, files) = expected.unwrap_or_default();
+        let Job::Run {
+            operation, options, ..
+        } = job
+        else {
+            return Outline::default();
+        };
+        let same_drive = match operation {
+            Operation::Revert => self.checks.same_drive_home,
+            _ => self
+                .plan
+                .as_ref()
+                .and_then(|p| p.destination.as_ref())
+                .is_some_and(Destination::is_same_drive),
+        };
+        let copies = matches!(
+            operation,
+            Operation::Move | Operation::Retarget | Operation::Revert
+        ) && !same_drive;
+        Outline {
+            bytes,
+            files,
+            copies,
+            verify_full: options.verify == VerifyMode::Full,
+            frees: !options.keep_previous,
         }
     }
 
@@ -470,7 +504,7 @@ impl AppState {
                 &self.settings.policy(),
                 SystemTime::now(),
             ));
-            if self.operation() == Some(Operation::MoveBack) {
+            if self.operation() == Some(Operation::Revert) {
                 let home = checks::home_destination(&report.location.path, &backups);
                 problems.extend(checks::evaluate_home_destination(facts, &home));
                 same_drive_home = home.same_volume;

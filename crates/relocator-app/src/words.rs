@@ -6,17 +6,18 @@
 use std::path::Path;
 use std::time::{Duration, SystemTime};
 
-use relocator::checks::{Problem, SpaceNeeded};
+use relocator::Problem;
+use relocator::checks::SpaceNeeded;
 use relocator::contents::Contents;
 use relocator::failure::Failure;
 use relocator::inventory::{DeviceBackup, EntryKind};
-use relocator::relocate::{Operation as Done, Outcome};
+use relocator::relocate::Outcome;
 use relocator::units::{count_of, format_bytes};
 use relocator::volume::{DriveKind, VolumeInfo};
 use relocator::{Phase, models};
 
 use crate::page::Step;
-use crate::plan::Operation;
+use relocator::Operation;
 
 /// The name of a wizard step.
 #[must_use]
@@ -45,22 +46,21 @@ pub fn step_position(steps: &[Step], current: Step) -> String {
 #[must_use]
 pub fn working_title(operation: Option<Operation>) -> &'static str {
     match operation {
-        Some(Operation::MoveOut) => "Moving your backups",
-        Some(Operation::MoveOn) => "Moving your backups to the new drive",
-        Some(Operation::MoveBack) => "Moving your backups back",
+        Some(Operation::Move) => "Moving your backups",
+        Some(Operation::Retarget) => "Moving your backups to the new drive",
+        Some(Operation::Revert) => "Moving your backups back",
+        Some(Operation::Relink | Operation::Adopt) => "Linking your backups again",
         None => "Finishing an interrupted move",
     }
 }
-
-/// The title of the Working page while a moved folder is linked again.
-pub const RELINKING_TITLE: &str = "Linking your backups again";
 
 /// The label of the button that starts `operation`.
 #[must_use]
 pub fn start_button(operation: Operation) -> &'static str {
     match operation {
-        Operation::MoveOut | Operation::MoveOn => "Move",
-        Operation::MoveBack => "Move back",
+        Operation::Move | Operation::Retarget => "Move",
+        Operation::Revert => "Move back",
+        Operation::Relink | Operation::Adopt => "Link",
     }
 }
 
@@ -167,23 +167,26 @@ pub fn plan_sentence(operation: Operation, bytes: u64, target: &Path, same_drive
     let size = format_bytes(bytes);
     let target = target.display();
     match (operation, same_drive) {
-        (Operation::MoveOut, false) => format!(
+        (Operation::Move, false) => format!(
             "{size} of backups will be copied to {target}. Once the copy is checked, the originals are deleted from this computer and a link takes their place, so Finder, iTunes and Apple Devices back up to the drive from now on."
         ),
-        (Operation::MoveOut, true) => format!(
+        (Operation::Move, true) => format!(
             "Your backups ({size}) will be moved to {target} on the same drive, and a link takes their place. This frees no space on this computer."
         ),
-        (Operation::MoveOn, false) => format!(
+        (Operation::Retarget, false) => format!(
             "{size} of backups will be copied to {target}. Once the copy is checked, the link points there and the old copy is deleted from the old drive."
         ),
-        (Operation::MoveOn, true) => format!(
+        (Operation::Retarget, true) => format!(
             "Your backups ({size}) will be moved to {target} on the same drive, and the link will point there."
         ),
-        (Operation::MoveBack, false) => format!(
+        (Operation::Revert, false) => format!(
             "{size} of backups will be copied back to this computer, into {target}. Once the copy is checked, the link is replaced by the backups and the copy on the drive is deleted."
         ),
-        (Operation::MoveBack, true) => {
+        (Operation::Revert, true) => {
             format!("Your backups ({size}) will be moved back into {target}, replacing the link.")
+        }
+        (Operation::Relink | Operation::Adopt, _) => {
+            format!("Your backups ({size}) will be linked to {target}; nothing is copied.")
         }
     }
 }
@@ -363,11 +366,11 @@ pub fn acceptance(p: &Problem) -> String {
 #[must_use]
 pub fn done_headline(o: &Outcome) -> &'static str {
     match o.operation {
-        Done::Move => "Your backups are on the drive",
-        Done::Retarget => "Your backups are on the new drive",
-        Done::Revert => "Your backups are back on this computer",
-        Done::Relink => "Your backups are linked again",
-        Done::Adopt => "Your backups are linked",
+        Operation::Move => "Your backups are on the drive",
+        Operation::Retarget => "Your backups are on the new drive",
+        Operation::Revert => "Your backups are back on this computer",
+        Operation::Relink => "Your backups are linked again",
+        Operation::Adopt => "Your backups are linked",
     }
 }
 
@@ -381,25 +384,25 @@ pub fn done_sentence(o: &Outcome) -> String {
     );
     let freed = format_bytes(o.freed_bytes);
     match o.operation {
-        Done::Move if o.freed_bytes > 0 => format!(
+        Operation::Move if o.freed_bytes > 0 => format!(
             "{moved} moved to {}. {freed} is free again on this computer.",
             o.backups_at.display()
         ),
-        Done::Move => format!(
+        Operation::Move => format!(
             "{moved} moved to {}. They stayed on the same drive, so no space was freed on this computer.",
             o.backups_at.display()
         ),
-        Done::Retarget if o.freed_bytes > 0 => format!(
+        Operation::Retarget if o.freed_bytes > 0 => format!(
             "{moved} moved to {}. {freed} is free again on the old drive.",
             o.backups_at.display()
         ),
-        Done::Retarget => format!("{moved} moved to {}.", o.backups_at.display()),
-        Done::Revert if o.freed_bytes > 0 => format!(
+        Operation::Retarget => format!("{moved} moved to {}.", o.backups_at.display()),
+        Operation::Revert if o.freed_bytes > 0 => format!(
             "{moved} copied back to {}. {freed} is free again on the drive.",
             o.backups_at.display()
         ),
-        Done::Revert => format!("{moved} are back in {}.", o.backups_at.display()),
-        Done::Relink | Done::Adopt => format!(
+        Operation::Revert => format!("{moved} are back in {}.", o.backups_at.display()),
+        Operation::Relink | Operation::Adopt => format!(
             "{} links to {} again: backups go there as before.",
             o.source.display(),
             o.backups_at.display()
@@ -413,9 +416,10 @@ pub fn failure_headline(f: &Failure, operation: Option<Operation>) -> &'static s
     match (f, operation) {
         (Failure::Cancelled, _) => "Cancelled — nothing was changed",
         (Failure::Refused(_), _) => "It cannot start yet",
-        (_, Some(Operation::MoveOut)) => "The move did not finish",
-        (_, Some(Operation::MoveOn)) => "The move to the other drive did not finish",
-        (_, Some(Operation::MoveBack)) => "The move back did not finish",
+        (_, Some(Operation::Move)) => "The move did not finish",
+        (_, Some(Operation::Retarget)) => "The move to the other drive did not finish",
+        (_, Some(Operation::Revert)) => "The move back did not finish",
+        (_, Some(Operation::Relink | Operation::Adopt)) => "The link was not made",
         (_, None) => "It did not finish",
     }
 }
@@ -468,7 +472,7 @@ pub fn failure_sentence(f: &Failure) -> String {
 pub fn safe_sentence(place: &Path) -> String {
     format!(
         "Your backups are safe in {}.",
-        relocator::relocate::describe_place(place)
+        relocator::names::described(place)
     )
 }
 
@@ -521,6 +525,7 @@ pub const LEFT_INTERRUPTED: &str = "The work was interrupted part-way. Finish or
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::plan::Wizard as _;
     use std::path::PathBuf;
 
     #[test]
@@ -540,7 +545,7 @@ mod tests {
     #[test]
     fn done_says_no_space_was_freed_on_the_same_drive() {
         let mut o = Outcome {
-            operation: Done::Move,
+            operation: Operation::Move,
             source: PathBuf::from("/Users/ana/Backup"),
             backups_at: PathBuf::from("/Users/ana/Elsewhere/Backup"),
             bytes: 21_000_000,
@@ -553,7 +558,7 @@ mod tests {
         assert!(!same.contains("free again"), "{same}");
         o.freed_bytes = 21_000_000;
         assert!(done_sentence(&o).contains("21.0 MB is free again on this computer"));
-        o.operation = Done::Revert;
+        o.operation = Operation::Revert;
         assert!(done_sentence(&o).contains("free again on the drive"));
     }
 
@@ -633,10 +638,10 @@ mod tests {
 
     #[test]
     fn the_step_position_counts_from_one() {
-        let steps = Operation::MoveOut.steps();
+        let steps = Operation::Move.steps();
         assert_eq!(step_position(steps, Step::Checks), "Step 2 of 6: Checks");
         assert_eq!(
-            step_position(Operation::MoveBack.steps(), Step::Done),
+            step_position(Operation::Revert.steps(), Step::Done),
             "Step 4 of 4: Done"
         );
     }

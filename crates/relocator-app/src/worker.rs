@@ -5,51 +5,43 @@ use std::path::PathBuf;
 
 use relocator::failure::{self, Failure};
 use relocator::freshness::Policy;
-use relocator::relocate::{self, Context, Options, Outcome, Recovery};
-use relocator::{Cancel, Progress, link, processes};
+use relocator::relocate::{self, Options, Outcome, Recovery};
+use relocator::{Cancel, Context, Operation, Progress, link, processes};
 
 use crate::task::{Emitter, Task, Waker};
 
 /// What the worker is asked to do.
 #[derive(Debug, Clone)]
 pub enum Job {
-    /// Move `source` into `destination`.
-    Move {
+    /// Run `operation` on the backup folder `source`: a move and a move on
+    /// to `to` (a folder on a drive), a re-link to `to` (our copy found on
+    /// a drive back under another name), a move back with no `to`.
+    Run {
+        /// Which operation.
+        operation: Operation,
         /// The backup folder.
         source: PathBuf,
-        /// The chosen folder on the drive.
-        destination: PathBuf,
+        /// Where to, for those that go somewhere.
+        to: Option<PathBuf>,
         /// Verification and keep options.
         options: Options,
-    },
-    /// Move relocated backups back to `source`.
-    Revert {
-        /// The backup folder (a link now).
-        source: PathBuf,
-        /// Verification and keep options.
-        options: Options,
-    },
-    /// Move relocated backups on to `destination`.
-    Retarget {
-        /// The backup folder (a link now).
-        source: PathBuf,
-        /// The new folder on a drive.
-        destination: PathBuf,
-        /// Verification and keep options.
-        options: Options,
-    },
-    /// Point a dangling link at the copy found on a drive that came back under another name.
-    Relink {
-        /// The backup folder (a dangling link).
-        source: PathBuf,
-        /// Our copy on the drive.
-        to: PathBuf,
     },
     /// Finish or undo an interrupted operation on `source`.
     Recover {
         /// The backup folder.
         source: PathBuf,
     },
+}
+
+impl Job {
+    /// The operation it runs (`None`: a recovery).
+    #[must_use]
+    pub fn operation(&self) -> Option<Operation> {
+        match self {
+            Job::Run { operation, .. } => Some(*operation),
+            Job::Recover { .. } => None,
+        }
+    }
 }
 
 /// How a job ended.
@@ -148,25 +140,40 @@ fn run(job: &Job, policy: Policy, emit: &Emitter<WorkerEvent>, cancel: &Cancel) 
         sync_apps: processes::running().apps,
         policy,
     };
-    let result = match job {
-        Job::Move {
-            source,
-            destination,
-            options,
-        } => relocate::move_backups(&ctx, source, destination, *options),
-        Job::Revert { source, options } => relocate::revert(&ctx, source, *options),
-        Job::Retarget {
-            source,
-            destination,
-            options,
-        } => relocate::retarget(&ctx, source, destination, *options),
-        Job::Relink { source, to } => relocate::relink(&ctx, source, to),
+    let (operation, source, to, options) = match job {
         Job::Recover { source } => {
             return match relocate::recover(&ctx, source) {
                 Ok(r) => JobResult::Recovered(r),
                 Err(e) => JobResult::Failed(JobFailure::from_error(&e)),
             };
         }
+        Job::Run {
+            operation,
+            source,
+            to,
+            options,
+        } => (*operation, source, to.as_deref(), *options),
+    };
+    let nowhere = || {
+        relocator::Error::io(
+            source,
+            std::io::Error::other("the operation was given no place to go to"),
+        )
+    };
+    let result = match operation {
+        Operation::Move => to
+            .ok_or_else(nowhere)
+            .and_then(|to| relocate::move_backups(&ctx, source, to, options)),
+        Operation::Retarget => to
+            .ok_or_else(nowhere)
+            .and_then(|to| relocate::retarget(&ctx, source, to, options)),
+        Operation::Relink => to
+            .ok_or_else(nowhere)
+            .and_then(|to| relocate::relink(&ctx, source, to)),
+        Operation::Adopt => to
+            .ok_or_else(nowhere)
+            .and_then(|to| relocate::adopt(&ctx, source, to)),
+        Operation::Revert => relocate::revert(&ctx, source, options),
     };
     match result {
         Ok(outcome) => JobResult::Done(outcome),

@@ -15,7 +15,8 @@ use std::fs;
 
 use common::{Fakes, click, harness, is_enabled, settle, shows, to_review};
 use egui_kittest::kittest::Queryable as _;
-use relocator::journal::{Journal, OperationKind};
+use relocator::Operation;
+use relocator::journal::Journal;
 use relocator::marker::{self, Marker, MarkerState};
 use relocator_app::{AppState, JobResult, Page, Settings, StartConfig};
 use relocator_tests::{Drive, digest, leftovers, scratch, small_backup};
@@ -93,12 +94,12 @@ fn cancel_in_the_middle_asks_then_rolls_back_and_shows_it() {
     for _ in 0..4000 {
         h.step();
         let p = &h.state().progress;
-        if p.phase == relocator::Phase::Copying && p.bytes > 0 {
+        if p.phase() == relocator::Phase::Copying && p.phase_done().0 > 0 {
             break;
         }
         std::thread::sleep(std::time::Duration::from_millis(2));
     }
-    assert_eq!(h.state().progress.phase, relocator::Phase::Copying);
+    assert_eq!(h.state().progress.phase(), relocator::Phase::Copying);
     // Esc asks, like Cancel does.
     h.key_press(egui::Key::Escape);
     h.run();
@@ -224,7 +225,7 @@ fn an_interrupted_move_is_recovered_at_start_and_reported() {
     .unwrap();
     fs::write(staging.join("half-a-file"), b"...").unwrap();
     let j = Journal::new(
-        OperationKind::Move,
+        Operation::Move,
         "abc123abc123",
         &source,
         &drive.join("Backup"),
@@ -316,9 +317,8 @@ fn back_to_the_overview_leaves_the_plan_and_a_late_folder_answer_does_not_replac
     h.state_mut().apply(relocator_app::Action::ChooseFolder(
         relocator_app::FolderPurpose::Source,
     ));
-    h.state_mut().apply(relocator_app::Action::Begin(
-        relocator_app::Operation::MoveOut,
-    ));
+    h.state_mut()
+        .apply(relocator_app::Action::Begin(relocator::Operation::Move));
     settle(&mut h);
     assert_eq!(h.state().page, Page::Checks);
     assert!(h.state().plan.is_some());

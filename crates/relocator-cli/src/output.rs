@@ -5,6 +5,7 @@ use std::io::{IsTerminal as _, Write as _};
 use std::sync::Mutex;
 use std::time::Instant;
 
+use relocator::tracker::{Outline, Tracker};
 use relocator::units::format_bytes;
 use relocator::{Progress, ProgressSink};
 
@@ -16,29 +17,19 @@ pub fn json_line(value: &serde_json::Value) {
     let _ = out.flush();
 }
 
-/// Progress for people: a line on stderr rewritten in place, on a terminal only.
+/// Progress for people: a line on stderr rewritten in place, on a terminal
+/// only, from the core's tracker (the same figures the window shows).
 pub struct TerminalProgress {
-    state: Mutex<ProgressState>,
+    tracker: Mutex<Tracker>,
     enabled: bool,
 }
 
-struct ProgressState {
-    total_bytes: u64,
-    total_files: u64,
-    phase_started: Instant,
-    label: &'static str,
-}
-
 impl TerminalProgress {
-    /// A progress line if stderr is a terminal; silent otherwise.
-    pub fn new() -> Self {
+    /// A progress line if stderr is a terminal; silent otherwise. `outline`
+    /// is what the operation will do, as far as the command says.
+    pub fn new(outline: Outline) -> Self {
         Self {
-            state: Mutex::new(ProgressState {
-                total_bytes: 0,
-                total_files: 0,
-                phase_started: Instant::now(),
-                label: "",
-            }),
+            tracker: Mutex::new(Tracker::new(outline, Instant::now())),
             enabled: std::io::stderr().is_terminal(),
         }
     }
@@ -49,46 +40,19 @@ impl ProgressSink for TerminalProgress {
         if !self.enabled {
             return;
         }
-        let mut s = self
-            .state
+        let mut tracker = self
+            .tracker
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let now = Instant::now();
+        tracker.apply(&event, now);
         let line = match event {
-            Progress::Phase { phase } => {
-                s.label = phase.label();
-                s.phase_started = Instant::now();
-                format!("{}…", s.label)
-            }
-            Progress::Planned { bytes, files } => {
-                s.total_bytes = bytes;
-                s.total_files = files;
-                return;
-            }
+            Progress::Phase { phase } => format!("{}…", crate::words::phase(phase)),
+            Progress::Planned { .. } => return,
             Progress::Scanned { bytes, files } => {
                 format!("Counting: {} in {files} files", format_bytes(bytes))
             }
-            Progress::Copied { bytes, files, .. } => {
-                let millis = s.phase_started.elapsed().as_millis().max(1);
-                let speed = u64::try_from(u128::from(bytes) * 1000 / millis).unwrap_or(u64::MAX);
-                let eta = if speed > 0 && s.total_bytes > bytes {
-                    format!(", about {} s left", (s.total_bytes - bytes) / speed)
-                } else {
-                    String::new()
-                };
-                let pct = if s.total_bytes > 0 {
-                    bytes as f64 * 100.0 / s.total_bytes as f64
-                } else {
-                    0.0
-                };
-                format!(
-                    "{}: {pct:.0}% {} of {}, {files}/{} files, {}/s{eta}",
-                    s.label,
-                    format_bytes(bytes),
-                    format_bytes(s.total_bytes),
-                    s.total_files,
-                    format_bytes(speed),
-                )
-            }
+            Progress::Copied { .. } => progress_line(&tracker, now),
             Progress::Warning { message } => format!("Warning: {message}\n"),
             Progress::Done => "\n".to_owned(),
         };
@@ -96,6 +60,30 @@ impl ProgressSink for TerminalProgress {
         let _ = write!(err, "\r\x1b[2K{line}");
         let _ = err.flush();
     }
+}
+
+/// "Copying: 42% 1.2 GB of 2.9 GB, 840/2,000 files, 85 MB/s, about 3 minutes left in all".
+fn progress_line(tracker: &Tracker, now: Instant) -> String {
+    let (bytes, files) = tracker.phase_done();
+    let (total_bytes, total_files) = tracker.phase_total();
+    let pct = tracker
+        .phase_fraction()
+        .map(|f| format!(" {:.0}%", f * 100.0))
+        .unwrap_or_default();
+    let speed = tracker
+        .speed(now)
+        .map(|s| format!(", {}/s", format_bytes(s)))
+        .unwrap_or_default();
+    let left = tracker
+        .time_left(now)
+        .map(|d| format!(", {} in all", crate::words::time_left(d)))
+        .unwrap_or_default();
+    format!(
+        "{}:{pct} {} of {}, {files}/{total_files} files{speed}{left}",
+        crate::words::phase(tracker.phase()),
+        format_bytes(bytes),
+        format_bytes(total_bytes),
+    )
 }
 
 /// Progress as JSON lines on stdout.

@@ -1,13 +1,12 @@
 //! The command line's own words: where the core states a fact (a problem,
-//! a folder's state), this says what to type next — `revert`, `recover`,
-//! `set-aside-record` — where the app would name its buttons. Also paths
-//! read back from the JSON this program writes.
+//! a folder's state, the kind of a failure), this says it for a terminal
+//! and what to type next — `revert`, `recover`, `set-aside-record` — where
+//! the app would name its buttons.
 
 use std::path::Path;
 
-use relocator::checks::Problem;
+use relocator::Problem;
 use relocator::locations::LocationState;
-use serde_json::Value;
 
 const PROGRAM: &str = "backup-relocator-cli";
 
@@ -34,6 +33,58 @@ pub fn problem_hint(problem: &Problem, source: &Path) -> Option<String> {
         )),
         _ => None,
     }
+}
+
+/// A phase, as the terminal names it.
+#[must_use]
+pub fn phase(phase: relocator::Phase) -> &'static str {
+    use relocator::Phase;
+    match phase {
+        Phase::Checking => "Checking",
+        Phase::Scanning => "Counting files",
+        Phase::Copying => "Copying",
+        Phase::Verifying => "Checking the copy",
+        Phase::Switching => "Switching to the new place",
+        Phase::CleaningUp => "Freeing space",
+        Phase::RollingBack => "Undoing",
+        Phase::Recovering => "Recovering",
+    }
+}
+
+/// A time left, as a person says it: "about 3 minutes left".
+#[must_use]
+pub fn time_left(left: std::time::Duration) -> String {
+    let seconds = left.as_secs();
+    match seconds {
+        0..60 => "less than a minute left".to_owned(),
+        60..5_400 => format!("about {} minutes left", seconds.div_ceil(60).max(2)),
+        _ => format!("about {} hours left", (seconds + 1_800) / 3_600),
+    }
+}
+
+/// What happened, in one plain sentence, before the details that name the
+/// file: the kind of failure as the core tells it (`None` where the
+/// details say it all: a cancel, a refusal, the record's own words).
+#[must_use]
+pub fn failure_lead(failure: &relocator::failure::Failure) -> Option<&'static str> {
+    use relocator::failure::Failure;
+    Some(match failure {
+        Failure::Cancelled
+        | Failure::Refused(_)
+        | Failure::DamagedRecord
+        | Failure::RecordProblem
+        | Failure::Busy => return None,
+        Failure::DriveFull => "The drive became full before the copy was finished.",
+        Failure::DriveDisconnected => "The drive was disconnected while the work went on.",
+        Failure::DriveReadOnly => "The drive does not allow writing.",
+        Failure::FileTooLarge => "A backup file is too large for this drive's format.",
+        Failure::AccessDenied => "The system did not allow access to a file.",
+        Failure::CopyDiffers => "A copied file did not match the original when it was checked.",
+        Failure::ChangedDuringCopy => "A backup changed while it was being copied.",
+        Failure::LinkNotAllowed => "Windows did not allow the link this drive needs.",
+        Failure::FileInUse => "Another program kept a file open that had to be moved or deleted.",
+        Failure::Other => "The work stopped.",
+    })
 }
 
 /// The command to run next after a failure of the kind `failure` about the
@@ -72,17 +123,5 @@ pub fn location_hint(state: &LocationState, source: &Path) -> Option<String> {
             "To move them back: {PROGRAM} revert {src}. To another drive: {PROGRAM} retarget {src} --to FOLDER."
         )),
         _ => None,
-    }
-}
-
-/// A path this program wrote into JSON (a string, or its lossless raw
-/// form), for people.
-#[must_use]
-pub fn shown_path(value: &Value) -> String {
-    match value {
-        Value::String(s) => s.clone(),
-        other => relocator::stored_path::from_value(other)
-            .map(|p| p.display().to_string())
-            .unwrap_or_default(),
     }
 }

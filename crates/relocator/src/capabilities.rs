@@ -212,7 +212,7 @@ pub fn of_drive_holding(folder: &Path) -> Capabilities {
 pub fn probe(dir: &Path) -> Result<Capabilities> {
     let place = dir.join(format!(
         ".backup-relocator-probe-{}",
-        crate::journal::new_id()
+        crate::names::new_id()
     ));
     fs::create_dir(&place).at(&place)?;
     let found = probe_in(&place);

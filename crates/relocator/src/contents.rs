@@ -84,7 +84,7 @@ pub fn judge(folder: &Path) -> Result<Contents> {
 fn is_clutter(name: &str) -> bool {
     matches!(
         name,
-        ".DS_Store" | "desktop.ini" | "Thumbs.db" | ".localized" | crate::marker::MARKER_FILE
+        ".DS_Store" | "desktop.ini" | "Thumbs.db" | ".localized" | crate::names::MARKER_FILE
     )
 }
 

@@ -4,7 +4,8 @@
 use std::io;
 use std::path::{Path, PathBuf};
 
-use crate::checks::Problem;
+use crate::names::described;
+use crate::problem::Problem;
 
 /// Everything that can go wrong in the core.
 #[derive(Debug, thiserror::Error)]
@@ -233,7 +234,7 @@ fn found_text(found: &[PathBuf]) -> String {
             "Folders that may hold them: {}. ",
             found
                 .iter()
-                .map(|p| crate::relocate::describe_place(p))
+                .map(|p| described(p))
                 .collect::<Vec<_>>()
                 .join("; ")
         )
@@ -251,7 +252,7 @@ fn with_safe_place(cause: &Error, safe_at: &Path) -> String {
     };
     format!(
         "{cause}{joint}Your backups are safe in {}",
-        crate::relocate::describe_place(safe_at)
+        described(safe_at)
     )
 }
 

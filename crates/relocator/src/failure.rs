@@ -6,8 +6,8 @@
 use std::io::ErrorKind;
 use std::path::Path;
 
-use crate::checks::Problem;
 use crate::error::Error;
+use crate::problem::Problem;
 
 /// The kind of failure, for a headline and a next step.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -283,7 +283,7 @@ mod tests {
             else {
                 panic!("still blocks");
             };
-            crate::checks::Problem::BackupStillWritten {
+            crate::problem::Problem::BackupStillWritten {
                 device: "Anna's iPhone".to_owned(),
                 why,
                 changed_seconds_ago: changed_ago.as_secs(),

@@ -10,40 +10,11 @@ use std::path::{Path, PathBuf};
 use crate::durable;
 use crate::error::{Error, IoContext as _, Result};
 use crate::marker::now_unix;
+use crate::operation::Operation;
 
-/// The journal's file name, in the parent folder of the backup folder.
-pub const JOURNAL_FILE: &str = ".backup-relocator.journal";
-/// The lock file's name, beside the journal.
-pub const LOCK_FILE: &str = ".backup-relocator.lock";
+use crate::names::{JOURNAL_FILE, LOCK_FILE};
 /// The journal format this version writes.
 pub const FORMAT: u32 = 1;
-
-/// Which operation a journal records.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum OperationKind {
-    /// Local folder to a drive, link left behind.
-    Move,
-    /// Back from the drive to a real local folder.
-    Revert,
-    /// From one drive to another, link re-pointed.
-    Retarget,
-    /// The link re-pointed at the same copy, found under another name.
-    Relink,
-}
-
-impl OperationKind {
-    /// What people call it: "move", "move back", "move to another drive".
-    #[must_use]
-    pub fn noun(self) -> &'static str {
-        match self {
-            OperationKind::Move => "move",
-            OperationKind::Revert => "move back",
-            OperationKind::Retarget => "move to another drive",
-            OperationKind::Relink => "re-link",
-        }
-    }
-}
 
 /// The step an operation was at; each is written before it starts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -73,7 +44,7 @@ pub struct Journal {
     /// Version of the app that wrote it.
     pub app_version: String,
     /// The operation.
-    pub operation: OperationKind,
+    pub operation: Operation,
     /// The operation's id; staging and aside folder names carry it.
     pub id: String,
     /// The step under way.
@@ -123,7 +94,7 @@ impl Journal {
     /// A new journal at `Step::Copying`.
     #[must_use]
     pub fn new(
-        operation: OperationKind,
+        operation: Operation,
         id: &str,
         source: &Path,
         target: &Path,
@@ -320,12 +291,6 @@ impl Lock {
     }
 }
 
-/// A fresh operation id: 12 hex digits.
-#[must_use]
-pub fn new_id() -> String {
-    format!("{:012x}", fastrand::u64(..) & 0xffff_ffff_ffff)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -335,7 +300,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let source = dir.path().join("Backup");
         let mut j = Journal::new(
-            OperationKind::Move,
+            Operation::Move,
             "abc",
             &source,
             Path::new("/v/Backup"),
@@ -374,12 +339,5 @@ mod tests {
         assert!(matches!(Lock::acquire(&source), Err(Error::Busy { .. })));
         drop(held);
         Lock::acquire(&source).unwrap();
-    }
-
-    #[test]
-    fn ids_are_twelve_hex_digits() {
-        let id = new_id();
-        assert_eq!(id.len(), 12);
-        assert!(id.chars().all(|c| c.is_ascii_hexdigit()));
     }
 }

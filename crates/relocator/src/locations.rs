@@ -2,14 +2,15 @@
 //! of those folders is in. Paths are resolved against home folders the
 //! caller passes in, so every platform's logic is a pure, testable function.
 
-use std::fs::{self, Metadata};
+use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
-use crate::journal::{self, OperationKind};
+use crate::journal;
 use crate::link::FolderLink;
 use crate::marker;
+use crate::operation::Operation;
 
 /// The desktop platforms whose backup folders we know.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -144,7 +145,7 @@ pub enum LocationState {
         /// The journal recording it.
         journal: PathBuf,
         /// Which operation.
-        operation: OperationKind,
+        operation: Operation,
         /// Another Backup Relocator run holds the folder's lock: it is under
         /// way, not interrupted.
         running: bool,
@@ -187,6 +188,21 @@ impl LocationState {
             LocationState::Relocated { target }
             | LocationState::Dangling { target }
             | LocationState::ForeignLink { target } => Some(target),
+            _ => None,
+        }
+    }
+
+    /// Where the backups of the folder `folder` in this state are: the
+    /// folder itself (a real folder), or its link's target (moved here or
+    /// by hand). `None` where none can be read: nothing there, a drive away,
+    /// a record to recover first, something else in the way.
+    #[must_use]
+    pub fn backups_at(&self, folder: &Path) -> Option<PathBuf> {
+        match self {
+            LocationState::Local => Some(folder.to_owned()),
+            LocationState::Relocated { target } | LocationState::ForeignLink { target } => {
+                Some(target.clone())
+            }
             _ => None,
         }
     }
@@ -255,6 +271,14 @@ pub fn drive_name_in(path: &Path) -> String {
 /// dangling, a foreign link, or interrupted (a journal beside it).
 pub fn inspect(source: &Path, links: &dyn FolderLink) -> Result<LocationState> {
     match journal::load(source) {
+        // A record naming places its operation would never use is as
+        // unusable as a damaged one: the same way forward.
+        Ok(Some(j)) if let Err(e) = crate::record_check::check_journal(&j, source) => {
+            return Ok(LocationState::DamagedRecord {
+                journal: j.path(),
+                problem: e.to_string(),
+            });
+        }
         Ok(Some(j)) => {
             return Ok(LocationState::Interrupted {
                 journal: j.path(),
@@ -294,7 +318,7 @@ pub fn inspect(source: &Path, links: &dyn FolderLink) -> Result<LocationState> {
         Ok(LocationState::Local)
     } else {
         Ok(LocationState::Unexpected {
-            found: describe_file_type(&meta),
+            found: crate::names::describe_file_type(&meta),
         })
     }
 }
@@ -307,22 +331,6 @@ pub fn resolve_link_target(link: &Path, target: &Path) -> PathBuf {
     } else {
         link.parent().unwrap_or(Path::new("")).join(target)
     }
-}
-
-/// "a folder", "a file", "a link" — for messages.
-#[must_use]
-pub fn describe_file_type(meta: &Metadata) -> String {
-    let ft = meta.file_type();
-    if ft.is_symlink() {
-        "a link"
-    } else if ft.is_dir() {
-        "a folder"
-    } else if ft.is_file() {
-        "a file"
-    } else {
-        "a special file"
-    }
-    .to_owned()
 }
 
 #[cfg(test)]

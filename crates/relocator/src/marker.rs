@@ -11,7 +11,7 @@ use crate::durable;
 use crate::error::Result;
 
 /// The marker's file name, at the top of a placed backup folder.
-pub const MARKER_FILE: &str = ".backup-relocator.json";
+use crate::names::MARKER_FILE;
 
 /// Whether a copy is still being made or is complete.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -124,6 +124,23 @@ pub fn rewrite(folder: &Path, marker: &Marker) -> Result<()> {
         }
         other => other,
     }
+}
+
+/// Whether `dir` is a real folder with nothing of value in it: nothing at
+/// all, or only the temporary file of a marker whose writing was cut off
+/// (the folder was just made: its marker is the first thing written into
+/// it), and the `._` companions macOS may keep beside it on some drives.
+#[must_use]
+pub fn holds_nothing_of_value(dir: &Path) -> bool {
+    let unfinished_marker = crate::durable::temporary_for(Path::new(MARKER_FILE));
+    fs::symlink_metadata(dir).is_ok_and(|m| m.is_dir())
+        && fs::read_dir(dir).is_ok_and(|entries| {
+            entries.flatten().all(|e| {
+                let name = e.file_name();
+                Path::new(&name) == unfinished_marker
+                    || crate::apple_double::file_is_companion(&e.path(), &name)
+            })
+        })
 }
 
 /// The marker's path inside `folder`.

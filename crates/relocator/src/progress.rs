@@ -29,23 +29,6 @@ pub enum Phase {
     Recovering,
 }
 
-impl Phase {
-    /// The phase as a short label for a window or terminal.
-    #[must_use]
-    pub fn label(self) -> &'static str {
-        match self {
-            Phase::Checking => "Checking",
-            Phase::Scanning => "Counting files",
-            Phase::Copying => "Copying",
-            Phase::Verifying => "Checking the copy",
-            Phase::Switching => "Switching to the new place",
-            Phase::CleaningUp => "Freeing space",
-            Phase::RollingBack => "Undoing",
-            Phase::Recovering => "Recovering",
-        }
-    }
-}
-
 /// One progress event.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(tag = "event", rename_all = "snake_case")]

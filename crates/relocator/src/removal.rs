@@ -14,7 +14,7 @@ use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
 use crate::error::{Error, Result};
 use crate::faults::crash_point;
-use crate::marker::MARKER_FILE;
+use crate::names::MARKER_FILE;
 use crate::progress::{Cancel, Progress, ProgressSink, Throttle};
 use crate::walk::{self, Entry, Visitor};
 
@@ -87,7 +87,7 @@ pub fn remove_tree(root: &Path, progress: &dyn ProgressSink) -> Result<Freed> {
         Ok(m) if !m.is_dir() => {
             return Err(Error::NotOurLink {
                 path: root.to_owned(),
-                found: crate::locations::describe_file_type(&m),
+                found: crate::names::describe_file_type(&m),
             });
         }
         Ok(_) => {}

@@ -16,7 +16,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Condvar, Mutex};
 
 use crate::error::{Error, Result};
-use crate::marker::MARKER_FILE;
+use crate::names::MARKER_FILE;
 use crate::progress::Cancel;
 
 /// Threads a walk uses by default: two even on two cores (much of a copy is

@@ -10,7 +10,9 @@ use relocator::locations::LocationState;
 use super::widgets;
 use crate::action::Action;
 use crate::page::Page;
-use crate::plan::{NotReady, Operation};
+use relocator::Operation;
+
+use crate::plan::{NotReady, Wizard as _};
 use crate::state::AppState;
 use crate::words;
 use crate::worker::JobResult;
@@ -86,13 +88,13 @@ pub fn for_page(state: &AppState) -> Buttons {
             }
         }
         Page::Review => {
-            let operation = state.operation().unwrap_or(Operation::MoveOut);
+            let operation = state.operation().unwrap_or(Operation::Move);
             // A drive checked again after Next (a late folder dialog) must
             // not leave a start button that does nothing.
             let why_not = state
                 .plan
                 .as_ref()
-                .filter(|p| p.operation != Operation::MoveBack)
+                .filter(|p| p.operation != Operation::Revert)
                 .and_then(|p| p.destination_ready().err().map(|why| not_ready(&why, true)));
             Buttons {
                 back: Some(back()),
@@ -171,7 +173,7 @@ fn overview_primary(state: &AppState) -> Option<Primary> {
             };
             Some(forward(
                 "Move backups…",
-                Action::Begin(Operation::MoveOut),
+                Action::Begin(Operation::Move),
                 why_not,
             ))
         }
@@ -185,22 +187,22 @@ fn overview_primary(state: &AppState) -> Option<Primary> {
         }
         Ok(LocationState::Interrupted { running: true, .. }) => Some(forward(
             "Move backups…",
-            Action::Begin(Operation::MoveOut),
+            Action::Begin(Operation::Move),
             Some("Another Backup Relocator window is working on these backups.".to_owned()),
         )),
         Ok(LocationState::DamagedRecord { .. }) => Some(forward(
             "Move backups…",
-            Action::Begin(Operation::MoveOut),
+            Action::Begin(Operation::Move),
             Some("The record of an interrupted operation must be set aside first.".to_owned()),
         )),
         Ok(LocationState::Absent) => Some(forward(
             "Move backups…",
-            Action::Begin(Operation::MoveOut),
+            Action::Begin(Operation::Move),
             Some("There is no backup folder here yet.".to_owned()),
         )),
         Ok(_) | Err(_) => Some(forward(
             "Move backups…",
-            Action::Begin(Operation::MoveOut),
+            Action::Begin(Operation::Move),
             Some("This is not a backup folder Backup Relocator can move.".to_owned()),
         )),
     }

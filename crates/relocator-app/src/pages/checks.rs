@@ -4,13 +4,13 @@
 //! "Check again" says when it last checked.
 
 use egui::{RichText, Ui};
-use relocator::checks::{Problem, Severity};
 use relocator::units::{clock_time, count_of, format_bytes};
+use relocator::{Problem, Severity};
 
 use super::widgets::{Status, status_row};
 use crate::action::Action;
-use crate::plan::Operation;
 use crate::state::AppState;
+use relocator::Operation;
 
 /// The System Settings pane for Full Disk Access.
 const FULL_DISK_ACCESS_PANE: &str =
@@ -57,7 +57,7 @@ pub fn ui(state: &AppState, ui: &mut Ui) -> Option<Action> {
     ui.label("Moving is safe only while nothing writes to the backups. Backup Relocator checks that now.");
     ui.add_space(8.0);
     let mut lines = vec![Line::Apps, Line::Folder, Line::Finished];
-    if state.operation() == Some(Operation::MoveBack) {
+    if state.operation() == Some(Operation::Revert) {
         lines.push(Line::Room);
     }
     match &state.checks.problems {

@@ -8,12 +8,15 @@
 use std::path::Path;
 
 use egui::{RichText, Ui};
-use relocator::checks::{Severity, SpaceNeeded};
+use relocator::Severity;
+use relocator::checks::SpaceNeeded;
 use relocator::volume::VolumeInfo;
 
 use super::widgets::{self, Status, status_row};
 use crate::action::{Action, FolderPurpose};
-use crate::plan::{Operation, Plan};
+use relocator::Operation;
+
+use crate::plan::Plan;
 use crate::state::AppState;
 use crate::words;
 
@@ -23,7 +26,7 @@ pub fn ui(state: &AppState, ui: &mut Ui) -> Option<Action> {
     let Some(plan) = &state.plan else {
         return None;
     };
-    if plan.operation == Operation::MoveOn {
+    if plan.operation == Operation::Retarget {
         ui.label("Choose the new drive. Your backups go into a folder named Backup on it, and the link will point there.");
     } else {
         ui.label("Choose the drive that should hold your backups. They go into a folder named Backup on it.");

@@ -3,7 +3,7 @@
 //! mind, and a way to look at them.
 
 use egui::{RichText, Ui};
-use relocator::relocate::Operation;
+use relocator::Operation;
 
 use super::widgets::{self, Status, status_row};
 use crate::action::Action;

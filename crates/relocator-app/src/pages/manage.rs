@@ -14,10 +14,10 @@ use super::widgets::{self, Status, status_row};
 use crate::action::Action;
 use crate::health_job::HealthCheck;
 use crate::page::Page;
-use crate::plan::Operation;
 use crate::scan_job::LocationReport;
 use crate::state::AppState;
 use crate::words;
+use relocator::Operation;
 
 /// Draws the page.
 pub fn ui(state: &AppState, ui: &mut Ui) -> Option<Action> {
@@ -73,13 +73,13 @@ fn relocated(
             .add_enabled(!busy, egui::Button::new("Move back to this computer…"))
             .clicked()
         {
-            action = Some(Action::Begin(Operation::MoveBack));
+            action = Some(Action::Begin(Operation::Revert));
         }
         if ui
             .add_enabled(!busy, egui::Button::new("Move to another drive…"))
             .clicked()
         {
-            action = Some(Action::Begin(Operation::MoveOn));
+            action = Some(Action::Begin(Operation::Retarget));
         }
         let checking = state.health.as_ref().is_some_and(HealthCheck::is_running);
         if ui

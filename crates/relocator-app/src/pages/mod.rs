@@ -35,8 +35,12 @@ pub fn title(state: &AppState) -> String {
         Page::Checks => "Before we start".to_owned(),
         Page::Destination => "Where should the backups go?".to_owned(),
         Page::Review => "Ready to go".to_owned(),
-        Page::Working if state.is_relinking() => crate::words::RELINKING_TITLE.to_owned(),
-        Page::Working => crate::words::working_title(state.operation()).to_owned(),
+        Page::Working => crate::words::working_title(
+            state
+                .operation()
+                .or_else(|| state.worker.as_ref().and_then(|w| w.job.operation())),
+        )
+        .to_owned(),
         Page::Done => "Done".to_owned(),
         Page::Failed => match &state.result {
             Some(crate::worker::JobResult::Failed(f)) => {
@@ -197,7 +201,7 @@ fn ask_cancel(ctx: &egui::Context, state: &AppState) -> Option<Action> {
         ui.add_space(4.0);
         let place = state.report().map_or_else(
             || "their folder".to_owned(),
-            |r| relocator::relocate::describe_place(&r.backups_now()),
+            |r| relocator::names::described(&r.backups_now()),
         );
         ui.label(format!(
             "What was copied so far is deleted. Your backups stay where they are now, in {place}."

@@ -5,9 +5,9 @@ use egui::{RichText, Ui};
 
 use super::widgets::{self, Status, status_row};
 use crate::action::Action;
-use crate::plan::Operation;
 use crate::state::AppState;
 use crate::words;
+use relocator::Operation;
 
 /// Draws the review page.
 pub fn ui(state: &AppState, ui: &mut Ui) -> Option<Action> {
@@ -15,8 +15,9 @@ pub fn ui(state: &AppState, ui: &mut Ui) -> Option<Action> {
     let plan = state.plan.as_ref()?;
     let source = state.location()?.path.clone();
     let (target, same_drive) = match plan.operation {
-        Operation::MoveBack => (source.clone(), state.checks.same_drive_home),
-        Operation::MoveOut | Operation::MoveOn => {
+        Operation::Revert => (source.clone(), state.checks.same_drive_home),
+        Operation::Relink | Operation::Adopt => return None,
+        Operation::Move | Operation::Retarget => {
             let destination = plan.destination.as_ref()?;
             (
                 destination.folder.join("Backup"),
@@ -50,7 +51,7 @@ pub fn ui(state: &AppState, ui: &mut Ui) -> Option<Action> {
         words::check_promise(plan.verify_full, same_drive),
     );
     status_row(ui, Status::Note, words::SAFETY_PROMISE);
-    if plan.operation != Operation::MoveBack
+    if plan.operation != Operation::Revert
         && let Some(v) = plan
             .destination
             .as_ref()

@@ -6,7 +6,9 @@ use egui::{Color32, FontId, Sense, Stroke, Ui, Vec2};
 use relocator::locations::LocationState;
 
 use crate::page::{Page, Step};
-use crate::plan::Operation;
+use relocator::Operation;
+
+use crate::plan::Wizard as _;
 use crate::state::AppState;
 use crate::style;
 use crate::words;
@@ -32,7 +34,7 @@ pub fn for_state(state: &AppState) -> Option<Steps> {
         None if state.page == Page::Overview
             && state.location_state() == Some(&LocationState::Local) =>
         {
-            Operation::MoveOut
+            Operation::Move
         }
         None => return None,
     };

@@ -8,10 +8,10 @@ use std::time::Instant;
 
 use egui::{Layout, RichText, Ui};
 use relocator::Phase;
+use relocator::tracker::PhaseState;
 
 use super::widgets::{Status, one_line, status_row};
 use crate::action::Action;
-use crate::plan::Operation;
 use crate::state::AppState;
 use crate::words;
 
@@ -22,45 +22,39 @@ const LINE: f32 = 24.0;
 pub fn ui(state: &AppState, ui: &mut Ui) -> Option<Action> {
     let p = &state.progress;
     let now = Instant::now();
-    for phase in phases(state) {
+    for (phase, stands) in p.phases() {
         fixed(ui, LINE, |ui| {
-            let status = if phase == p.phase {
-                Status::Current
-            } else if p.phases_seen.contains(&phase) {
-                Status::Good
-            } else {
-                Status::Pending
+            let status = match stands {
+                PhaseState::Current => Status::Current,
+                PhaseState::Done => Status::Good,
+                PhaseState::Ahead => Status::Pending,
             };
             status_row(ui, status, words::phase(phase));
         });
     }
     ui.add_space(8.0);
     fixed(ui, LINE, |ui| {
-        ui.label(RichText::new(words::phase_doing(p.phase)).strong());
+        ui.label(RichText::new(words::phase_doing(p.phase())).strong());
     });
     fixed(ui, 26.0, |ui| {
-        let text = if p.has_total() {
-            format!("{} %", (p.fraction() * 100.0).floor())
-        } else {
-            "Under way".to_owned()
-        };
+        let fraction = p.phase_fraction();
+        let text = fraction.map_or_else(
+            || "Under way".to_owned(),
+            |f| format!("{} %", (f * 100.0).floor()),
+        );
         ui.add(
-            egui::ProgressBar::new(p.fraction())
+            egui::ProgressBar::new(fraction.unwrap_or(0.0))
                 .desired_height(22.0)
                 .text(text),
         );
     });
+    let ((bytes, files), (total_bytes, total_files)) = (p.phase_done(), p.phase_total());
     fixed(ui, LINE, |ui| {
-        ui.label(words::amount_done(
-            p.bytes,
-            p.total_bytes,
-            p.files,
-            p.total_files,
-        ));
+        ui.label(words::amount_done(bytes, total_bytes, files, total_files));
     });
     fixed(ui, LINE, |ui| {
         let moving_bytes =
-            matches!(p.phase, Phase::Copying | Phase::Verifying) && p.total_bytes > 0;
+            matches!(p.phase(), Phase::Copying | Phase::Verifying) && total_bytes > 0;
         let text = match (p.speed(now), p.time_left(now)) {
             (Some(speed), Some(left)) => {
                 format!("{} · {}", words::speed(speed), words::time_left(left))
@@ -74,8 +68,7 @@ pub fn ui(state: &AppState, ui: &mut Ui) -> Option<Action> {
     fixed(ui, LINE, |ui| {
         let devices = state.report().map_or(&[][..], |r| r.devices.as_slice());
         let item = p
-            .current
-            .as_deref()
+            .current()
             .map(|c| words::current_item(c, devices))
             .unwrap_or_default();
         one_line(ui, &item, true);
@@ -89,41 +82,10 @@ pub fn ui(state: &AppState, ui: &mut Ui) -> Option<Action> {
             ui.label(RichText::new("Stopping and putting everything back as it was…").italics());
         }
     });
-    for w in &p.warnings {
+    for w in p.warnings() {
         status_row(ui, Status::Warning, w);
     }
     None
-}
-
-/// The phases to list: those the operation goes through, then any other met.
-fn phases(state: &AppState) -> Vec<Phase> {
-    let same_drive = match state.operation() {
-        Some(Operation::MoveBack) => state.checks.same_drive_home,
-        Some(_) => state
-            .plan
-            .as_ref()
-            .and_then(|p| p.destination.as_ref())
-            .is_some_and(crate::plan::Destination::is_same_drive),
-        None => false,
-    };
-    let mut list = match (state.operation(), same_drive) {
-        (None, _) if state.is_relinking() => Vec::new(),
-        (None, _) => vec![Phase::Recovering],
-        (Some(_), true) => vec![Phase::Checking, Phase::Switching],
-        (Some(_), false) => vec![
-            Phase::Checking,
-            Phase::Copying,
-            Phase::Verifying,
-            Phase::Switching,
-            Phase::CleaningUp,
-        ],
-    };
-    for seen in &state.progress.phases_seen {
-        if !list.contains(seen) {
-            list.push(*seen);
-        }
-    }
-    list
 }
 
 /// A line of fixed height across the column, whatever it holds.

@@ -3,9 +3,10 @@
 use std::path::Path;
 use std::process::ExitCode;
 
-use relocator::checks::{self, Problem, Severity};
+use relocator::checks;
 use relocator::units::format_bytes;
-use relocator::{Cancel, link, processes};
+use relocator::{Cancel, Context, link, processes};
+use relocator::{Problem, Severity};
 
 use crate::output::{TerminalProgress, json_line};
 
@@ -17,16 +18,16 @@ pub fn run(
     policy: relocator::freshness::Policy,
 ) -> relocator::Result<ExitCode> {
     let running = processes::running();
-    let progress = TerminalProgress::new();
-    let pre = checks::check_move(
-        source,
-        to,
+    let progress = TerminalProgress::new(relocator::tracker::Outline::default());
+    let cancel = Cancel::new();
+    let ctx = Context {
         links,
-        &running.apps,
-        &policy,
-        &progress,
-        &Cancel::new(),
-    )?;
+        progress: &progress,
+        cancel: &cancel,
+        sync_apps: running.apps.clone(),
+        policy,
+    };
+    let pre = checks::check_move(&ctx, source, to)?;
     if json {
         json_line(&serde_json::json!({
             "source": relocator::stored_path::as_value(source),

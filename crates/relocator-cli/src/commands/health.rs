@@ -28,7 +28,7 @@ pub fn run(
             .map(|l| l.path)
             .collect(),
     };
-    let progress = TerminalProgress::new();
+    let progress = TerminalProgress::new(relocator::tracker::Outline::default());
     let mut all_healthy = true;
     let mut reports = Vec::new();
     for place in &places {

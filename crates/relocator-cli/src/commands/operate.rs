@@ -5,11 +5,13 @@ use std::io::{BufRead as _, Write as _};
 use std::path::Path;
 use std::process::ExitCode;
 
-use relocator::checks::{self, Preflight, Severity};
+use relocator::Severity;
+use relocator::checks::{self, Preflight};
 use relocator::freshness::Policy;
-use relocator::relocate::{self, Context, Operation, Options, Outcome, Recovery};
+use relocator::relocate::{self, Options, Outcome, Recovery};
+use relocator::tracker::Outline;
 use relocator::units::{count_of, format_bytes};
-use relocator::{Cancel, Error, ProgressSink, journal, link, processes, stored_path};
+use relocator::{Context, Error, Operation, ProgressSink, journal, link, processes, stored_path};
 use serde_json::json;
 
 use super::check::problem_json;
@@ -30,7 +32,7 @@ pub fn run(links: &dyn link::FolderLink, command: Command) -> relocator::Result<
         | Command::SetAsideRecord { json, source } => (*json, source.clone(), Policy::default()),
         _ => unreachable!("dispatched elsewhere"),
     };
-    let terminal = TerminalProgress::new();
+    let terminal = TerminalProgress::new(outline(&command));
     let progress: &dyn ProgressSink = if json { &JsonProgress } else { &terminal };
     let cancel = signals::from_now(on_stop_before_starting(&command));
     let operating = || {
@@ -125,7 +127,7 @@ fn relink_to(
         None => match relocate::relink_candidates(source, ctx.links)?.as_slice() {
             [one] => one.clone(),
             [] => {
-                let none = relocator::checks::Problem::NoCopyFound {
+                let none = relocator::Problem::NoCopyFound {
                     source: source.to_owned(),
                 };
                 return Ok(Err(failure(&Error::Refused(vec![none]), source, json)));
@@ -161,6 +163,30 @@ fn on_stop_before_starting(command: &Command) -> OnStop {
             OnStop::Cancel
         }
         _ => OnStop::Exit,
+    }
+}
+
+/// What the command will do, as far as its arguments say: a copy (a
+/// rename on the same drive shows as no copy once it happens), checked as
+/// asked, the old place freed unless it is kept.
+fn outline(command: &Command) -> Outline {
+    let (verify, keeps) = match command {
+        Command::Move { common, .. } => (common.verify, false),
+        Command::Revert {
+            common,
+            keep_target,
+            ..
+        } => (common.verify, *keep_target),
+        Command::Retarget {
+            common, keep_old, ..
+        } => (common.verify, *keep_old),
+        _ => return Outline::default(),
+    };
+    Outline {
+        copies: true,
+        verify_full: matches!(verify, VerifyArg::Full),
+        frees: !keeps,
+        ..Outline::default()
     }
 }
 
@@ -276,8 +302,11 @@ fn failure(e: &Error, source: &Path, json: bool) -> ExitCode {
                 eprintln!("Nothing was changed.");
             }
             other => {
-                eprintln!("{}", sentence(&other.to_string()));
                 let kind = relocator::failure::Failure::of(other);
+                if let Some(lead) = crate::words::failure_lead(&kind) {
+                    eprintln!("{lead}");
+                }
+                eprintln!("{}", sentence(&other.to_string()));
                 if let Some(hint) = crate::words::failure_hint(&kind, source) {
                     eprintln!("{hint}");
                 }
@@ -364,16 +393,7 @@ fn confirm_move(
     json: bool,
 ) -> relocator::Result<bool> {
     confirm(source, yes, json, || {
-        let pre = checks::check_move(
-            source,
-            to,
-            ctx.links,
-            &ctx.sync_apps,
-            &ctx.policy,
-            ctx.progress,
-            &Cancel::new(),
-        )?
-        .into_result()?;
+        let pre = checks::check_move(ctx, source, to)?.into_result()?;
         let question = format!(
             "Copy {} of backups to {}, check the copy, then leave a link in their old place?",
             format_bytes(pre.source.bytes),
@@ -390,14 +410,7 @@ fn confirm_revert(
     json: bool,
 ) -> relocator::Result<bool> {
     confirm(source, yes, json, || {
-        let (pre, target) = checks::check_revert(
-            source,
-            ctx.links,
-            &ctx.sync_apps,
-            &ctx.policy,
-            ctx.progress,
-            &Cancel::new(),
-        )?;
+        let (pre, target) = checks::check_revert(ctx, source)?;
         let pre = pre.into_result()?;
         let question = format!(
             "Copy {} of backups from {} back to {}?",
@@ -417,15 +430,7 @@ fn confirm_retarget(
     json: bool,
 ) -> relocator::Result<bool> {
     confirm(source, yes, json, || {
-        let (pre, target) = checks::check_retarget(
-            source,
-            to,
-            ctx.links,
-            &ctx.sync_apps,
-            &ctx.policy,
-            ctx.progress,
-            &Cancel::new(),
-        )?;
+        let (pre, target) = checks::check_retarget(ctx, source, to)?;
         let pre = pre.into_result()?;
         let question = format!(
             "Copy {} of backups from {} to {}, then point the link there?",

@@ -9,7 +9,7 @@ use relocator::{Cancel, scan};
 use crate::output::{TerminalProgress, json_line};
 
 pub fn run(dir: &Path, json: bool) -> relocator::Result<ExitCode> {
-    let progress = TerminalProgress::new();
+    let progress = TerminalProgress::new(relocator::tracker::Outline::default());
     let totals = scan::scan(dir, &progress, &Cancel::new())?;
     if json {
         json_line(&serde_json::json!({

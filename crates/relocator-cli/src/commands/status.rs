@@ -4,10 +4,11 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use relocator::inventory::{self, DeviceBackup};
+use relocator::inventory::DeviceBackup;
 use relocator::locations::{self, HomeDirs, LocationState, Platform};
+use relocator::report::FolderReport;
 use relocator::units::format_bytes;
-use relocator::{Cancel, NoProgress, freshness, journal, link, relocate, scan, stored_path};
+use relocator::{Cancel, NoProgress, freshness, link, stored_path};
 use serde_json::{Value, json};
 use std::time::Duration;
 
@@ -34,7 +35,8 @@ pub fn run(
         reports.push(describe(app, path, links, stale_after)?);
     }
     if json {
-        json_line(&json!({ "locations": reports }));
+        let locations: Vec<Value> = reports.iter().map(Status::json).collect();
+        json_line(&json!({ "locations": locations }));
         return Ok(ExitCode::SUCCESS);
     }
     if places.is_empty() {
@@ -44,7 +46,7 @@ pub fn run(
         );
     }
     for r in &reports {
-        print_report(r);
+        r.print();
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -54,59 +56,126 @@ fn describe(
     path: &Path,
     links: &dyn link::FolderLink,
     stale_after: Duration,
-) -> relocator::Result<Value> {
-    let state = locations::inspect(path, links)?;
-    let sized: Option<&Path> = match &state {
-        LocationState::Local => Some(path),
-        LocationState::Relocated { target } | LocationState::ForeignLink { target } => Some(target),
-        _ => None,
-    };
-    let (bytes, files, devices, errors) = match sized {
-        Some(dir) => {
-            let totals = scan::scan(dir, &NoProgress, &Cancel::new())?;
-            let devices = inventory::inventory(dir, true, &Cancel::new())?;
-            let errors: Vec<String> = totals.errors.iter().map(ToString::to_string).collect();
-            (Some(totals.bytes), Some(totals.files), devices, errors)
-        }
-        None => (None, None, Vec::new(), Vec::new()),
-    };
-    let interrupted = match &state {
-        LocationState::Interrupted { running, .. } => journal::load(path)?.map(|j| {
-            json!({
+) -> relocator::Result<Status> {
+    let report = FolderReport::gather(path, links, &NoProgress, &Cancel::new())?;
+    Ok(Status {
+        app: app.to_owned(),
+        report,
+        stale_after,
+    })
+}
+
+/// One folder's report, with what the terminal adds: the app that uses
+/// it, and when a device counts as not backed up lately.
+struct Status {
+    app: String,
+    report: FolderReport,
+    stale_after: Duration,
+}
+
+impl Status {
+    fn json(&self) -> Value {
+        let r = &self.report;
+        let survey = r.survey.as_ref();
+        json!({
+            "app": self.app,
+            "source": stored_path::as_value(&r.folder),
+            "state": r.state.name(),
+            "message": r.state.describe(),
+            "hint": words::location_hint(&r.state, &r.folder),
+            "target": r.state.target().map(stored_path::as_value),
+            "found": r.found
+                .iter()
+                .map(|f| json!({ "path": stored_path::as_value(&f.path), "what": f.what() }))
+                .collect::<Vec<_>>(),
+            "bytes": survey.map(|s| s.facts.bytes),
+            "files": survey.map(|s| s.facts.files),
+            "devices": survey
+                .map(|s| s.devices.iter().map(|d| device_json(d, self.stale_after)).collect::<Vec<_>>())
+                .unwrap_or_default(),
+            "relink_candidates": r.relink_candidates
+                .iter()
+                .map(|p| stored_path::as_value(p))
+                .collect::<Vec<_>>(),
+            "errors": survey.map(|s| s.errors.clone()).unwrap_or_default(),
+            "interrupted": r.interrupted.as_ref().map(|j| json!({
                 "operation": j.operation,
                 "step": j.step,
                 "id": j.id,
-                "running": running,
+                "running": matches!(r.state, LocationState::Interrupted { running: true, .. }),
                 "journal": stored_path::as_value(&j.path()),
-            })
-        }),
-        _ => None,
-    };
-    let found = match &state {
-        LocationState::DamagedRecord { .. } => relocate::locate_backups(path)
-            .iter()
-            .map(|f| json!({ "path": stored_path::as_value(&f.path), "what": f.what() }))
-            .collect(),
-        _ => Vec::new(),
-    };
-    Ok(json!({
-        "app": app,
-        "source": stored_path::as_value(path),
-        "state": state.name(),
-        "message": state.describe(),
-        "hint": words::location_hint(&state, path),
-        "target": state.target().map(stored_path::as_value),
-        "found": found,
-        "bytes": bytes,
-        "files": files,
-        "devices": devices.iter().map(|d| device_json(d, stale_after)).collect::<Vec<_>>(),
-        "relink_candidates": relocate::relink_candidates(path, links)?
-            .iter()
-            .map(|p| stored_path::as_value(p))
-            .collect::<Vec<_>>(),
-        "errors": errors,
-        "interrupted": interrupted,
-    }))
+            })),
+        })
+    }
+
+    fn print(&self) {
+        let r = &self.report;
+        println!(
+            "{} ({}): {}",
+            r.folder.display(),
+            self.app,
+            r.state.describe()
+        );
+        if let Some(hint) = words::location_hint(&r.state, &r.folder) {
+            println!("  {hint}");
+        }
+        for c in &r.relink_candidates {
+            println!(
+                "  The backups are at {}: the drive came back under another name. \
+                 backup-relocator-cli relink --source \"{}\" --yes points the link there.",
+                c.display(),
+                r.folder.display()
+            );
+        }
+        for f in &r.found {
+            println!("  Found: {} ({})", f.path.display(), f.what());
+        }
+        let Some(survey) = &r.survey else {
+            return;
+        };
+        println!(
+            "  {} in {} files",
+            format_bytes(survey.facts.bytes),
+            survey.facts.files
+        );
+        for d in &survey.devices {
+            let mut flags = Vec::new();
+            if d.encrypted == Some(true) {
+                flags.push("encrypted");
+            }
+            if d.in_progress {
+                flags.push("backup in progress");
+            }
+            if stale(d, self.stale_after) {
+                flags.push("not backed up lately");
+            }
+            let or_unknown = |v: &Option<String>| v.clone().unwrap_or_else(|| "?".to_owned());
+            println!(
+                "  {} — {} {} iOS {}, last backup {}, {}{}",
+                or_unknown(&d.name),
+                d.udid,
+                or_unknown(&d.product_type),
+                or_unknown(&d.ios_version),
+                or_unknown(&d.last_backup),
+                format_bytes(d.bytes),
+                if flags.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({})", flags.join(", "))
+                }
+            );
+            for w in &d.warnings {
+                println!("    warning: {w}");
+            }
+        }
+    }
+}
+
+/// Whether the device's last backup is older than `stale_after`.
+fn stale(d: &DeviceBackup, stale_after: Duration) -> bool {
+    let now = std::time::SystemTime::now();
+    d.last_backup_at
+        .is_some_and(|t| now.duration_since(t).unwrap_or_default() > stale_after)
 }
 
 fn device_json(d: &DeviceBackup, stale_after: Duration) -> Value {
@@ -114,7 +183,7 @@ fn device_json(d: &DeviceBackup, stale_after: Duration) -> Value {
     let days = d.last_backup_at.map(|t| freshness::days_since(t, now));
     json!({
         "days_since_backup": days,
-        "stale": d.last_backup_at.is_some_and(|t| now.duration_since(t).unwrap_or_default() > stale_after),
+        "stale": stale(d, stale_after),
         "udid": d.udid,
         "kind": d.kind,
         "name": d.name,
@@ -128,61 +197,4 @@ fn device_json(d: &DeviceBackup, stale_after: Duration) -> Value {
         "files": d.files,
         "warnings": d.warnings,
     })
-}
-
-fn print_report(r: &Value) {
-    let text = |k: &str| r.get(k).and_then(Value::as_str).unwrap_or("").to_owned();
-    let place = r.get("source").map(words::shown_path).unwrap_or_default();
-    println!("{place} ({}): {}", text("app"), text("message"));
-    if let Some(hint) = r.get("hint").and_then(Value::as_str) {
-        println!("  {hint}");
-    }
-    for c in r["relink_candidates"].as_array().into_iter().flatten() {
-        println!(
-            "  The backups are at {}: the drive came back under another name. \
-             backup-relocator-cli relink --source \"{}\" --yes points the link there.",
-            words::shown_path(c),
-            words::shown_path(&r["source"])
-        );
-    }
-    for f in r["found"].as_array().into_iter().flatten() {
-        println!(
-            "  Found: {} ({})",
-            words::shown_path(&f["path"]),
-            f["what"].as_str().unwrap_or("")
-        );
-    }
-    if let (Some(b), Some(f)) = (r["bytes"].as_u64(), r["files"].as_u64()) {
-        println!("  {} in {f} files", format_bytes(b));
-    }
-    for d in r["devices"].as_array().into_iter().flatten() {
-        let s = |k: &str| d.get(k).and_then(Value::as_str).unwrap_or("?").to_owned();
-        let mut flags = Vec::new();
-        if d["encrypted"].as_bool() == Some(true) {
-            flags.push("encrypted");
-        }
-        if d["in_progress"].as_bool() == Some(true) {
-            flags.push("backup in progress");
-        }
-        if d["stale"].as_bool() == Some(true) {
-            flags.push("not backed up lately");
-        }
-        println!(
-            "  {} — {} {} iOS {}, last backup {}, {}{}",
-            s("name"),
-            s("udid"),
-            s("product_type"),
-            s("ios_version"),
-            s("last_backup"),
-            format_bytes(d["bytes"].as_u64().unwrap_or(0)),
-            if flags.is_empty() {
-                String::new()
-            } else {
-                format!(" ({})", flags.join(", "))
-            }
-        );
-        for w in d["warnings"].as_array().into_iter().flatten() {
-            println!("    warning: {}", w.as_str().unwrap_or(""));
-        }
-    }
 }

@@ -31,7 +31,7 @@ impl FolderLink for Symlinks {
         if !meta.file_type().is_symlink() {
             return Err(Error::NotOurLink {
                 path: link.to_owned(),
-                found: crate::locations::describe_file_type(&meta),
+                found: crate::names::describe_file_type(&meta),
             });
         }
         // unlink(2) on a symlink removes the link, never its target.

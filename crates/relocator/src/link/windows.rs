@@ -67,7 +67,7 @@ impl FolderLink for Junctions {
             let meta = fs::symlink_metadata(link).at(link)?;
             return Err(Error::NotOurLink {
                 path: link.to_owned(),
-                found: crate::locations::describe_file_type(&meta),
+                found: crate::names::describe_file_type(&meta),
             });
         }
         // RemoveDirectoryW on a junction or directory symlink removes the

@@ -5,14 +5,15 @@
 use std::fs;
 use std::path::Path;
 
-use crate::checks::Problem;
 use crate::error::{Error, IoContext as _, Result};
-use crate::journal::{self, Lock};
+use crate::journal::Lock;
 use crate::locations::{self, LocationState};
 use crate::marker::{self, Marker, MarkerState};
+use crate::operation::Operation;
+use crate::problem::Problem;
 
 use super::steps;
-use super::{Context, Operation, Outcome, absolute};
+use super::{Context, Outcome, absolute};
 
 /// Links `source` to `from`, a folder carrying our marker.
 pub fn adopt(ctx: &Context<'_>, source: &Path, from: &Path) -> Result<Outcome> {
@@ -62,7 +63,7 @@ pub fn adopt(ctx: &Context<'_>, source: &Path, from: &Path) -> Result<Outcome> {
         }
     }
     steps::ensure_link(ctx.links, &source, &from)?;
-    let id = journal::new_id();
+    let id = crate::names::new_id();
     marker::write(&from, &Marker::complete(&id, &source, &from))?;
     let notes = if old.moved_from == source {
         Vec::new()

@@ -10,10 +10,11 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
-use crate::journal::{self, JOURNAL_FILE, Lock};
+use crate::journal::{self, Lock};
 use crate::link::FolderLink;
 use crate::locations::resolve_link_target;
 use crate::marker::{self, MarkerState};
+use crate::names::JOURNAL_FILE;
 
 use super::absolute;
 use super::steps::{exists, is_real_dir};
@@ -158,7 +159,7 @@ pub fn set_aside_record(source: &Path, links: &dyn FolderLink) -> Result<PathBuf
     let usable = journal::load(&source)
         .ok()
         .flatten()
-        .is_some_and(|j| super::places::check_journal(&j, &source).is_ok());
+        .is_some_and(|j| crate::record_check::check_journal(&j, &source).is_ok());
     if usable {
         return Err(Error::RecordUsable { journal });
     }

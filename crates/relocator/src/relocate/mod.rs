@@ -8,7 +8,6 @@
 mod adopt;
 mod locate;
 mod move_out;
-mod places;
 mod recover;
 mod relink;
 mod retarget;
@@ -17,34 +16,19 @@ mod steps;
 
 use std::path::{Path, PathBuf};
 
+use crate::context::Context;
+
 pub use adopt::adopt;
 pub use locate::{Found, FoundKind, locate_backups, set_aside_record};
 pub use move_out::move_backups;
-pub use places::described as describe_place;
 pub use recover::{Recovery, recover};
 pub use relink::{relink, relink_candidates};
 pub use retarget::retarget;
 pub use revert::revert;
 
 use crate::error::{Error, Result};
-use crate::journal::OperationKind;
-use crate::link::FolderLink;
-use crate::progress::{Cancel, ProgressSink};
+use crate::operation::Operation;
 use crate::verify::VerifyMode;
-
-/// What an operation needs from its caller.
-pub struct Context<'a> {
-    /// Creates and removes the links.
-    pub links: &'a dyn FolderLink,
-    /// Receives progress.
-    pub progress: &'a dyn ProgressSink,
-    /// The user's cancel.
-    pub cancel: &'a Cancel,
-    /// Apple sync apps running now (`processes::running_sync_processes`).
-    pub sync_apps: Vec<String>,
-    /// The rules of the preflight (the finishing gate's quiet period).
-    pub policy: crate::freshness::Policy,
-}
 
 /// Choices for an operation.
 #[derive(Debug, Clone, Copy, Default)]
@@ -53,33 +37,6 @@ pub struct Options {
     pub verify: VerifyMode,
     /// Revert and retarget: keep the old copy on the drive instead of deleting it.
     pub keep_previous: bool,
-}
-
-/// An operation a person can run.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Operation {
-    /// Backups to a drive, link left behind.
-    Move,
-    /// Back to a real folder on this computer.
-    Revert,
-    /// From one drive to another.
-    Retarget,
-    /// Link to backups placed on a drive earlier (after a reinstall).
-    Adopt,
-    /// Link again to the same copy, found under another name.
-    Relink,
-}
-
-impl From<OperationKind> for Operation {
-    fn from(kind: OperationKind) -> Self {
-        match kind {
-            OperationKind::Move => Operation::Move,
-            OperationKind::Revert => Operation::Revert,
-            OperationKind::Retarget => Operation::Retarget,
-            OperationKind::Relink => Operation::Relink,
-        }
-    }
 }
 
 /// What a finished operation did.

@@ -9,14 +9,14 @@ use crate::checks;
 use crate::durable;
 use crate::error::{Error, Result};
 use crate::faults::crash_point;
-use crate::journal::{self, Journal, Lock, OperationKind, Step};
+use crate::journal::{Journal, Lock, Step};
 use crate::marker::{self, Marker};
+use crate::operation::Operation;
 use crate::progress::{Phase, Progress};
 use crate::verify;
 
-use super::places;
 use super::steps::{self, exists, is_real_dir};
-use super::{Context, Operation, Options, Outcome, absolute, interrupted};
+use super::{Context, Options, Outcome, absolute, interrupted};
 
 /// Moves the backup folder `source` into the folder `destination` (as
 /// `destination/Backup`) and leaves a link at `source`.
@@ -31,27 +31,18 @@ pub fn move_backups(
     ctx.progress.report(Progress::Phase {
         phase: Phase::Checking,
     });
-    let pre = checks::check_move(
-        &source,
-        destination,
-        ctx.links,
-        &ctx.sync_apps,
-        &ctx.policy,
-        ctx.progress,
-        ctx.cancel,
-    )?
-    .into_result()?;
+    let pre = checks::check_move(ctx, &source, destination)?.into_result()?;
     ctx.cancel.check()?;
     let destination = crate::paths::canonical(destination)?;
-    let target = places::drive_target(&destination);
-    let id = journal::new_id();
+    let target = crate::names::drive_target(&destination);
+    let id = crate::names::new_id();
     let renames = pre
         .destination
         .as_ref()
         .and_then(|d| d.capabilities)
         .is_none_or(|c| c.folder_renames);
-    let staging = places::drive_staging(&destination, &id, renames);
-    let mut j = Journal::new(OperationKind::Move, &id, &source, &target, &staging);
+    let staging = crate::names::drive_staging(&destination, &id, renames);
+    let mut j = Journal::new(Operation::Move, &id, &source, &target, &staging);
     let (bytes, files) = (pre.source.bytes, pre.source.files);
     (j.total_bytes, j.total_files) = (bytes, files);
     let same_volume = pre.destination.as_ref().is_some_and(|d| d.same_volume);
@@ -73,7 +64,7 @@ pub fn move_backups(
         }
         crash_point("move-renamed");
     } else {
-        j.aside = Some(places::set_aside(&source, &id));
+        j.aside = Some(crate::names::set_aside(&source, &id));
         j.save()?;
         crash_point("move-journaled");
         if let Err(e) = steps::stage_copy(ctx, &j, &source, options.verify, (bytes, files)) {

@@ -7,11 +7,12 @@
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
-use crate::journal::{self, Journal, Lock, OperationKind, Step};
+use crate::journal::{self, Journal, Lock, Step};
+use crate::operation::Operation;
 use crate::progress::{Phase, Progress};
 
 use super::steps::{self, exists, is_real_dir};
-use super::{Context, absolute, move_out, places, relink, retarget, revert};
+use super::{Context, absolute, move_out, relink, retarget, revert};
 
 /// What recovery found and did.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -22,7 +23,7 @@ pub enum Recovery {
     /// The operation was undone: the backups are where they were before it.
     RolledBack {
         /// Which operation.
-        operation: OperationKind,
+        operation: Operation,
         /// Where the backups are.
         #[serde(with = "crate::stored_path")]
         backups_at: PathBuf,
@@ -30,7 +31,7 @@ pub enum Recovery {
     /// The operation was finished.
     Completed {
         /// Which operation.
-        operation: OperationKind,
+        operation: Operation,
         /// Where the backups are.
         #[serde(with = "crate::stored_path")]
         backups_at: PathBuf,
@@ -39,7 +40,7 @@ pub enum Recovery {
     /// not act (the journal stays for when the drive is back).
     DriveMissing {
         /// Which operation.
-        operation: OperationKind,
+        operation: Operation,
         /// The folder on the drive that is missing.
         #[serde(with = "crate::stored_path")]
         drive_folder: PathBuf,
@@ -67,7 +68,7 @@ impl Recovery {
             } => format!(
                 "An interrupted {} was undone. Your backups are safe in {}.",
                 operation.noun(),
-                super::places::described(backups_at)
+                crate::names::described(backups_at)
             ),
             Recovery::Completed {
                 operation,
@@ -85,7 +86,7 @@ impl Recovery {
                 "An interrupted {} needs the drive holding {}, which is not connected. Nothing was changed: your backups are safe in {}. Connect the drive, then recover again.",
                 operation.noun(),
                 drive_folder.display(),
-                super::places::described(backups_at)
+                crate::names::described(backups_at)
             ),
         }
     }
@@ -98,7 +99,7 @@ pub fn recover(ctx: &Context<'_>, source: &Path) -> Result<Recovery> {
     let Some(mut j) = journal::load(&source)? else {
         return Ok(Recovery::NothingToDo);
     };
-    places::check_journal(&j, &source)?;
+    crate::record_check::check_journal(&j, &source)?;
     ctx.progress.report(Progress::Phase {
         phase: Phase::Recovering,
     });
@@ -113,17 +114,19 @@ pub fn recover(ctx: &Context<'_>, source: &Path) -> Result<Recovery> {
             backups_at: safe.to_owned(),
         });
     }
-    if j.rolling_back && j.operation != OperationKind::Relink {
+    if j.rolling_back && !matches!(j.operation, Operation::Relink | Operation::Adopt) {
         return finish_undo(ctx, &j);
     }
     let result = match j.operation {
-        OperationKind::Move => recover_move(ctx, &mut j),
-        OperationKind::Revert => recover_revert(ctx, &mut j),
-        OperationKind::Retarget => recover_retarget(ctx, &mut j),
-        OperationKind::Relink => relink::finish(ctx, &j).map(|()| Recovery::Completed {
-            operation,
-            backups_at: j.target.clone(),
-        }),
+        Operation::Move => recover_move(ctx, &mut j),
+        Operation::Revert => recover_revert(ctx, &mut j),
+        Operation::Retarget => recover_retarget(ctx, &mut j),
+        Operation::Relink | Operation::Adopt => {
+            relink::finish(ctx, &j).map(|()| Recovery::Completed {
+                operation,
+                backups_at: j.target.clone(),
+            })
+        }
     };
     match result {
         Ok(r) => Ok(r),
@@ -151,18 +154,18 @@ fn finish_undo(ctx: &Context<'_>, j: &Journal) -> Result<Recovery> {
     });
     let previous = j.previous.clone().unwrap_or_default();
     let backups_at = match j.operation {
-        OperationKind::Move => {
+        Operation::Move => {
             if let Some(in_the_way) = move_out::new_folder_in_the_way(ctx, j) {
                 return Err(in_the_way);
             }
             move_out::roll_back(ctx, j)?;
             j.source.clone()
         }
-        OperationKind::Revert => {
+        Operation::Revert => {
             revert::roll_back(ctx, j, &previous)?;
             previous
         }
-        OperationKind::Retarget | OperationKind::Relink => {
+        Operation::Retarget | Operation::Relink | Operation::Adopt => {
             retarget::roll_back(ctx, j, &previous)?;
             previous
         }
@@ -188,7 +191,7 @@ fn nowhere(j: &Journal) -> Error {
 }
 
 fn recover_move(ctx: &Context<'_>, j: &mut Journal) -> Result<Recovery> {
-    let operation = OperationKind::Move;
+    let operation = Operation::Move;
     match j.step {
         Step::Copying => {
             roll_back_copy(ctx, j)?;
@@ -215,7 +218,7 @@ fn recover_move(ctx: &Context<'_>, j: &mut Journal) -> Result<Recovery> {
 }
 
 fn recover_revert(ctx: &Context<'_>, j: &mut Journal) -> Result<Recovery> {
-    let operation = OperationKind::Revert;
+    let operation = Operation::Revert;
     let previous = j.previous.clone().unwrap_or_default();
     if j.step == Step::Copying {
         roll_back_copy(ctx, j)?;
@@ -233,7 +236,7 @@ fn recover_revert(ctx: &Context<'_>, j: &mut Journal) -> Result<Recovery> {
 }
 
 fn recover_retarget(ctx: &Context<'_>, j: &mut Journal) -> Result<Recovery> {
-    let operation = OperationKind::Retarget;
+    let operation = Operation::Retarget;
     let previous = j.previous.clone().unwrap_or_default();
     match j.step {
         Step::Copying => {
@@ -293,24 +296,24 @@ fn missing_drive_folder(j: &Journal) -> Option<PathBuf> {
     let copies_gone = !exists(&j.staging) && !exists(&j.target);
     match (j.operation, j.step) {
         // Rolling back a copy needs its drive, to delete the partial copy.
-        (OperationKind::Move | OperationKind::Retarget, Step::Copying) => {
+        (Operation::Move | Operation::Retarget, Step::Copying) => {
             let drive = drive_of(&j.staging);
             (!drive.is_dir()).then_some(drive)
         }
-        (OperationKind::Move, Step::Renaming) | (OperationKind::Revert, _) => {
+        (Operation::Move, Step::Renaming) | (Operation::Revert, _) => {
             // Same volume, or the copy is local: only the old folder matters.
             let previous = j.previous.as_deref()?;
             (j.step == Step::Renaming && !is_real_dir(&j.source) && !exists(previous))
                 .then(|| drive_of(previous))
         }
-        (OperationKind::Retarget, Step::Renaming) => {
+        (Operation::Retarget, Step::Renaming) => {
             let previous = j.previous.as_deref()?;
             (!exists(previous) && !exists(&j.target)).then(|| drive_of(&j.target))
         }
-        (OperationKind::Move | OperationKind::Retarget, _) => {
-            copies_gone.then(|| drive_of(&j.target))
+        (Operation::Move | Operation::Retarget, _) => copies_gone.then(|| drive_of(&j.target)),
+        (Operation::Relink | Operation::Adopt, _) => {
+            (!exists(&j.target)).then(|| drive_of(&j.target))
         }
-        (OperationKind::Relink, _) => (!exists(&j.target)).then(|| drive_of(&j.target)),
     }
 }
 
@@ -318,14 +321,14 @@ fn missing_drive_folder(j: &Journal) -> Option<PathBuf> {
 /// a place that is really there.
 fn safe_place(j: &Journal) -> Option<&Path> {
     let candidate = match j.operation {
-        OperationKind::Move => match &j.aside {
+        Operation::Move => match &j.aside {
             Some(a) if exists(a) => a.as_path(),
             _ if is_real_dir(&j.source) => &j.source,
             _ => &j.target,
         },
-        OperationKind::Revert => revert::safe_place(j),
-        OperationKind::Retarget => retarget::safe_place(j),
-        OperationKind::Relink => &j.target,
+        Operation::Revert => revert::safe_place(j),
+        Operation::Retarget => retarget::safe_place(j),
+        Operation::Relink | Operation::Adopt => &j.target,
     };
     is_real_dir(candidate).then_some(candidate)
 }

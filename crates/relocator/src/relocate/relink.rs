@@ -8,15 +8,16 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::checks::Problem;
 use crate::error::{Error, Result};
 use crate::faults::crash_point;
-use crate::journal::{self, Journal, Lock, OperationKind, Step};
+use crate::journal::{Journal, Lock, Step};
 use crate::locations::{self, LocationState};
 use crate::marker::{self, Marker, MarkerState};
+use crate::operation::Operation;
+use crate::problem::Problem;
 
 use super::steps::{self, exists};
-use super::{Context, Operation, Outcome, absolute};
+use super::{Context, Outcome, absolute};
 
 /// Whether `candidate` is the copy linked from `source`: our complete
 /// marker for it, on the volume it recorded, at the place it recorded.
@@ -95,8 +96,8 @@ pub fn relink(ctx: &Context<'_>, source: &Path, to: &Path) -> Result<Outcome> {
     if !is_our_copy_for(&to, &source) {
         return Err(Error::Refused(vec![Problem::NotOurCopy { path: to }]));
     }
-    let id = journal::new_id();
-    let mut j = Journal::new(OperationKind::Relink, &id, &source, &to, &to);
+    let id = crate::names::new_id();
+    let mut j = Journal::new(Operation::Relink, &id, &source, &to, &to);
     j.previous = Some(previous);
     j.step = Step::Linking;
     j.save()?;

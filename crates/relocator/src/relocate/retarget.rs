@@ -9,14 +9,14 @@ use crate::checks;
 use crate::durable;
 use crate::error::Result;
 use crate::faults::crash_point;
-use crate::journal::{self, Journal, Lock, OperationKind, Step};
+use crate::journal::{Journal, Lock, Step};
 use crate::marker::{self, Marker};
+use crate::operation::Operation;
 use crate::progress::{Phase, Progress};
 use crate::verify;
 
-use super::places;
 use super::steps::{self, exists, is_real_dir};
-use super::{Context, Operation, Options, Outcome, absolute, interrupted};
+use super::{Context, Options, Outcome, absolute, interrupted};
 
 /// Moves relocated backups from their drive into `destination` (as
 /// `destination/Backup`) and re-points the link at `source`.
@@ -31,28 +31,20 @@ pub fn retarget(
     ctx.progress.report(Progress::Phase {
         phase: Phase::Checking,
     });
-    let (pre, current) = checks::check_retarget(
-        &source,
-        destination,
-        ctx.links,
-        &ctx.sync_apps,
-        &ctx.policy,
-        ctx.progress,
-        ctx.cancel,
-    )?;
+    let (pre, current) = checks::check_retarget(ctx, &source, destination)?;
     let pre = pre.into_result()?;
     let previous = current.expect("a passing retarget check found the current target");
     ctx.cancel.check()?;
     let destination = crate::paths::canonical(destination)?;
-    let target = places::drive_target(&destination);
-    let id = journal::new_id();
+    let target = crate::names::drive_target(&destination);
+    let id = crate::names::new_id();
     let renames = pre
         .destination
         .as_ref()
         .and_then(|d| d.capabilities)
         .is_none_or(|c| c.folder_renames);
-    let staging = places::drive_staging(&destination, &id, renames);
-    let mut j = Journal::new(OperationKind::Retarget, &id, &source, &target, &staging);
+    let staging = crate::names::drive_staging(&destination, &id, renames);
+    let mut j = Journal::new(Operation::Retarget, &id, &source, &target, &staging);
     j.previous = Some(previous.clone());
     j.previous_id = marker::read(&previous).map(|m| m.operation_id);
     j.keep_previous = options.keep_previous;

@@ -11,14 +11,14 @@ use crate::checks;
 use crate::durable;
 use crate::error::{Error, Result};
 use crate::faults::crash_point;
-use crate::journal::{self, Journal, Lock, OperationKind, Step};
+use crate::journal::{Journal, Lock, Step};
 use crate::marker::{self, MarkerState};
+use crate::operation::Operation;
 use crate::progress::{Cancel, Phase, Progress};
 use crate::verify;
 
-use super::places;
 use super::steps::{self, exists, is_real_dir};
-use super::{Context, Operation, Options, Outcome, absolute};
+use super::{Context, Options, Outcome, absolute};
 
 /// Moves relocated backups back into `source`, replacing the link.
 pub fn revert(ctx: &Context<'_>, source: &Path, options: Options) -> Result<Outcome> {
@@ -27,20 +27,13 @@ pub fn revert(ctx: &Context<'_>, source: &Path, options: Options) -> Result<Outc
     ctx.progress.report(Progress::Phase {
         phase: Phase::Checking,
     });
-    let (pre, target) = checks::check_revert(
-        &source,
-        ctx.links,
-        &ctx.sync_apps,
-        &ctx.policy,
-        ctx.progress,
-        ctx.cancel,
-    )?;
+    let (pre, target) = checks::check_revert(ctx, &source)?;
     let pre = pre.into_result()?;
     let previous = target.expect("a passing revert check found the target");
     ctx.cancel.check()?;
-    let id = journal::new_id();
-    let staging = places::local_staging(&source, &id);
-    let mut j = Journal::new(OperationKind::Revert, &id, &source, &source, &staging);
+    let id = crate::names::new_id();
+    let staging = crate::names::local_staging(&source, &id);
+    let mut j = Journal::new(Operation::Revert, &id, &source, &source, &staging);
     j.previous = Some(previous.clone());
     j.previous_id = marker::read(&previous).map(|m| m.operation_id);
     j.keep_previous = options.keep_previous;
@@ -140,7 +133,7 @@ pub(super) fn finish(ctx: &Context<'_>, j: &mut Journal) -> Result<Vec<String>> 
                     // the drive's copy; once its deletion has begun (a crash
                     // cut it short) it is no longer whole to compare.
                     // (Emptied to its last folder, it holds nothing to compare.)
-                    let deleting = steps::holds_nothing_of_value(&previous)
+                    let deleting = crate::marker::holds_nothing_of_value(&previous)
                         || marker::read(&previous).is_some_and(|m| {
                             m.state == MarkerState::Deleting && m.operation_id == j.id
                         });

@@ -11,8 +11,9 @@ use crate::durable;
 use crate::error::{Error, IoContext as _, Result};
 use crate::journal::Journal;
 use crate::link::{FolderLink, same_link_target};
-use crate::locations::{describe_file_type, resolve_link_target};
+use crate::locations::resolve_link_target;
 use crate::marker::{self, Marker, MarkerState};
+use crate::names::describe_file_type;
 use crate::progress::{Phase, Progress};
 use crate::removal;
 use crate::verify::{self, Comparison, VerifyMode};
@@ -124,13 +125,16 @@ pub(super) fn delete_ours(ctx: &Context<'_>, j: &Journal, dir: &Path, owner: &st
             removal::remove_tree(dir, ctx.progress)?;
             Ok(true)
         }
-        None if holds_nothing_of_value(dir) => {
-            let unfinished_marker = durable::temporary_for(&dir.join(marker::MARKER_FILE));
-            match fs::remove_file(&unfinished_marker) {
-                Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
-                    return Err(Error::io(&unfinished_marker, e));
+        None if marker::holds_nothing_of_value(dir) => {
+            // Only an unfinished marker's temporary file and the `._` files
+            // macOS keeps beside it on some drives can be in it.
+            for entry in fs::read_dir(dir).at(dir)?.flatten() {
+                match fs::remove_file(entry.path()) {
+                    Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                        return Err(Error::io(entry.path(), e));
+                    }
+                    _ => {}
                 }
-                _ => {}
             }
             fs::remove_dir(dir).at(dir)?;
             durable::sync_parent(dir)?;
@@ -138,19 +142,6 @@ pub(super) fn delete_ours(ctx: &Context<'_>, j: &Journal, dir: &Path, owner: &st
         }
         _ => Ok(false),
     }
-}
-
-/// Whether `dir` is a real folder with nothing in it, or nothing but the
-/// temporary file of a marker whose writing was cut off (the folder was
-/// just made: its marker is the first thing written into it).
-pub(super) fn holds_nothing_of_value(dir: &Path) -> bool {
-    let unfinished_marker = durable::temporary_for(Path::new(marker::MARKER_FILE));
-    is_real_dir(dir)
-        && fs::read_dir(dir).is_ok_and(|entries| {
-            entries
-                .flatten()
-                .all(|e| Path::new(&e.file_name()) == unfinished_marker)
-        })
 }
 
 /// The operation that made the copy `previous` a move back or move on
@@ -180,12 +171,12 @@ pub(super) fn delete_set_aside(ctx: &Context<'_>, j: &Journal, aside: &Path) -> 
     if !exists(aside) {
         return Ok(());
     }
-    if aside != super::places::set_aside(&j.source, &j.id) {
+    if aside != crate::names::set_aside(&j.source, &j.id) {
         return Err(Error::ForeignRecord {
             journal: j.path(),
             what: "set-aside original".to_owned(),
             found: aside.to_owned(),
-            expected: super::places::set_aside(&j.source, &j.id)
+            expected: crate::names::set_aside(&j.source, &j.id)
                 .display()
                 .to_string(),
         });

@@ -1,86 +1,16 @@
-//! The places an operation makes, derived from its backup folder, its
-//! destination and its id — defined once, used when an operation starts and
-//! again when a journal read from disk is checked. A journal is input, not
-//! trust: a damaged or hand-edited one, or one from another version, must
-//! never make recovery delete a folder that is not provably ours. Every path
-//! it names must be the one the operation derives; anything else is refused
+//! A journal read from disk is input, not trust: a damaged or hand-edited
+//! one, or one from another version, must never make recovery delete a
+//! folder that is not provably ours. Every path it names must be the one
+//! its operation derives (see [`crate::names`]); anything else is refused
 //! with both places named, and nothing is touched.
 
-use std::ffi::OsString;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use crate::error::{Error, Result};
-use crate::journal::{Journal, OperationKind};
+use crate::journal::Journal;
 use crate::marker;
-
-/// The original backup folder set aside by a move: `<SOURCE>.moving-<id>` beside it.
-pub(super) fn set_aside(source: &Path, id: &str) -> PathBuf {
-    sibling(source, &format!(".moving-{id}"))
-}
-
-/// The local copy a move back makes: `<SOURCE>.partial-<id>` beside the link.
-pub(super) fn local_staging(source: &Path, id: &str) -> PathBuf {
-    sibling(source, &format!(".partial-{id}"))
-}
-
-/// The backups' home in a destination folder: `<DEST>/Backup`.
-pub(super) fn drive_target(destination: &Path) -> PathBuf {
-    destination.join("Backup")
-}
-
-/// Where a copy onto a drive is made: `<DEST>/Backup.partial-<id>`, or
-/// `<DEST>/Backup` itself on a drive whose folders cannot be renamed safely.
-pub(super) fn drive_staging(destination: &Path, id: &str, folder_renames: bool) -> PathBuf {
-    if folder_renames {
-        destination.join(format!("Backup.partial-{id}"))
-    } else {
-        drive_target(destination)
-    }
-}
-
-/// A place for people: its path, and what it is when it is one of ours
-/// ("…/Backup.moving-1a2b3c4d5e6f, your original backup folder, set aside
-/// while it was being moved").
-#[must_use]
-pub fn described(path: &Path) -> String {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy())
-        .unwrap_or_default();
-    let role = |marker: &str| {
-        name.rsplit_once(marker)
-            .is_some_and(|(_, id)| is_our_id(id))
-    };
-    if role(".moving-") {
-        format!(
-            "{} (your original backup folder, set aside while it was being moved)",
-            path.display()
-        )
-    } else if role(".partial-") {
-        format!(
-            "{} (a copy Backup Relocator had not finished)",
-            path.display()
-        )
-    } else {
-        path.display().to_string()
-    }
-}
-
-/// `<path><suffix>` in the same folder, keeping any name byte for byte.
-fn sibling(path: &Path, suffix: &str) -> PathBuf {
-    let mut name: OsString = path.file_name().unwrap_or_default().to_owned();
-    name.push(suffix);
-    path.with_file_name(name)
-}
-
-/// Whether `id` has the form of an id we make: 12 lower-case hex digits
-/// (so no path can hide in it).
-fn is_our_id(id: &str) -> bool {
-    id.len() == 12
-        && id
-            .bytes()
-            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
-}
+use crate::names::{drive_staging, is_our_id, local_staging, set_aside};
+use crate::operation::Operation;
 
 /// A refusal naming what the journal says and what the operation derives.
 fn refuse(j: &Journal, what: &str, found: &Path, expected: String) -> Error {
@@ -94,7 +24,13 @@ fn refuse(j: &Journal, what: &str, found: &Path, expected: String) -> Error {
 
 /// Checks that every path in `j` is one its operation would have made for
 /// the backup folder `source`. On a mismatch nothing may be touched.
-pub(super) fn check_journal(j: &Journal, source: &Path) -> Result<()> {
+pub fn check_journal(j: &Journal, source: &Path) -> Result<()> {
+    if j.operation == Operation::Adopt {
+        return Err(Error::Journal {
+            path: j.path(),
+            message: "it records an adoption, which Backup Relocator never records".to_owned(),
+        });
+    }
     if !is_our_id(&j.id) {
         return Err(Error::Journal {
             path: j.path(),
@@ -114,7 +50,7 @@ pub(super) fn check_journal(j: &Journal, source: &Path) -> Result<()> {
     }
     check_copy_places(j)?;
     match (j.operation, &j.aside) {
-        (OperationKind::Move, Some(aside)) if *aside != set_aside(&j.source, &j.id) => {
+        (Operation::Move, Some(aside)) if *aside != set_aside(&j.source, &j.id) => {
             return Err(refuse(
                 j,
                 "set-aside original",
@@ -122,30 +58,31 @@ pub(super) fn check_journal(j: &Journal, source: &Path) -> Result<()> {
                 set_aside(&j.source, &j.id).display().to_string(),
             ));
         }
-        (OperationKind::Revert | OperationKind::Retarget | OperationKind::Relink, Some(aside)) => {
+        (
+            Operation::Revert | Operation::Retarget | Operation::Relink | Operation::Adopt,
+            Some(aside),
+        ) => {
             return Err(refuse(j, "set-aside original", aside, "none".to_owned()));
         }
         _ => {}
     }
     match (j.operation, &j.previous) {
-        (OperationKind::Move, Some(previous)) => {
+        (Operation::Move, Some(previous)) => {
             Err(refuse(j, "previous copy", previous, "none".to_owned()))
         }
-        (OperationKind::Revert | OperationKind::Retarget, None) => Err(Error::Journal {
+        (Operation::Revert | Operation::Retarget, None) => Err(Error::Journal {
             path: j.path(),
             message: "it does not say where the backups were before".to_owned(),
         }),
-        (OperationKind::Revert | OperationKind::Retarget, Some(previous)) => {
-            check_previous(j, previous)
-        }
-        (OperationKind::Move, None) | (OperationKind::Relink, _) => Ok(()),
+        (Operation::Revert | Operation::Retarget, Some(previous)) => check_previous(j, previous),
+        (Operation::Move, None) | (Operation::Relink | Operation::Adopt, _) => Ok(()),
     }
 }
 
 /// The copy's final place and the place it is made in, per operation.
 fn check_copy_places(j: &Journal) -> Result<()> {
     match j.operation {
-        OperationKind::Move | OperationKind::Retarget => {
+        Operation::Move | Operation::Retarget => {
             let Some(destination) = j.target.parent().filter(|_| j.target.ends_with("Backup"))
             else {
                 return Err(refuse(
@@ -170,7 +107,7 @@ fn check_copy_places(j: &Journal) -> Result<()> {
                 Err(refuse(j, "partial copy", &j.staging, one_of))
             }
         }
-        OperationKind::Relink => {
+        Operation::Relink | Operation::Adopt => {
             if j.staging != j.target {
                 return Err(refuse(
                     j,
@@ -179,7 +116,7 @@ fn check_copy_places(j: &Journal) -> Result<()> {
                     j.target.display().to_string(),
                 ));
             }
-            let ours = !super::steps::exists(&j.target)
+            let ours = std::fs::symlink_metadata(&j.target).is_err()
                 || marker::read(&j.target).is_some_and(|m| same_place(&m.moved_from, &j.source));
             if ours {
                 Ok(())
@@ -195,7 +132,7 @@ fn check_copy_places(j: &Journal) -> Result<()> {
                 ))
             }
         }
-        OperationKind::Revert => {
+        Operation::Revert => {
             if j.target != j.source {
                 return Err(refuse(
                     j,
@@ -223,7 +160,7 @@ fn check_copy_places(j: &Journal) -> Result<()> {
 /// it carries our marker, linked from this backup folder, made by the
 /// operation the journal recorded (or being deleted by this one).
 fn check_previous(j: &Journal, previous: &Path) -> Result<()> {
-    if !super::steps::exists(previous) {
+    if std::fs::symlink_metadata(previous).is_err() {
         return Ok(()); // renamed into place (same drive), or its drive is away
     }
     let ours = marker::read(previous).is_some_and(|m| {
@@ -235,7 +172,7 @@ fn check_previous(j: &Journal, previous: &Path) -> Result<()> {
     });
     // A folder with nothing in it is a deletion cut off between its marker
     // and its removal: there is nothing to lose, so it need not prove itself.
-    if ours || previous == j.source || super::steps::holds_nothing_of_value(previous) {
+    if ours || previous == j.source || marker::holds_nothing_of_value(previous) {
         Ok(())
     } else {
         Err(Error::ForeignRecord {
@@ -263,19 +200,20 @@ fn same_place(a: &Path, b: &Path) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::names::drive_target;
 
-    fn journal(op: OperationKind, dir: &Path) -> Journal {
+    fn journal(op: Operation, dir: &Path) -> Journal {
         let source = dir.join("MobileSync").join("Backup");
         std::fs::create_dir_all(source.parent().unwrap()).unwrap();
         let id = "0123456789ab";
         let drive = dir.join("drive");
         let (target, staging) = match op {
-            OperationKind::Revert => (source.clone(), local_staging(&source, id)),
+            Operation::Revert => (source.clone(), local_staging(&source, id)),
             _ => (drive_target(&drive), drive_staging(&drive, id, true)),
         };
         let mut j = Journal::new(op, id, &source, &target, &staging);
         match op {
-            OperationKind::Move => j.aside = Some(set_aside(&source, id)),
+            Operation::Move => j.aside = Some(set_aside(&source, id)),
             _ => j.previous = Some(dir.join("old").join("Backup")),
         }
         j
@@ -284,11 +222,7 @@ mod tests {
     #[test]
     fn derived_places_pass_and_each_foreign_field_is_refused() {
         let dir = tempfile::tempdir().unwrap();
-        for op in [
-            OperationKind::Move,
-            OperationKind::Revert,
-            OperationKind::Retarget,
-        ] {
+        for op in [Operation::Move, Operation::Revert, Operation::Retarget] {
             let j = journal(op, dir.path());
             let source = j.source.clone();
             check_journal(&j, &source).unwrap();
@@ -313,7 +247,7 @@ mod tests {
     #[test]
     fn a_previous_copy_without_our_marker_is_refused_unless_empty() {
         let dir = tempfile::tempdir().unwrap();
-        let j = journal(OperationKind::Retarget, dir.path());
+        let j = journal(Operation::Retarget, dir.path());
         let previous = j.previous.clone().unwrap();
         std::fs::create_dir_all(&previous).unwrap();
         // Empty, it holds nothing to lose (a deletion cut off after its marker).
@@ -327,13 +261,5 @@ mod tests {
         let mut recorded = j.clone();
         recorded.previous_id = Some("bbbbbbbbbbbb".into());
         assert!(check_journal(&recorded, &j.source.clone()).is_err());
-    }
-
-    #[test]
-    fn ids_cannot_carry_paths() {
-        assert!(is_our_id("0123456789ab"));
-        assert!(!is_our_id("../../../etc"));
-        assert!(!is_our_id("0123456789AB"));
-        assert!(!is_our_id("0123456789a"));
     }
 }

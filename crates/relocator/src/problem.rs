@@ -62,7 +62,7 @@ pub enum Problem {
         #[serde(serialize_with = "crate::stored_path::serialize")]
         journal: PathBuf,
         /// Which operation, when its record can be read.
-        operation: Option<crate::journal::OperationKind>,
+        operation: Option<crate::operation::Operation>,
     },
     /// Something other than a folder is where the backup folder should be.
     SourceNotAFolder {
