@@ -75,7 +75,15 @@ impl AppState {
                     self.start_job(Job::Recover { source }, None);
                 }
             }
-            Action::SetAsideRecord(folder) => self.set_aside_record(&folder),
+            Action::SetAsideRecord(folder) => {
+                self.set_aside_record(&folder);
+                // From the Failed page (a recovery refused the record): the
+                // overview says what happened and shows the backups.
+                if self.page == Page::Failed {
+                    self.result = None;
+                    self.page = Page::Overview;
+                }
+            }
             Action::Relink(to) => {
                 if let Some(source) = self.location().map(|l| l.path.clone()) {
                     self.start_job(

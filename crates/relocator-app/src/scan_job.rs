@@ -4,14 +4,14 @@
 //! under another name; when its record is damaged, where the backups are).
 
 use std::path::PathBuf;
-use std::time::Instant;
 
 use relocator::checks::{self, SourceFacts};
-use relocator::contents::{self, Contents};
+use relocator::contents::Contents;
 use relocator::inventory::DeviceBackup;
 use relocator::locations::{self, LocationState};
 use relocator::relocate::Found;
-use relocator::volume::{self, VolumeInfo};
+use relocator::report::FolderReport;
+use relocator::volume::VolumeInfo;
 use relocator::{Cancel, Progress, link};
 
 use crate::config::Location;
@@ -64,24 +64,24 @@ impl LocationReport {
         }
     }
 
-    /// Where the backups of this folder are now (itself, or its link's target).
+    /// Where the backups of this folder are now (the core's answer), or
+    /// where they should be (a link's target on a drive that is away, the
+    /// folder itself): the place the checks, the drive list and the health
+    /// check are about.
     #[must_use]
     pub fn backups_now(&self) -> PathBuf {
-        match &self.state {
-            Ok(LocationState::Relocated { target } | LocationState::Dangling { target }) => {
-                target.clone()
-            }
-            _ => self.location.path.clone(),
-        }
+        let state = self.state.as_ref().ok();
+        state
+            .and_then(|s| s.backups_at(&self.location.path))
+            .or_else(|| state.and_then(LocationState::target).map(PathBuf::from))
+            .unwrap_or_else(|| self.location.path.clone())
     }
 }
 
 /// One finding of the scan.
 enum Event {
-    State(usize, Result<LocationState, String>),
-    Contents(usize, Result<Contents, String>),
-    Drive(usize, Option<VolumeInfo>, Vec<PathBuf>),
-    Found(usize, Vec<Found>),
+    /// The core's quick look at the folder, or why it could not look.
+    Looked(usize, Result<Box<FolderReport>, String>),
     Counted(usize, u64, u64),
     Surveyed(usize, Box<checks::Survey>),
     Failed(usize, String),
@@ -92,8 +92,6 @@ enum Event {
 pub struct ScanJob {
     /// One report per location, updated as events arrive.
     pub reports: Vec<LocationReport>,
-    /// When it started.
-    pub started: Instant,
     task: Option<Task<Event>>,
 }
 
@@ -122,11 +120,7 @@ impl ScanJob {
                 None
             }
         };
-        Self {
-            reports,
-            started: Instant::now(),
-            task,
-        }
+        Self { reports, task }
     }
 
     /// Applies the events that arrived.
@@ -139,13 +133,15 @@ impl ScanJob {
         let ended = task.is_finished();
         for event in task.drain() {
             match event {
-                Event::State(i, s) => self.reports[i].state = s,
-                Event::Contents(i, c) => self.reports[i].contents = Some(c),
-                Event::Drive(i, v, candidates) => {
-                    self.reports[i].volume = v;
-                    self.reports[i].relink_candidates = candidates;
+                Event::Looked(i, Ok(looked)) => {
+                    let r = &mut self.reports[i];
+                    r.state = Ok(looked.state);
+                    r.contents = looked.contents;
+                    r.volume = looked.drive;
+                    r.relink_candidates = looked.relink_candidates;
+                    r.found = looked.found;
                 }
-                Event::Found(i, found) => self.reports[i].found = found,
+                Event::Looked(i, Err(e)) => self.reports[i].state = Err(e),
                 Event::Counted(i, bytes, files) => {
                     self.reports[i].bytes = bytes;
                     self.reports[i].files = files;
@@ -204,49 +200,27 @@ fn unreadable_text(count: usize, first: &str) -> String {
 fn run(locations: &[Location], emit: &Emitter<Event>, cancel: &Cancel) {
     let links = link::platform_link();
     for (i, location) in locations.iter().enumerate() {
-        let state = inspect(&location.path, links.as_ref());
-        let folder = match &state {
-            Ok(LocationState::Local) => {
-                emit.emit(Event::Contents(
-                    i,
-                    contents::judge(&location.path).map_err(|e| e.to_string()),
-                ));
-                Some(location.path.clone())
+        let mut report = match FolderReport::look(&location.path, links.as_ref()) {
+            Ok(report) => report,
+            Err(e) => {
+                emit.emit(Event::Looked(i, Err(e.to_string())));
+                emit.emit(Event::Finished(i));
+                continue;
             }
-            Ok(LocationState::Relocated { target } | LocationState::ForeignLink { target }) => {
-                Some(target.clone())
+        };
+        emit.emit(Event::Looked(i, Ok(Box::new(report.clone()))));
+        let progress = |p: Progress| {
+            if let Progress::Scanned { bytes, files } = p {
+                emit.emit(Event::Counted(i, bytes, files));
             }
-            _ => None,
         };
-        let drive = match &state {
-            Ok(LocationState::Relocated { target }) => volume::volume_of(target).ok(),
-            _ => None,
-        };
-        let candidates = match &state {
-            Ok(LocationState::Dangling { .. }) => {
-                relocator::relocate::relink_candidates(&location.path, links.as_ref())
-                    .unwrap_or_default()
-            }
-            _ => Vec::new(),
-        };
-        if let Ok(LocationState::DamagedRecord { .. }) = &state {
-            emit.emit(Event::Found(
-                i,
-                relocator::relocate::locate_backups(&location.path),
-            ));
-        }
-        emit.emit(Event::State(i, state));
-        emit.emit(Event::Drive(i, drive, candidates));
-        if let Some(folder) = folder {
-            let progress = |p: Progress| {
-                if let Progress::Scanned { bytes, files } = p {
-                    emit.emit(Event::Counted(i, bytes, files));
+        match report.survey(&progress, cancel) {
+            Ok(()) => {
+                if let Some(survey) = report.survey {
+                    emit.emit(Event::Surveyed(i, Box::new(survey)));
                 }
-            };
-            match checks::survey(&folder, &progress, cancel) {
-                Ok(survey) => emit.emit(Event::Surveyed(i, Box::new(survey))),
-                Err(e) => emit.emit(Event::Failed(i, e.to_string())),
             }
+            Err(e) => emit.emit(Event::Failed(i, e.to_string())),
         }
         if cancel.is_cancelled() {
             return;

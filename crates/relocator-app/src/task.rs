@@ -28,6 +28,17 @@ impl<E> Emitter<E> {
     }
 }
 
+/// What a one-shot task (one answer, then done) has to say now.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Answer<E> {
+    /// Still working.
+    Pending,
+    /// Its answer (the last event it sent).
+    Given(E),
+    /// It ended without answering (it panicked).
+    Ended,
+}
+
 /// A running (or finished) piece of background work sending events `E`.
 pub struct Task<E> {
     events: Receiver<E>,
@@ -58,6 +69,19 @@ impl<E: Send + 'static> Task<E> {
     /// The events that arrived since the last call.
     pub fn drain(&mut self) -> Vec<E> {
         self.events.try_iter().collect()
+    }
+
+    /// The answer of a one-shot task: its last event, once it sent one;
+    /// [`Answer::Ended`] once its thread ended without one.
+    pub fn answer(&mut self) -> Answer<E> {
+        // Asked before draining: once the thread has ended, every event it
+        // sent is in the channel.
+        let ended = self.is_finished();
+        match self.drain().pop() {
+            Some(answer) => Answer::Given(answer),
+            None if ended => Answer::Ended,
+            None => Answer::Pending,
+        }
     }
 
     /// Asks the work to stop.
@@ -140,6 +164,23 @@ mod tests {
         drop(task);
         release.send(()).unwrap();
         assert_eq!(seen.recv(), Ok(true), "the dropped task was told to stop");
+    }
+
+    #[test]
+    fn a_one_shot_task_answers_once_or_says_it_ended_without() {
+        let (go, wait) = mpsc::channel::<()>();
+        let mut task = Task::start("test-task", Arc::new(|| {}), move |emit, _| {
+            let _ = wait.recv();
+            emit.emit(7);
+        })
+        .unwrap();
+        assert_eq!(task.answer(), Answer::Pending);
+        go.send(()).unwrap();
+        task.join();
+        assert_eq!(task.answer(), Answer::Given(7));
+        let mut silent: Task<u8> = Task::start("test-task", Arc::new(|| {}), |_, _| {}).unwrap();
+        silent.join();
+        assert_eq!(silent.answer(), Answer::Ended);
     }
 
     #[test]

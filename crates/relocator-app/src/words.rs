@@ -429,12 +429,7 @@ pub fn failure_headline(f: &Failure, operation: Option<Operation>) -> &'static s
 pub fn failure_sentence(f: &Failure) -> String {
     match f {
         Failure::Cancelled => "You stopped it, and everything was put back as it was.".to_owned(),
-        Failure::Refused(problems) => problems
-            .iter()
-            .filter(|p| p.is_blocking())
-            .map(Problem::message)
-            .collect::<Vec<_>>()
-            .join(" "),
+        Failure::Refused(problems) => relocator::problem::refusal(problems),
         Failure::DriveFull => "The drive became full before the copy was finished.".to_owned(),
         Failure::DriveDisconnected => "The drive was disconnected while the work went on.".to_owned(),
         Failure::DriveReadOnly => "The drive does not allow writing.".to_owned(),
@@ -453,7 +448,7 @@ pub fn failure_sentence(f: &Failure) -> String {
         Failure::Busy => "Another Backup Relocator window is already working on these backups.".to_owned(),
         Failure::LinkNotAllowed => "Windows did not allow the link this drive needs.".to_owned(),
         Failure::DamagedRecord => {
-            "The record of an interrupted operation is damaged, or was not written by Backup Relocator as it is: once your backups are whole, set it aside on the overview."
+            "The record of an interrupted operation is damaged, or was not written by Backup Relocator as it is. Once your backups are whole, set it aside (Backup Relocator checks that first; nothing is deleted)."
                 .to_owned()
         }
         Failure::FileInUse => {
@@ -475,6 +470,9 @@ pub fn safe_sentence(place: &Path) -> String {
         relocator::names::described(place)
     )
 }
+
+/// The button that sets a damaged record aside.
+pub const SET_RECORD_ASIDE: &str = "Set the damaged record aside";
 
 /// The Details box's title.
 pub const DETAILS: &str = "Details";

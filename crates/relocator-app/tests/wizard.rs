@@ -242,6 +242,42 @@ fn an_interrupted_move_is_recovered_at_start_and_reported() {
     assert_eq!(digest(&source), before);
 }
 
+/// Issue 19, item 8: a record that names a folder its operation would
+/// never use is refused by the recovery at start, and the Failed page
+/// offers its way forward, which the core takes only with the backups whole.
+#[test]
+fn a_record_naming_a_foreign_folder_is_refused_with_its_way_forward() {
+    let root = scratch();
+    let source = root.path().join("Backup");
+    small_backup(&source, 68, 6);
+    let before = digest(&source);
+    let documents = root.path().join("Documents");
+    fs::create_dir(&documents).unwrap();
+    fs::write(documents.join("letter.txt"), b"mine").unwrap();
+    let mut j = Journal::new(
+        Operation::Move,
+        "0123456789ab",
+        &source,
+        &root.path().join("drive").join("Backup"),
+        &documents,
+    );
+    j.aside = Some(relocator::names::set_aside(&source, "0123456789ab"));
+    j.save().unwrap();
+
+    let mut h = harness(&source, &Fakes::default());
+    settle(&mut h);
+    assert_eq!(h.state().page, Page::Failed);
+    assert!(shows(&h, "was not written by Backup Relocator as it is"));
+    click(&mut h, "Set the damaged record aside");
+    settle(&mut h);
+    assert_eq!(h.state().page, Page::Overview);
+    assert!(shows(&h, "The damaged record was set aside"));
+    assert!(!relocator::journal::path_for(&source).exists());
+    assert_eq!(digest(&source), before);
+    assert_eq!(fs::read(documents.join("letter.txt")).unwrap(), b"mine");
+    assert!(is_enabled(&h, "Move backups…"));
+}
+
 #[test]
 fn a_damaged_record_says_where_the_backups_are_and_is_set_aside_only_when_they_are_whole() {
     let root = scratch();

@@ -83,6 +83,13 @@ pub fn sync_fully(file: &File) -> std::io::Result<()> {
 /// plain `fsync` on macOS (the drive's cache is flushed once, by
 /// [`flush_drive`]), `FlushFileBuffers` on Windows. Linux flushes the whole
 /// file system once instead, so this does nothing there.
+#[cfg_attr(
+    target_os = "linux",
+    expect(
+        clippy::unnecessary_wraps,
+        reason = "the other systems' syncs can fail"
+    )
+)]
 pub fn sync_copied_file(file: &File) -> std::io::Result<()> {
     #[cfg(target_vendor = "apple")]
     {
@@ -125,6 +132,13 @@ pub fn flush_drive(root: &Path) -> Result<()> {
 /// the volume does not support it (SMB: ENOTSUP; macFUSE: EINVAL; some
 /// drivers: ENOTTY). Real I/O errors are not retried.
 #[cfg(unix)]
+#[cfg_attr(
+    not(target_vendor = "apple"),
+    allow(
+        dead_code,
+        reason = "only macOS makes full syncs; the rule is tested everywhere"
+    )
+)]
 #[must_use]
 pub fn full_sync_falls_back(e: rustix::io::Errno) -> bool {
     use rustix::io::Errno;

@@ -28,7 +28,7 @@ pub enum Error {
         message: String,
     },
     /// The preflight found problems that block the operation; nothing was changed.
-    #[error("{}", refused_text(.0))]
+    #[error("{}", crate::problem::refusal(.0))]
     Refused(Vec<Problem>),
     /// The user cancelled; whatever was started has been rolled back.
     #[error("Cancelled; nothing was changed")]
@@ -254,19 +254,6 @@ fn with_safe_place(cause: &Error, safe_at: &Path) -> String {
         "{cause}{joint}Your backups are safe in {}",
         described(safe_at)
     )
-}
-
-fn refused_text(problems: &[Problem]) -> String {
-    let blocking: Vec<String> = problems
-        .iter()
-        .filter(|p| p.is_blocking())
-        .map(Problem::message)
-        .collect();
-    if blocking.is_empty() {
-        "refused".to_owned()
-    } else {
-        blocking.join(" ")
-    }
 }
 
 /// Describes an I/O error about `path` in plain words: on macOS, what

@@ -28,6 +28,13 @@ fn killed() -> ! {
 /// a step that the system refuses (a link Windows will not remove, a rename
 /// a drive refuses), so the undo that follows can be tested.
 #[inline]
+#[cfg_attr(
+    not(feature = "failpoints"),
+    allow(
+        clippy::unnecessary_wraps,
+        reason = "it fails only with the failpoints feature"
+    )
+)]
 pub fn error_point(name: &str, path: &Path) -> crate::Result<()> {
     #[cfg(feature = "failpoints")]
     fail::fail_point!(name, |_| Err(crate::Error::io(

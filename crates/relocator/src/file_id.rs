@@ -20,21 +20,6 @@ pub fn shared_identity(meta: &Metadata) -> Option<(u64, u64)> {
     }
 }
 
-/// The device a path's metadata lives on (Unix), to tell volumes apart.
-#[must_use]
-pub fn device_of(meta: &Metadata) -> Option<u64> {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::MetadataExt as _;
-        Some(meta.dev())
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = meta;
-        None
-    }
-}
-
 /// Whether two metadata describe the very same file or folder.
 #[must_use]
 pub fn same_file(a: &Metadata, b: &Metadata) -> bool {

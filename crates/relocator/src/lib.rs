@@ -13,37 +13,39 @@
 
 #![deny(missing_docs)]
 
-pub mod apple_double;
+mod apple_double;
 pub mod capabilities;
 pub mod checks;
 pub mod cloud;
 pub mod contents;
-pub mod context;
+mod context;
 pub mod copy;
-pub mod durable;
+mod durable;
 pub mod error;
 pub mod failure;
-pub mod faults;
-pub mod file_id;
+mod faults;
+mod file_id;
+#[cfg(test)]
+mod floors;
 pub mod freshness;
 pub mod health;
-pub mod in_use;
+mod in_use;
 pub mod inventory;
 pub mod journal;
 pub mod link;
 pub mod locations;
 pub mod marker;
-pub mod mbfile;
+mod mbfile;
 pub mod models;
 pub mod names;
 pub mod not_permitted;
-pub mod operation;
+mod operation;
 pub mod paths;
 pub mod problem;
 pub mod processes;
 pub mod progress;
 mod read_back;
-pub mod record_check;
+mod record_check;
 pub mod relocate;
 pub mod removal;
 pub mod report;
@@ -54,13 +56,13 @@ pub mod tracker;
 pub mod units;
 pub mod verify;
 pub mod volume;
-pub mod walk;
+mod walk;
 #[cfg(windows)]
 #[expect(
     unsafe_code,
     reason = "the one reviewed module of Win32 calls std lacks; see its documentation"
 )]
-pub mod win32;
+mod win32;
 pub mod xattrs;
 
 pub use context::Context;

@@ -271,14 +271,6 @@ pub fn drive_name_in(path: &Path) -> String {
 /// dangling, a foreign link, or interrupted (a journal beside it).
 pub fn inspect(source: &Path, links: &dyn FolderLink) -> Result<LocationState> {
     match journal::load(source) {
-        // A record naming places its operation would never use is as
-        // unusable as a damaged one: the same way forward.
-        Ok(Some(j)) if let Err(e) = crate::record_check::check_journal(&j, source) => {
-            return Ok(LocationState::DamagedRecord {
-                journal: j.path(),
-                problem: e.to_string(),
-            });
-        }
         Ok(Some(j)) => {
             return Ok(LocationState::Interrupted {
                 journal: j.path(),

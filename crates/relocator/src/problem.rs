@@ -286,6 +286,22 @@ pub enum Problem {
     },
 }
 
+/// Why an operation cannot start, in one paragraph: the sentence of each
+/// problem that blocks it ("refused" when none does).
+#[must_use]
+pub fn refusal(problems: &[Problem]) -> String {
+    let blocking: Vec<String> = problems
+        .iter()
+        .filter(|p| p.is_blocking())
+        .map(Problem::message)
+        .collect();
+    if blocking.is_empty() {
+        "refused".to_owned()
+    } else {
+        blocking.join(" ")
+    }
+}
+
 impl Problem {
     /// Whether it blocks the operation or is a warning.
     #[must_use]

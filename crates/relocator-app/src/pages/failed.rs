@@ -4,6 +4,7 @@
 //! drive", "Try again", or back to the overview).
 
 use egui::{RichText, Ui};
+use relocator::failure::Failure;
 use relocator::locations::LocationState;
 
 use super::widgets::{self, Status, status_row};
@@ -37,6 +38,17 @@ pub fn ui(state: &AppState, ui: &mut Ui) -> Option<Action> {
     } else if report.is_some_and(|r| matches!(r.state, Ok(LocationState::Interrupted { .. }))) {
         status_row(ui, Status::Warning, words::LEFT_INTERRUPTED);
     }
+    // A record that cannot be used: its way forward is here, the core
+    // checks that the backups are whole before it sets the record aside.
+    let set_aside = (f.failure == Failure::DamagedRecord)
+        .then(|| state.location().map(|l| l.path.clone()))
+        .flatten()
+        .and_then(|folder| {
+            ui.add_space(6.0);
+            ui.button(words::SET_RECORD_ASIDE)
+                .clicked()
+                .then_some(Action::SetAsideRecord(folder))
+        });
     ui.add_space(10.0);
-    widgets::details(ui, &f.details)
+    widgets::details(ui, &f.details).or(set_aside)
 }

@@ -53,8 +53,22 @@ pub fn title(state: &AppState) -> String {
     }
 }
 
+impl AppState {
+    /// Draws one frame and applies what the page asked for (the state's
+    /// own changes all go through [`AppState::apply`]).
+    pub fn ui(&mut self, ui: &mut Ui) {
+        self.poll();
+        if let Some(action) = frame(self, ui) {
+            self.apply(action);
+        }
+        if self.page == Page::Destination {
+            ui.ctx().request_repaint_after(crate::state::DRIVES_REFRESH);
+        }
+    }
+}
+
 /// Draws the whole window for the current page; returns what the person asked for.
-pub fn frame(state: &mut AppState, ui: &mut Ui) -> Option<Action> {
+fn frame(state: &mut AppState, ui: &mut Ui) -> Option<Action> {
     let ctx = ui.ctx().clone();
     if let Some(text) = state.clipboard.take() {
         ctx.copy_text(text);

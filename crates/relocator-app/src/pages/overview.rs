@@ -222,7 +222,7 @@ fn damaged_record(ui: &mut Ui, r: &LocationReport) -> Option<Action> {
     ui.label(
         "Once the backups are whole in the backup folder (or it links to a complete copy on a drive), set the record aside to use them again. Nothing is deleted.",
     );
-    ui.button("Set the damaged record aside")
+    ui.button(crate::words::SET_RECORD_ASIDE)
         .clicked()
         .then(|| Action::SetAsideRecord(r.location.path.clone()))
 }

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use relocator::health::{self, DeviceHealth};
-use relocator::locations::{self, HomeDirs, LocationState, Platform};
+use relocator::locations::{self, HomeDirs, Platform};
 use relocator::units::{clock_time, count_of};
 use relocator::{Cancel, link, stored_path};
 use serde_json::json;
@@ -33,22 +33,16 @@ pub fn run(
     let mut reports = Vec::new();
     for place in &places {
         let state = locations::inspect(place, links)?;
-        let backups = match &state {
-            LocationState::Local => place.clone(),
-            LocationState::Relocated { target } | LocationState::ForeignLink { target } => {
-                target.clone()
+        let Some(backups) = state.backups_at(place) else {
+            if !json {
+                println!("{}: {}", place.display(), state.describe());
             }
-            other => {
-                if !json {
-                    println!("{}: {}", place.display(), other.describe());
-                }
-                reports.push(json!({
-                    "source": stored_path::as_value(place),
-                    "state": other.name(),
-                    "devices": [],
-                }));
-                continue;
-            }
+            reports.push(json!({
+                "source": stored_path::as_value(place),
+                "state": state.name(),
+                "devices": [],
+            }));
+            continue;
         };
         let devices = health::check_backups(&backups, policy, &progress, &Cancel::new())?;
         all_healthy &= devices.iter().all(DeviceHealth::is_healthy);

@@ -67,8 +67,10 @@ fn blkid(source: &str) -> Blkid {
     if !source.starts_with('/') || !Path::new(source).exists() {
         return found;
     }
+    // No cache (`-c /dev/null`): a loop or USB device number is reused by
+    // the next drive, and a cached answer would name the last one's volume.
     let Ok(out) = Command::new("blkid")
-        .args(["-o", "export", "--"])
+        .args(["-c", "/dev/null", "-o", "export", "--"])
         .arg(source)
         .output()
     else {
