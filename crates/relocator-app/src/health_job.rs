@@ -66,8 +66,8 @@ impl HealthCheck {
         let Some(task) = self.task.as_mut() else {
             return;
         };
-        let ended = task.is_finished();
-        for event in task.drain() {
+        let (events, ended) = task.arrived();
+        for event in events {
             match event {
                 Event::Looked(files) => self.files = files,
                 Event::Finished(result) => {

@@ -128,10 +128,8 @@ impl ScanJob {
         let Some(task) = self.task.as_mut() else {
             return;
         };
-        // Asked before draining: once the thread has ended, every event it
-        // sent is in the channel.
-        let ended = task.is_finished();
-        for event in task.drain() {
+        let (events, ended) = task.arrived();
+        for event in events {
             match event {
                 Event::Looked(i, Ok(looked)) => {
                     let r = &mut self.reports[i];

@@ -71,13 +71,19 @@ impl<E: Send + 'static> Task<E> {
         self.events.try_iter().collect()
     }
 
+    /// The events that arrived since the last call, and whether the thread
+    /// has ended (asked before draining: once it has, every event it sent
+    /// is among these).
+    pub fn arrived(&mut self) -> (Vec<E>, bool) {
+        let ended = self.is_finished();
+        (self.drain(), ended)
+    }
+
     /// The answer of a one-shot task: its last event, once it sent one;
     /// [`Answer::Ended`] once its thread ended without one.
     pub fn answer(&mut self) -> Answer<E> {
-        // Asked before draining: once the thread has ended, every event it
-        // sent is in the channel.
-        let ended = self.is_finished();
-        match self.drain().pop() {
+        let (mut events, ended) = self.arrived();
+        match events.pop() {
             Some(answer) => Answer::Given(answer),
             None if ended => Answer::Ended,
             None => Answer::Pending,

@@ -22,10 +22,10 @@ impl AppState {
         let Some(worker) = self.worker.as_mut() else {
             return;
         };
-        let ended = worker.task.is_finished();
+        let (events, ended) = worker.task.arrived();
         let mut finished = None;
         let now = Instant::now();
-        for event in worker.task.drain() {
+        for event in events {
             match event {
                 WorkerEvent::Progress(p) => self.progress.apply(&p, now),
                 WorkerEvent::Finished(r) => finished = Some(r),

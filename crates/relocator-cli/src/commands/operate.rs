@@ -47,37 +47,31 @@ pub fn run(links: &dyn link::FolderLink, command: Command) -> relocator::Result<
     };
     let result = match command {
         Command::Move { source, to, common } => {
-            let answer = confirm_move(&ctx, &source, &to, common.yes, json);
-            if let Some(code) = stop_unless_confirmed(answer, &source, json) {
-                return Ok(code);
+            let moving = (Operation::Move, Some(to.as_path()));
+            match confirmed(&ctx, moving, &source, &common, json) {
+                Some(code) => return Ok(code),
+                None => relocate::move_backups(&ctx, &source, &to, options(common.verify, false)),
             }
-            operating();
-            relocate::move_backups(&ctx, &source, &to, options(common.verify, false))
         }
         Command::Revert {
             source,
             keep_target,
             common,
-        } => {
-            let answer = confirm_revert(&ctx, &source, common.yes, json);
-            if let Some(code) = stop_unless_confirmed(answer, &source, json) {
-                return Ok(code);
-            }
-            operating();
-            relocate::revert(&ctx, &source, options(common.verify, keep_target))
-        }
+        } => match confirmed(&ctx, (Operation::Revert, None), &source, &common, json) {
+            Some(code) => return Ok(code),
+            None => relocate::revert(&ctx, &source, options(common.verify, keep_target)),
+        },
         Command::Retarget {
             source,
             to,
             keep_old,
             common,
         } => {
-            let answer = confirm_retarget(&ctx, &source, &to, common.yes, json);
-            if let Some(code) = stop_unless_confirmed(answer, &source, json) {
-                return Ok(code);
+            let moving = (Operation::Retarget, Some(to.as_path()));
+            match confirmed(&ctx, moving, &source, &common, json) {
+                Some(code) => return Ok(code),
+                None => relocate::retarget(&ctx, &source, &to, options(common.verify, keep_old)),
             }
-            operating();
-            relocate::retarget(&ctx, &source, &to, options(common.verify, keep_old))
         }
         Command::Recover { source, .. } => {
             return Ok(match relocate::recover(&ctx, &source) {
@@ -204,26 +198,22 @@ fn success(o: &Outcome, stop_came_late: bool, json: bool) -> ExitCode {
     }
     crate::output::clear_line();
     let what = match o.operation {
-        Operation::Move => format!(
-            "Moved {} in {} to {}. {} now links there.",
-            format_bytes(o.bytes),
-            count_of(o.files, "file", "files"),
-            o.backups_at.display(),
-            o.source.display()
-        ),
-        Operation::Revert => format!(
-            "Moved {} in {} back to {}.",
-            format_bytes(o.bytes),
-            count_of(o.files, "file", "files"),
-            o.backups_at.display()
-        ),
-        Operation::Retarget => format!(
-            "Moved {} in {} to {}; {} now links there.",
-            format_bytes(o.bytes),
-            count_of(o.files, "file", "files"),
-            o.backups_at.display(),
-            o.source.display()
-        ),
+        Operation::Move | Operation::Retarget | Operation::Revert => {
+            let moved = format!(
+                "Moved {} in {}",
+                format_bytes(o.bytes),
+                count_of(o.files, "file", "files")
+            );
+            if o.operation == Operation::Revert {
+                format!("{moved} back to {}.", o.backups_at.display())
+            } else {
+                format!(
+                    "{moved} to {}. {} now links there.",
+                    o.backups_at.display(),
+                    o.source.display()
+                )
+            }
+        }
         Operation::Relink => format!(
             "{} links to {} again.",
             o.source.display(),
@@ -385,59 +375,58 @@ fn confirm(
     Ok(yes || ask(&question))
 }
 
-fn confirm_move(
+/// Asks before `operation` on `source` (to `to`, for a move and a move
+/// on): `None` to go ahead (a stop from now on cancels it), or how the run
+/// ends (declined, refused).
+fn confirmed(
     ctx: &Context<'_>,
+    (operation, to): (Operation, Option<&Path>),
     source: &Path,
-    to: &Path,
-    yes: bool,
+    common: &crate::args::RunArgs,
     json: bool,
-) -> relocator::Result<bool> {
-    confirm(source, yes, json, || {
-        let pre = checks::check_move(ctx, source, to)?.into_result()?;
-        let question = format!(
-            "Copy {} of backups to {}, check the copy, then leave a link in their old place?",
-            format_bytes(pre.source.bytes),
-            to.join("Backup").display()
-        );
-        Ok((pre, question))
-    })
+) -> Option<ExitCode> {
+    let answer = confirm_operation(ctx, operation, source, to, (common.yes, json));
+    let stop = stop_unless_confirmed(answer, source, json);
+    if stop.is_none() {
+        signals::from_now(OnStop::Cancel);
+    }
+    stop
 }
 
-fn confirm_revert(
+/// The checks and the question before `operation` on `source` (to `to`,
+/// for a move and a move on).
+fn confirm_operation(
     ctx: &Context<'_>,
+    operation: Operation,
     source: &Path,
-    yes: bool,
-    json: bool,
+    to: Option<&Path>,
+    (yes, json): (bool, bool),
 ) -> relocator::Result<bool> {
     confirm(source, yes, json, || {
-        let (pre, target) = checks::check_revert(ctx, source)?;
+        let (pre, from) = match (operation, to) {
+            (Operation::Move, Some(to)) => (checks::check_move(ctx, source, to)?, None),
+            (Operation::Retarget, Some(to)) => checks::check_retarget(ctx, source, to)?,
+            _ => checks::check_revert(ctx, source)?,
+        };
         let pre = pre.into_result()?;
-        let question = format!(
-            "Copy {} of backups from {} back to {}?",
-            format_bytes(pre.source.bytes),
-            target.unwrap_or_default().display(),
-            source.display()
-        );
-        Ok((pre, question))
-    })
-}
-
-fn confirm_retarget(
-    ctx: &Context<'_>,
-    source: &Path,
-    to: &Path,
-    yes: bool,
-    json: bool,
-) -> relocator::Result<bool> {
-    confirm(source, yes, json, || {
-        let (pre, target) = checks::check_retarget(ctx, source, to)?;
-        let pre = pre.into_result()?;
-        let question = format!(
-            "Copy {} of backups from {} to {}, then point the link there?",
-            format_bytes(pre.source.bytes),
-            target.unwrap_or_default().display(),
-            to.join("Backup").display()
-        );
+        let size = format_bytes(pre.source.bytes);
+        let from = from.unwrap_or_default();
+        let question = match (operation, to) {
+            (Operation::Move, Some(to)) => format!(
+                "Copy {size} of backups to {}, check the copy, then leave a link in their old place?",
+                to.join("Backup").display()
+            ),
+            (Operation::Retarget, Some(to)) => format!(
+                "Copy {size} of backups from {} to {}, then point the link there?",
+                from.display(),
+                to.join("Backup").display()
+            ),
+            _ => format!(
+                "Copy {size} of backups from {} back to {}?",
+                from.display(),
+                source.display()
+            ),
+        };
         Ok((pre, question))
     })
 }

@@ -30,9 +30,21 @@ pub fn check_move(ctx: &Context<'_>, source: &Path, destination: &Path) -> Resul
     if !judge_source(ctx, source, &mut pre)? {
         return Ok(pre);
     }
+    with_destination(ctx, pre, source, source, destination)
+}
+
+/// `pre` with the facts and problems of a copy of the backups at `backups`
+/// (linked from `link_at`) into `destination`, blocking problems first.
+fn with_destination(
+    ctx: &Context<'_>,
+    mut pre: Preflight,
+    backups: &Path,
+    link_at: &Path,
+    destination: &Path,
+) -> Result<Preflight> {
     let (dest, problems) = examine_destination(
-        source,
-        source,
+        backups,
+        link_at,
         destination,
         ctx.links,
         &pre.source,
@@ -157,20 +169,10 @@ pub fn check_retarget(
     source: &Path,
     destination: &Path,
 ) -> Result<(Preflight, Option<PathBuf>)> {
-    let (mut pre, target) = match start_relocated(ctx, Operation::Retarget, source)? {
+    let (pre, target) = match start_relocated(ctx, Operation::Retarget, source)? {
         Relocated::Judged(pre, target) => (pre, target),
         Relocated::Stopped(pre, target) => return Ok((pre, target)),
     };
-    let (dest, problems) = examine_destination(
-        &target,
-        source,
-        destination,
-        ctx.links,
-        &pre.source,
-        ctx.cancel,
-    )?;
-    pre.problems.extend(problems);
-    pre.destination = Some(dest);
-    pre.sort();
+    let pre = with_destination(ctx, pre, &target, source, destination)?;
     Ok((pre, Some(target)))
 }

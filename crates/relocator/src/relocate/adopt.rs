@@ -39,27 +39,11 @@ pub fn adopt(ctx: &Context<'_>, source: &Path, from: &Path) -> Result<Outcome> {
         LocationState::Local => {
             return Err(Error::Refused(vec![Problem::SourceNotEmpty { source }]));
         }
-        LocationState::Interrupted {
-            journal, operation, ..
-        } => {
-            return Err(Error::Refused(vec![Problem::InterruptedOperation {
-                journal,
-                operation: Some(operation),
-            }]));
-        }
-        LocationState::DamagedRecord { journal, .. } => {
-            return Err(Error::Refused(vec![Problem::InterruptedOperation {
-                journal,
-                operation: None,
-            }]));
-        }
+        // Anything else stops it as it stops a move from here.
         state => {
-            return Err(Error::Refused(vec![Problem::SourceIsLink {
-                target: state
-                    .target()
-                    .map_or_else(|| source.clone(), Path::to_owned),
-                source,
-            }]));
+            let problem = crate::checks::state_problem(Operation::Move, &source, &state)
+                .unwrap_or(Problem::SourceNotEmpty { source });
+            return Err(Error::Refused(vec![problem]));
         }
     }
     steps::ensure_link(ctx.links, &source, &from)?;

@@ -9,14 +9,14 @@ use crate::checks;
 use crate::durable;
 use crate::error::{Error, Result};
 use crate::faults::crash_point;
-use crate::journal::{Journal, Lock, Step};
+use crate::journal::{Journal, Step};
 use crate::marker::{self, Marker};
 use crate::operation::Operation;
 use crate::progress::{Phase, Progress};
 use crate::verify;
 
 use super::steps::{self, exists, is_real_dir};
-use super::{Context, Options, Outcome, absolute, interrupted};
+use super::{Context, Options, Outcome, interrupted};
 
 /// Moves the backup folder `source` into the folder `destination` (as
 /// `destination/Backup`) and leaves a link at `source`.
@@ -26,62 +26,26 @@ pub fn move_backups(
     destination: &Path,
     options: Options,
 ) -> Result<Outcome> {
-    let source = absolute(source)?;
-    let _lock = Lock::acquire(&source)?;
-    ctx.progress.report(Progress::Phase {
-        phase: Phase::Checking,
-    });
+    let (source, _lock) = steps::begin(ctx, source)?;
     let pre = checks::check_move(ctx, &source, destination)?.into_result()?;
     ctx.cancel.check()?;
-    let destination = crate::paths::canonical(destination)?;
-    let target = crate::names::drive_target(&destination);
     let id = crate::names::new_id();
-    let renames = pre
-        .destination
-        .as_ref()
-        .and_then(|d| d.capabilities)
-        .is_none_or(|c| c.folder_renames);
-    let staging = crate::names::drive_staging(&destination, &id, renames);
+    let (target, staging) = steps::drive_places(destination, &id, &pre)?;
     let mut j = Journal::new(Operation::Move, &id, &source, &target, &staging);
-    let (bytes, files) = (pre.source.bytes, pre.source.files);
-    (j.total_bytes, j.total_files) = (bytes, files);
-    let same_volume = pre.destination.as_ref().is_some_and(|d| d.same_volume);
-    let frees_space = pre
-        .destination
-        .as_ref()
-        .is_none_or(checks::DestinationFacts::frees_space);
-
-    if same_volume {
-        j.step = Step::Renaming;
-        j.save()?;
-        crash_point("move-journaled");
-        ctx.progress.report(Progress::Phase {
-            phase: Phase::Switching,
-        });
-        if let Err(e) = durable::rename_no_replace(&source, &target) {
-            j.finish()?;
-            return Err(interrupted(e, &source));
-        }
-        crash_point("move-renamed");
-    } else {
+    steps::record_start(&mut j, &pre, None, false);
+    let one_volume = steps::on_one_volume(&pre);
+    if !one_volume {
         j.aside = Some(crate::names::set_aside(&source, &id));
-        j.save()?;
-        crash_point("move-journaled");
-        if let Err(e) = steps::stage_copy(ctx, &j, &source, options.verify, (bytes, files)) {
-            return Err(steps::roll_back_staging(ctx, &j, e, &source));
-        }
     }
+    steps::bring(
+        ctx,
+        &mut j,
+        &source,
+        (one_volume, Some(&target)),
+        options.verify,
+    )?;
     finish(ctx, &mut j)?;
-    ctx.progress.report(Progress::Done);
-    Ok(Outcome {
-        operation: Operation::Move,
-        freed_bytes: super::freed(bytes, frees_space, j.aside.as_deref()),
-        source,
-        backups_at: target,
-        bytes,
-        files,
-        notes: Vec::new(),
-    })
+    Ok(steps::done(ctx, &j, &pre, j.aside.as_deref(), Vec::new()))
 }
 
 /// Takes a move from its journal's step to the end. Used by the move itself
@@ -96,12 +60,8 @@ pub(super) fn finish(ctx: &Context<'_>, j: &mut Journal) -> Result<()> {
         Step::Linking,
         Step::Cleaning,
     ];
-    let start = order.iter().position(|s| *s == j.step).unwrap_or(0);
     let renamed = j.aside.is_none();
-    ctx.progress.report(Progress::Phase {
-        phase: Phase::Switching,
-    });
-    for step in &order[start..] {
+    for step in steps::steps_from(ctx, j, &order) {
         match step {
             Step::Publishing if !renamed => {
                 j.enter(Step::Publishing)?;

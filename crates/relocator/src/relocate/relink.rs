@@ -76,16 +76,12 @@ pub fn relink(ctx: &Context<'_>, source: &Path, to: &Path) -> Result<Outcome> {
     let _lock = Lock::acquire(&source)?;
     let previous = match locations::inspect(&source, ctx.links)? {
         LocationState::Dangling { target } => target,
-        LocationState::Interrupted {
-            journal, operation, ..
-        } => {
-            return Err(Error::Refused(vec![Problem::InterruptedOperation {
-                journal,
-                operation: Some(operation),
-            }]));
-        }
-        _ => {
-            return Err(Error::Refused(vec![Problem::SourceNotRelocated { source }]));
+        // Re-linking starts where a move back or on would be stopped by a
+        // drive that is away, and is stopped by all else that stops them.
+        state => {
+            let problem = crate::checks::state_problem(Operation::Revert, &source, &state)
+                .unwrap_or(Problem::SourceNotRelocated { source });
+            return Err(Error::Refused(vec![problem]));
         }
     };
     let to = crate::paths::canonical(to).map_err(|_| {

@@ -9,14 +9,14 @@ use crate::checks;
 use crate::durable;
 use crate::error::Result;
 use crate::faults::crash_point;
-use crate::journal::{Journal, Lock, Step};
+use crate::journal::{Journal, Step};
 use crate::marker::{self, Marker};
 use crate::operation::Operation;
 use crate::progress::{Phase, Progress};
 use crate::verify;
 
 use super::steps::{self, exists, is_real_dir};
-use super::{Context, Options, Outcome, absolute, interrupted};
+use super::{Context, Options, Outcome, interrupted};
 
 /// Moves relocated backups from their drive into `destination` (as
 /// `destination/Backup`) and re-points the link at `source`.
@@ -26,69 +26,30 @@ pub fn retarget(
     destination: &Path,
     options: Options,
 ) -> Result<Outcome> {
-    let source = absolute(source)?;
-    let _lock = Lock::acquire(&source)?;
-    ctx.progress.report(Progress::Phase {
-        phase: Phase::Checking,
-    });
+    let (source, _lock) = steps::begin(ctx, source)?;
     let (pre, current) = checks::check_retarget(ctx, &source, destination)?;
     let pre = pre.into_result()?;
     let previous = current.expect("a passing retarget check found the current target");
     ctx.cancel.check()?;
-    let destination = crate::paths::canonical(destination)?;
-    let target = crate::names::drive_target(&destination);
     let id = crate::names::new_id();
-    let renames = pre
-        .destination
-        .as_ref()
-        .and_then(|d| d.capabilities)
-        .is_none_or(|c| c.folder_renames);
-    let staging = crate::names::drive_staging(&destination, &id, renames);
+    let (target, staging) = steps::drive_places(destination, &id, &pre)?;
     let mut j = Journal::new(Operation::Retarget, &id, &source, &target, &staging);
-    j.previous = Some(previous.clone());
-    j.previous_id = marker::read(&previous).map(|m| m.operation_id);
-    j.keep_previous = options.keep_previous;
-    let (bytes, files) = (pre.source.bytes, pre.source.files);
-    (j.total_bytes, j.total_files) = (bytes, files);
-    let same_volume = pre.destination.as_ref().is_some_and(|d| d.same_volume);
-    let frees_space = pre
-        .destination
-        .as_ref()
-        .is_none_or(checks::DestinationFacts::frees_space);
-    if same_volume {
-        j.step = Step::Renaming;
-        j.save()?;
-        crash_point("retarget-journaled");
-        if let Err(e) = durable::rename_no_replace(&previous, &target) {
-            j.finish()?;
-            return Err(interrupted(e, &previous));
-        }
-    } else {
-        j.save()?;
-        crash_point("retarget-journaled");
-        if let Err(e) = steps::stage_copy(ctx, &j, &previous, options.verify, (bytes, files)) {
-            return Err(steps::roll_back_staging(ctx, &j, e, &previous));
-        }
-    }
+    steps::record_start(&mut j, &pre, Some(&previous), options.keep_previous);
+    let one_volume = steps::on_one_volume(&pre);
+    steps::bring(
+        ctx,
+        &mut j,
+        &previous,
+        (one_volume, Some(&target)),
+        options.verify,
+    )?;
     let notes = finish(ctx, &mut j)?;
-    ctx.progress.report(Progress::Done);
-    Ok(Outcome {
-        operation: Operation::Retarget,
-        freed_bytes: super::freed(bytes, frees_space, Some(&previous)),
-        source,
-        backups_at: target,
-        bytes,
-        files,
-        notes,
-    })
+    Ok(steps::done(ctx, &j, &pre, Some(&previous), notes))
 }
 
 /// Takes a retarget from its journal's step to the end (also used by recovery).
 pub(super) fn finish(ctx: &Context<'_>, j: &mut Journal) -> Result<Vec<String>> {
-    let previous = j.previous.clone().ok_or_else(|| crate::Error::Journal {
-        path: j.path(),
-        message: "it does not say where the backups were before".to_owned(),
-    })?;
+    let previous = steps::previous_place(j)?;
     let renamed = j.step == Step::Renaming;
     let order = [
         Step::Copying,
@@ -97,12 +58,8 @@ pub(super) fn finish(ctx: &Context<'_>, j: &mut Journal) -> Result<Vec<String>> 
         Step::Linking,
         Step::Cleaning,
     ];
-    let start = order.iter().position(|s| *s == j.step).unwrap_or(0);
     let mut notes = Vec::new();
-    ctx.progress.report(Progress::Phase {
-        phase: Phase::Switching,
-    });
-    for step in &order[start..] {
+    for step in steps::steps_from(ctx, j, &order) {
         match step {
             Step::Publishing if !renamed => {
                 j.enter(Step::Publishing)?;

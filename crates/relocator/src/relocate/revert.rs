@@ -11,22 +11,18 @@ use crate::checks;
 use crate::durable;
 use crate::error::{Error, Result};
 use crate::faults::crash_point;
-use crate::journal::{Journal, Lock, Step};
+use crate::journal::{Journal, Step};
 use crate::marker::{self, MarkerState};
 use crate::operation::Operation;
 use crate::progress::{Cancel, Phase, Progress};
 use crate::verify;
 
 use super::steps::{self, exists, is_real_dir};
-use super::{Context, Options, Outcome, absolute};
+use super::{Context, Options, Outcome};
 
 /// Moves relocated backups back into `source`, replacing the link.
 pub fn revert(ctx: &Context<'_>, source: &Path, options: Options) -> Result<Outcome> {
-    let source = absolute(source)?;
-    let _lock = Lock::acquire(&source)?;
-    ctx.progress.report(Progress::Phase {
-        phase: Phase::Checking,
-    });
+    let (source, _lock) = steps::begin(ctx, source)?;
     let (pre, target) = checks::check_revert(ctx, &source)?;
     let pre = pre.into_result()?;
     let previous = target.expect("a passing revert check found the target");
@@ -34,46 +30,17 @@ pub fn revert(ctx: &Context<'_>, source: &Path, options: Options) -> Result<Outc
     let id = crate::names::new_id();
     let staging = crate::names::local_staging(&source, &id);
     let mut j = Journal::new(Operation::Revert, &id, &source, &source, &staging);
-    j.previous = Some(previous.clone());
-    j.previous_id = marker::read(&previous).map(|m| m.operation_id);
-    j.keep_previous = options.keep_previous;
-    let (bytes, files) = (pre.source.bytes, pre.source.files);
-    (j.total_bytes, j.total_files) = (bytes, files);
-    let same_volume = pre.destination.as_ref().is_some_and(|d| d.same_volume);
-    let frees_space = pre
-        .destination
-        .as_ref()
-        .is_none_or(checks::DestinationFacts::frees_space);
-    if same_volume {
-        j.step = Step::Renaming;
-        j.save()?;
-        crash_point("revert-journaled");
-    } else {
-        j.save()?;
-        crash_point("revert-journaled");
-        if let Err(e) = steps::stage_copy(ctx, &j, &previous, options.verify, (bytes, files)) {
-            return Err(steps::roll_back_staging(ctx, &j, e, &previous));
-        }
-    }
+    steps::record_start(&mut j, &pre, Some(&previous), options.keep_previous);
+    let one_volume = steps::on_one_volume(&pre);
+    // On one volume the finishing steps rename the copy back themselves.
+    steps::bring(ctx, &mut j, &previous, (one_volume, None), options.verify)?;
     let notes = finish(ctx, &mut j)?;
-    ctx.progress.report(Progress::Done);
-    Ok(Outcome {
-        operation: Operation::Revert,
-        freed_bytes: super::freed(bytes, frees_space, Some(&previous)),
-        source: source.clone(),
-        backups_at: source,
-        bytes,
-        files,
-        notes,
-    })
+    Ok(steps::done(ctx, &j, &pre, Some(&previous), notes))
 }
 
 /// Takes a revert from its journal's step to the end (also used by recovery).
 pub(super) fn finish(ctx: &Context<'_>, j: &mut Journal) -> Result<Vec<String>> {
-    let previous = j.previous.clone().ok_or_else(|| Error::Journal {
-        path: j.path(),
-        message: "it does not say where the backups were before".to_owned(),
-    })?;
+    let previous = steps::previous_place(j)?;
     let renamed = j.step == Step::Renaming;
     let order = [
         Step::Copying,
@@ -82,12 +49,8 @@ pub(super) fn finish(ctx: &Context<'_>, j: &mut Journal) -> Result<Vec<String>> 
         Step::Publishing,
         Step::Cleaning,
     ];
-    let start = order.iter().position(|s| *s == j.step).unwrap_or(0);
     let mut notes = Vec::new();
-    ctx.progress.report(Progress::Phase {
-        phase: Phase::Switching,
-    });
-    for step in &order[start..] {
+    for step in steps::steps_from(ctx, j, &order) {
         match step {
             Step::Renaming if renamed => {
                 // Same volume: unlink, then rename the drive folder itself back.

@@ -6,14 +6,16 @@ use std::io;
 use std::path::Path;
 
 use crate::capabilities::CopyDrives;
+use crate::checks::Preflight;
 use crate::copy::{self, CopyOptions};
 use crate::durable;
 use crate::error::{Error, IoContext as _, Result};
-use crate::journal::Journal;
+use crate::journal::{Journal, Lock, Step};
 use crate::link::{FolderLink, same_link_target};
 use crate::locations::resolve_link_target;
 use crate::marker::{self, Marker, MarkerState};
 use crate::names::describe_file_type;
+use crate::operation::Operation;
 use crate::progress::{Phase, Progress};
 use crate::removal;
 use crate::verify::{self, Comparison, VerifyMode};
@@ -75,6 +77,142 @@ pub(super) fn stage_copy(
         .map_err(|e| blame_a_gone_drive(e, &j.staging))?;
     ctx.cancel.check()?;
     Ok((report.bytes, report.files))
+}
+
+/// `<destination>/Backup` (the destination canonical) and the folder a copy
+/// into `destination` is made in, as the drive's measured capabilities allow.
+pub(super) fn drive_places(
+    destination: &Path,
+    id: &str,
+    pre: &Preflight,
+) -> Result<(std::path::PathBuf, std::path::PathBuf)> {
+    let destination = crate::paths::canonical(destination)?;
+    let renames = pre
+        .destination
+        .as_ref()
+        .and_then(|d| d.capabilities)
+        .is_none_or(|c| c.folder_renames);
+    Ok((
+        crate::names::drive_target(&destination),
+        crate::names::drive_staging(&destination, id, renames),
+    ))
+}
+
+/// Records in `j` what the preflight `pre` counted and, for a move back or
+/// a move on, the copy it replaces (`previous`, and whether to keep it).
+pub(super) fn record_start(j: &mut Journal, pre: &Preflight, previous: Option<&Path>, keep: bool) {
+    (j.total_bytes, j.total_files) = (pre.source.bytes, pre.source.files);
+    if let Some(previous) = previous {
+        j.previous = Some(previous.to_owned());
+        j.previous_id = marker::read(previous).map(|m| m.operation_id);
+        j.keep_previous = keep;
+    }
+}
+
+/// Whether the preflight found the destination on the backups' own volume
+/// (one rename instead of a copy).
+pub(super) fn on_one_volume(pre: &Preflight) -> bool {
+    pre.destination.as_ref().is_some_and(|d| d.same_volume)
+}
+
+/// Whether leaving where the backups are frees its space (not one volume,
+/// nor two volumes of one storage).
+pub(super) fn frees_space(pre: &Preflight) -> bool {
+    pre.destination
+        .as_ref()
+        .is_none_or(crate::checks::DestinationFacts::frees_space)
+}
+
+/// Saves the journal `j`, then brings the backups at `from` on their way:
+/// on one volume (`one_volume`), the journal says so and `rename_to` (if
+/// given) is one rename; elsewhere the copy into the staging folder,
+/// verified. A failure is undone before it is returned.
+pub(super) fn bring(
+    ctx: &Context<'_>,
+    j: &mut Journal,
+    from: &Path,
+    (one_volume, rename_to): (bool, Option<&Path>),
+    verify_mode: VerifyMode,
+) -> Result<()> {
+    let name = match j.operation {
+        Operation::Revert => "revert",
+        Operation::Retarget => "retarget",
+        _ => "move",
+    };
+    if one_volume {
+        j.step = Step::Renaming;
+        j.save()?;
+        crate::faults::crash_point(&format!("{name}-journaled"));
+        if let Some(to) = rename_to {
+            ctx.progress.report(Progress::Phase {
+                phase: Phase::Switching,
+            });
+            if let Err(e) = durable::rename_no_replace(from, to) {
+                j.finish()?;
+                return Err(super::interrupted(e, from));
+            }
+            crate::faults::crash_point(&format!("{name}-renamed"));
+        }
+    } else {
+        j.save()?;
+        crate::faults::crash_point(&format!("{name}-journaled"));
+        let planned = (j.total_bytes, j.total_files);
+        if let Err(e) = stage_copy(ctx, j, from, verify_mode, planned) {
+            return Err(roll_back_staging(ctx, j, e, from));
+        }
+    }
+    Ok(())
+}
+
+/// The end of an operation `j` begun by the preflight `pre`: says it is
+/// done, and what it did; `old_place` is where the backups were (their
+/// space freed once it is gone), `notes` what a person should know.
+pub(super) fn done(
+    ctx: &Context<'_>,
+    j: &Journal,
+    pre: &Preflight,
+    old_place: Option<&Path>,
+    notes: Vec<String>,
+) -> super::Outcome {
+    ctx.progress.report(Progress::Done);
+    super::Outcome {
+        operation: j.operation,
+        freed_bytes: super::freed(j.total_bytes, frees_space(pre), old_place),
+        source: j.source.clone(),
+        backups_at: j.target.clone(),
+        bytes: j.total_bytes,
+        files: j.total_files,
+        notes,
+    }
+}
+
+/// Where the backups were before a move back or a move on, as its journal says.
+pub(super) fn previous_place(j: &Journal) -> Result<std::path::PathBuf> {
+    j.previous.clone().ok_or_else(|| Error::Journal {
+        path: j.path(),
+        message: "it does not say where the backups were before".to_owned(),
+    })
+}
+
+/// The steps of `order` from the journal's own on (all of them if it names
+/// none of them), with the switch announced.
+pub(super) fn steps_from<'a>(ctx: &Context<'_>, j: &Journal, order: &'a [Step]) -> &'a [Step] {
+    ctx.progress.report(Progress::Phase {
+        phase: Phase::Switching,
+    });
+    let start = order.iter().position(|s| *s == j.step).unwrap_or(0);
+    &order[start..]
+}
+
+/// Begins an operation on the backup folder `source`: its absolute place,
+/// and the lock that keeps every other operation off it until the end.
+pub(super) fn begin(ctx: &Context<'_>, source: &Path) -> Result<(std::path::PathBuf, Lock)> {
+    let source = super::absolute(source)?;
+    let lock = Lock::acquire(&source)?;
+    ctx.progress.report(Progress::Phase {
+        phase: Phase::Checking,
+    });
+    Ok((source, lock))
 }
 
 /// A copy whose own folder vanished mid-way lost its drive (unplugged, the
