@@ -1,7 +1,7 @@
 //! What each action does to the app's state: one `match`, every action
 //! handled by name, so a new action cannot be silently ignored.
 
-use std::path::PathBuf;
+use std::path::Path;
 
 use crate::action::{Action, FolderPurpose};
 use crate::page::Page;
@@ -230,7 +230,7 @@ impl AppState {
     }
 
     fn use_typed(&mut self, purpose: FolderPurpose, text: &str) {
-        let folder = PathBuf::from(text.trim());
+        let folder = relocator::paths::as_typed(Path::new(text.trim()));
         if text.trim().is_empty() || !folder.is_dir() {
             let reason = if text.trim().is_empty() {
                 "Type or paste the folder's full path.".to_owned()

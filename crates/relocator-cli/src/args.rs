@@ -1,6 +1,8 @@
 //! The command-line arguments.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+
+use clap::builder::{OsStringValueParser, TypedValueParser as _};
 
 use clap::{Parser, Subcommand, ValueEnum};
 
@@ -75,7 +77,7 @@ pub enum Command {
     /// Show every backup folder, its state, size and devices.
     Status {
         /// Look at this backup folder instead of the usual places.
-        #[arg(long)]
+        #[arg(value_parser = typed_path(), long)]
         source: Option<PathBuf>,
         /// Print one JSON document.
         #[arg(long)]
@@ -90,10 +92,10 @@ pub enum Command {
     /// only: nothing is copied or deleted. `status` shows where they are.
     Relink {
         /// The backup folder (a link that dangles).
-        #[arg(long)]
+        #[arg(value_parser = typed_path(), long)]
         source: PathBuf,
         /// Where the backups are now (default: the one place `status` finds).
-        #[arg(long)]
+        #[arg(value_parser = typed_path(), long)]
         to: Option<PathBuf>,
         /// Do not ask before changing the link.
         #[arg(long)]
@@ -106,7 +108,7 @@ pub enum Command {
     /// listed file on disk with its size (exit 1 when any is damaged).
     Health {
         /// Check this backup folder instead of the usual places.
-        #[arg(long)]
+        #[arg(value_parser = typed_path(), long)]
         source: Option<PathBuf>,
         /// Print one JSON document.
         #[arg(long)]
@@ -117,6 +119,7 @@ pub enum Command {
     },
     /// Count the bytes and files of a folder.
     Scan {
+        #[arg(value_parser = typed_path())]
         /// The folder.
         dir: PathBuf,
         /// Print one JSON document.
@@ -126,10 +129,10 @@ pub enum Command {
     /// Check whether the backups can be moved into a folder.
     Check {
         /// The backup folder.
-        #[arg(long)]
+        #[arg(value_parser = typed_path(), long)]
         source: PathBuf,
         /// The folder to move them into (they become <DIR>/Backup).
-        #[arg(long)]
+        #[arg(value_parser = typed_path(), long)]
         to: PathBuf,
         /// Print one JSON document.
         #[arg(long)]
@@ -141,10 +144,10 @@ pub enum Command {
     /// Move the backups into a folder on another drive and leave a link behind.
     Move {
         /// The backup folder.
-        #[arg(long)]
+        #[arg(value_parser = typed_path(), long)]
         source: PathBuf,
         /// The folder to move them into (they become <DIR>/Backup).
-        #[arg(long)]
+        #[arg(value_parser = typed_path(), long)]
         to: PathBuf,
         /// Verification, confirmation and output.
         #[command(flatten)]
@@ -153,7 +156,7 @@ pub enum Command {
     /// Move relocated backups back to this computer.
     Revert {
         /// The backup folder (now a link).
-        #[arg(long)]
+        #[arg(value_parser = typed_path(), long)]
         source: PathBuf,
         /// Keep the copy on the drive.
         #[arg(long)]
@@ -165,10 +168,10 @@ pub enum Command {
     /// Move relocated backups to another drive.
     Retarget {
         /// The backup folder (now a link).
-        #[arg(long)]
+        #[arg(value_parser = typed_path(), long)]
         source: PathBuf,
         /// The folder to move them into (they become <DIR>/Backup).
-        #[arg(long)]
+        #[arg(value_parser = typed_path(), long)]
         to: PathBuf,
         /// Keep the old copy.
         #[arg(long)]
@@ -180,7 +183,7 @@ pub enum Command {
     /// Finish or undo an operation that was interrupted.
     Recover {
         /// The backup folder.
-        #[arg(long)]
+        #[arg(value_parser = typed_path(), long)]
         source: PathBuf,
         /// Print the result as JSON.
         #[arg(long)]
@@ -192,7 +195,7 @@ pub enum Command {
     /// they are.
     SetAsideRecord {
         /// The backup folder.
-        #[arg(long)]
+        #[arg(value_parser = typed_path(), long)]
         source: PathBuf,
         /// Print the result as JSON.
         #[arg(long)]
@@ -201,10 +204,10 @@ pub enum Command {
     /// Link the backup folder to backups moved earlier (after reinstalling the computer).
     Adopt {
         /// The backup folder (absent or empty).
-        #[arg(long)]
+        #[arg(value_parser = typed_path(), long)]
         source: PathBuf,
         /// The Backup folder on the drive.
-        #[arg(long)]
+        #[arg(value_parser = typed_path(), long)]
         from: PathBuf,
         /// Print the result as JSON.
         #[arg(long)]
@@ -214,8 +217,10 @@ pub enum Command {
     /// optionally verified) without linking or deleting anything: for
     /// benchmarks and for trying a drive.
     Copy {
+        #[arg(value_parser = typed_path())]
         /// The folder to copy.
         from: PathBuf,
+        #[arg(value_parser = typed_path())]
         /// The new folder to create (must not exist).
         to: PathBuf,
         /// Verify the copy afterwards (default: no verification).
@@ -230,6 +235,7 @@ pub enum Command {
     },
     /// Make a realistic sample backup (for trying things out and for tests).
     Sample {
+        #[arg(value_parser = typed_path())]
         /// Where to create the backup folder.
         dir: PathBuf,
         /// Seed for names, sizes and content.
@@ -245,4 +251,10 @@ pub enum Command {
         #[arg(long, default_value_t = 60_000_000)]
         bytes: u64,
     },
+}
+
+/// Paths as people type them (a trailing slash from a shell's completion,
+/// `.` and `..`) mean the same folder as without: read the core's way.
+fn typed_path() -> impl clap::builder::TypedValueParser<Value = PathBuf> {
+    OsStringValueParser::new().map(|s| relocator::paths::as_typed(Path::new(&s)))
 }

@@ -34,7 +34,7 @@ pub enum Error {
     #[error("Cancelled; nothing was changed")]
     Cancelled,
     /// Another Backup Relocator operation holds the lock on this folder.
-    #[error("{}: another Backup Relocator operation is already working on this folder. Nothing was changed", path.display())]
+    #[error("{}: another Backup Relocator operation is already working on this folder. Nothing was changed", folder_of(path).display())]
     Busy {
         /// The lock file.
         path: PathBuf,
@@ -74,12 +74,24 @@ pub enum Error {
         path: PathBuf,
     },
     /// A journal file could not be understood.
-    #[error("{}: the record of an interrupted operation is damaged ({message})", path.display())]
+    #[error("{}: the record of an interrupted operation kept in this folder cannot be used: {message}. Nothing was changed or deleted", folder_of(path).display())]
     Journal {
         /// The journal file.
         path: PathBuf,
         /// What was wrong with it.
         message: String,
+    },
+    /// The record of an interrupted operation was written by a newer
+    /// version of Backup Relocator, which knows how to finish it.
+    #[error(
+        "{}: the record of an interrupted operation kept in this folder was written by a newer Backup Relocator ({version}): update Backup Relocator, then open it again to finish the operation. Nothing was changed",
+        folder_of(path).display()
+    )]
+    NewerRecord {
+        /// The journal file.
+        path: PathBuf,
+        /// The version that wrote it.
+        version: String,
     },
     /// A journal names a folder its operation would never have made: it was
     /// damaged, edited by hand or written by another version. Nothing was touched.
@@ -216,6 +228,14 @@ impl<T> IoContext<T> for io::Result<T> {
     fn at(self, path: &Path) -> Result<T> {
         self.map_err(|source| Error::io(path, source))
     }
+}
+
+/// The folder one of our files (a journal, a lock) is kept in: what
+/// messages name, rather than our file's own name.
+fn folder_of(file: &Path) -> &Path {
+    file.parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(file)
 }
 
 fn holders_text(programs: &[String]) -> String {

@@ -65,7 +65,8 @@ impl Failure {
             | Error::NoRecord { .. }
             | Error::RecordUsable { .. }
             | Error::BackupsNotWhole { .. }
-            | Error::BackupsInTwoPlaces { .. } => Failure::RecordProblem,
+            | Error::BackupsInTwoPlaces { .. }
+            | Error::NewerRecord { .. } => Failure::RecordProblem,
             Error::Io { source, .. } => match source.kind() {
                 ErrorKind::StorageFull | ErrorKind::QuotaExceeded => Failure::DriveFull,
                 ErrorKind::ReadOnlyFilesystem => Failure::DriveReadOnly,

@@ -194,6 +194,14 @@ pub fn find(source: &Path) -> Result<Option<PathBuf>> {
     Ok(load(source)?.map(|j| j.path()))
 }
 
+/// What any version writes first in its record: its format and version.
+#[derive(serde::Deserialize)]
+struct Written {
+    format: u32,
+    #[serde(default)]
+    app_version: String,
+}
+
 /// Reads the journal kept beside `source`, if there is one.
 pub fn load(source: &Path) -> Result<Option<Journal>> {
     let path = path_for(source);
@@ -202,19 +210,20 @@ pub fn load(source: &Path) -> Result<Option<Journal>> {
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
         Err(e) => return Err(Error::io(path, e)),
     };
-    let journal: Journal = serde_json::from_slice(&bytes).map_err(|e| Error::Journal {
-        path: path.clone(),
-        message: e.to_string(),
-    })?;
-    if journal.format > FORMAT {
-        return Err(Error::Journal {
+    // A newer version's record may not read as this version's: its format
+    // and version are asked of it first, on their own.
+    if let Ok(written) = serde_json::from_slice::<Written>(&bytes)
+        && written.format > FORMAT
+    {
+        return Err(Error::NewerRecord {
             path,
-            message: format!(
-                "written by a newer Backup Relocator ({}); please update",
-                journal.app_version
-            ),
+            version: written.app_version,
         });
     }
+    let journal: Journal = serde_json::from_slice(&bytes).map_err(|e| Error::Journal {
+        path: path.clone(),
+        message: damage(&e),
+    })?;
     // A record about another folder, or naming places its operation would
     // never make, is still returned: the caller checks it (see
     // `relocate::places`) and refuses it with both places named. It stays
@@ -223,6 +232,18 @@ pub fn load(source: &Path) -> Result<Option<Journal>> {
         location: Some(path),
         ..journal
     }))
+}
+
+/// What is wrong with a record that does not read, in plain words (the
+/// parser's own words say where, for whoever looks closer).
+fn damage(e: &serde_json::Error) -> String {
+    use serde_json::error::Category;
+    let what = match e.classify() {
+        Category::Eof => "it was cut short",
+        Category::Syntax | Category::Io => "it is damaged",
+        Category::Data => "it is not a record this version of Backup Relocator can read",
+    };
+    format!("{what} (line {}, column {})", e.line(), e.column())
 }
 
 /// An exclusive lock on the folder holding a backup folder: one operation at a time.
@@ -328,7 +349,36 @@ mod tests {
         let source = dir.path().join("Backup");
         fs::write(path_for(&source), b"{\"format\":").unwrap();
         let err = load(&source).unwrap_err();
-        assert!(err.to_string().contains("damaged"), "{err}");
+        assert!(err.to_string().contains("cut short"), "{err}");
+        fs::write(path_for(&source), b"{ this is not a journal").unwrap();
+        let err = load(&source).unwrap_err().to_string();
+        assert!(err.contains("damaged"), "{err}");
+        // Issue 24: the folder first, not our file's name, nor the parser's words.
+        assert!(err.starts_with(&dir.path().display().to_string()), "{err}");
+        assert!(
+            !err.contains(".backup-relocator") && !err.contains("expected"),
+            "{err}"
+        );
+    }
+
+    /// Issue 24: a record from a newer version is not called damaged.
+    #[test]
+    fn a_newer_versions_record_asks_for_an_update() {
+        let dir = tempfile::tempdir().unwrap();
+        let source = dir.path().join("Backup");
+        fs::write(
+            path_for(&source),
+            br#"{"format": 9, "app_version": "9.1.0", "operation": "teleport"}"#,
+        )
+        .unwrap();
+        let err = load(&source).unwrap_err();
+        assert!(matches!(err, Error::NewerRecord { .. }), "{err}");
+        let text = err.to_string();
+        assert!(
+            text.contains("newer Backup Relocator (9.1.0)") && text.contains("update"),
+            "{text}"
+        );
+        assert!(!text.contains("damaged"), "{text}");
     }
 
     #[test]

@@ -284,6 +284,14 @@ pub fn inspect(source: &Path, links: &dyn FolderLink) -> Result<LocationState> {
                 problem: message,
             });
         }
+        Err(Error::NewerRecord { path, version }) => {
+            return Ok(LocationState::DamagedRecord {
+                journal: path,
+                problem: format!(
+                    "a newer Backup Relocator ({version}) wrote it: update Backup Relocator to finish it"
+                ),
+            });
+        }
         Err(e) => return Err(e),
         Ok(None) => {}
     }

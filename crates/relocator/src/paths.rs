@@ -47,6 +47,31 @@ pub fn dos_path_from_nt(nt: &str, devices: &[(char, String)]) -> Option<PathBuf>
     })
 }
 
+/// A path as a person typed it, meaning what they meant: absolute (against
+/// the current folder), with `.` and `..` taken as written (a `..` after a
+/// link goes back up the path, not into the link's target) and no trailing
+/// separator — which would make the system follow a backup folder's own
+/// link (`…/Backup/` is its target). Nothing is read from the disk.
+#[must_use]
+pub fn as_typed(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_owned());
+    let mut out = PathBuf::new();
+    for component in absolute.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                // Never above the root (or a drive's root).
+                if out.file_name().is_some() {
+                    out.pop();
+                }
+            }
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
+}
+
 /// `path` without Windows' verbatim prefix where that is safe (see
 /// [`simplify_verbatim`]); unchanged elsewhere.
 #[must_use]
@@ -165,6 +190,35 @@ pub fn windows_path_is_under(path: &str, mount: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Issue 24: shells add a trailing slash to a completed folder name; a
+    /// path means the same folder with or without it, and `.` and `..` as
+    /// typed, never through a link.
+    #[cfg(unix)]
+    #[test]
+    fn a_path_as_typed_means_the_same_folder() {
+        let typed = |p: &str| as_typed(Path::new(p));
+        let plain = Path::new("/Users/ana/MobileSync/Backup");
+        assert_eq!(typed("/Users/ana/MobileSync/Backup/"), plain);
+        assert_eq!(typed("/Users/ana/MobileSync/Backup//"), plain);
+        assert_eq!(typed("/Users/ana/./MobileSync/Backup/."), plain);
+        assert_eq!(typed("/Users/ana/MobileSync/Backup/x/.."), plain);
+        assert_eq!(typed("/../Users/ana/MobileSync/Backup"), plain);
+        let here = std::env::current_dir().unwrap();
+        assert_eq!(typed("Backup/"), here.join("Backup"));
+        assert_eq!(typed("/"), Path::new("/"));
+    }
+
+    #[test]
+    fn a_windows_path_as_typed_loses_its_trailing_separator() {
+        if cfg!(windows) {
+            assert_eq!(
+                as_typed(Path::new(r"C:\Users\ana\Apple\MobileSync\Backup\")),
+                Path::new(r"C:\Users\ana\Apple\MobileSync\Backup")
+            );
+            assert_eq!(as_typed(Path::new(r"E:\")), Path::new(r"E:\"));
+        }
+    }
 
     /// Issue 19: a virtual drive (ImDisk, OSFMount) fails `canonicalize`;
     /// its NT name maps back to the letter a person knows, and a device

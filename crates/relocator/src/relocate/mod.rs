@@ -70,9 +70,11 @@ fn freed(bytes: u64, frees_space: bool, old_place: Option<&Path>) -> u64 {
     if frees_space && gone { bytes } else { 0 }
 }
 
-/// An absolute form of `path` without resolving links (the link's own place matters).
+/// An absolute form of `path` without resolving links (the link's own
+/// place matters), as typed (see [`crate::paths::as_typed`]).
 fn absolute(path: &Path) -> Result<PathBuf> {
-    std::path::absolute(path).map_err(|e| Error::io(path, e))
+    std::path::absolute(path).map_err(|e| Error::io(path, e))?;
+    Ok(crate::paths::as_typed(path))
 }
 
 /// Wraps a failure with where the backups are safe.
