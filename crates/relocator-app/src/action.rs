@@ -68,6 +68,13 @@ pub enum Action {
     SetAsideRecord(PathBuf),
     /// Link a dangling backup folder to the copy found at this path.
     Relink(PathBuf),
+    /// Manage the backups the selected folder links to, moved by hand.
+    TakeOver,
+    /// Show (or hide) what saying "the drive is gone for good" means.
+    AskForgetDrive(bool),
+    /// The drive an interrupted operation waits for is gone for good: undo
+    /// the operation without it.
+    ForgetDrive,
     /// Check the health of the backups of the selected folder.
     CheckHealth,
     /// Show a folder in Finder, Explorer or the file manager.

@@ -70,11 +70,7 @@ impl AppState {
                     self.start_checks();
                 }
             }
-            Action::Recover => {
-                if let Some(source) = self.location().map(|l| l.path.clone()) {
-                    self.start_job(Job::Recover { source }, None);
-                }
-            }
+            Action::Recover => self.start_on_selected(|source| Job::Recover { source }),
             Action::SetAsideRecord(folder) => {
                 self.set_aside_record(&folder);
                 // From the Failed page (a recovery refused the record): the
@@ -84,18 +80,22 @@ impl AppState {
                     self.page = Page::Overview;
                 }
             }
-            Action::Relink(to) => {
-                if let Some(source) = self.location().map(|l| l.path.clone()) {
-                    self.start_job(
-                        Job::Run {
-                            operation: Operation::Relink,
-                            source,
-                            to: Some(to),
-                            options: Options::default(),
-                        },
-                        None,
-                    );
-                }
+            Action::Relink(to) => self.start_on_selected(|source| Job::Run {
+                operation: Operation::Relink,
+                source,
+                to: Some(to),
+                options: Options::default(),
+            }),
+            Action::TakeOver => self.start_on_selected(|source| Job::Run {
+                operation: Operation::TakeOver,
+                source,
+                to: None,
+                options: Options::default(),
+            }),
+            Action::AskForgetDrive(asking) => self.asking_forget = asking,
+            Action::ForgetDrive => {
+                self.asking_forget = false;
+                self.start_on_selected(|source| Job::ForgetDrive { source });
             }
             Action::CheckHealth => self.check_health(),
             Action::OpenFolder(folder) => self.open_folder(folder),
@@ -119,6 +119,13 @@ impl AppState {
                 self.settings.stale_days =
                     days.clamp(*Settings::STALE_DAYS.start(), *Settings::STALE_DAYS.end());
             }
+        }
+    }
+
+    /// Starts the one-step job `job` makes for the folder being worked on.
+    fn start_on_selected(&mut self, job: impl FnOnce(std::path::PathBuf) -> Job) {
+        if let Some(source) = self.location().map(|l| l.path.clone()) {
+            self.start_job(job(source), None);
         }
     }
 

@@ -48,8 +48,9 @@ impl Wizard for Operation {
             ],
             Operation::Retarget => &[Page::Checks, Page::Destination, Page::Review],
             Operation::Revert => &[Page::Checks, Page::Review],
-            // Re-linking and adopting start from a button, with no pages before.
-            Operation::Relink | Operation::Adopt => &[],
+            // Re-linking, adopting and taking over start from a button,
+            // with no pages before.
+            Operation::Relink | Operation::Adopt | Operation::TakeOver => &[],
         }
     }
 
@@ -71,16 +72,18 @@ impl Wizard for Operation {
                 Step::Done,
             ],
             Operation::Revert => &[Step::Checks, Step::Review, Step::Move, Step::Done],
-            Operation::Relink | Operation::Adopt => &[Step::Move, Step::Done],
+            Operation::Relink | Operation::Adopt | Operation::TakeOver => &[Step::Move, Step::Done],
         }
     }
 
     fn home(self) -> Page {
         match self {
             Operation::Move => Page::Overview,
-            Operation::Retarget | Operation::Revert | Operation::Relink | Operation::Adopt => {
-                Page::Manage
-            }
+            Operation::Retarget
+            | Operation::Revert
+            | Operation::Relink
+            | Operation::Adopt
+            | Operation::TakeOver => Page::Manage,
         }
     }
 }

@@ -9,7 +9,7 @@ use relocator::checks::{self, SourceFacts};
 use relocator::contents::Contents;
 use relocator::inventory::DeviceBackup;
 use relocator::locations::{self, LocationState};
-use relocator::relocate::Found;
+use relocator::relocate::{DriveNeeded, Found, Leftovers};
 use relocator::report::FolderReport;
 use relocator::volume::VolumeInfo;
 use relocator::{Cancel, Progress, link};
@@ -44,6 +44,10 @@ pub struct LocationReport {
     pub relink_candidates: Vec<PathBuf>,
     /// A folder whose record is damaged: where the backups are, or may be.
     pub found: Vec<Found>,
+    /// An interrupted operation that waits for a drive not connected.
+    pub drive_needed: Option<DriveNeeded>,
+    /// Copies of ours left on drives: to remove now, or once their drive is back.
+    pub leftovers: Leftovers,
 }
 
 impl LocationReport {
@@ -61,6 +65,8 @@ impl LocationReport {
             volume: None,
             relink_candidates: Vec::new(),
             found: Vec::new(),
+            drive_needed: None,
+            leftovers: Leftovers::default(),
         }
     }
 
@@ -138,6 +144,8 @@ impl ScanJob {
                     r.volume = looked.drive;
                     r.relink_candidates = looked.relink_candidates;
                     r.found = looked.found;
+                    r.drive_needed = looked.drive_needed;
+                    r.leftovers = looked.leftovers;
                 }
                 Event::Looked(i, Err(e)) => self.reports[i].state = Err(e),
                 Event::Counted(i, bytes, files) => {

@@ -50,6 +50,7 @@ pub fn working_title(operation: Option<Operation>) -> &'static str {
         Some(Operation::Retarget) => "Moving your backups to the new drive",
         Some(Operation::Revert) => "Moving your backups back",
         Some(Operation::Relink | Operation::Adopt) => "Linking your backups again",
+        Some(Operation::TakeOver) => "Checking the backups moved by hand",
         None => "Finishing an interrupted move",
     }
 }
@@ -61,6 +62,7 @@ pub fn start_button(operation: Operation) -> &'static str {
         Operation::Move | Operation::Retarget => "Move",
         Operation::Revert => "Move back",
         Operation::Relink | Operation::Adopt => "Link",
+        Operation::TakeOver => "Manage them",
     }
 }
 
@@ -188,6 +190,9 @@ pub fn plan_sentence(operation: Operation, bytes: u64, target: &Path, same_drive
         (Operation::Relink | Operation::Adopt, _) => {
             format!("Your backups ({size}) will be linked to {target}; nothing is copied.")
         }
+        (Operation::TakeOver, _) => format!(
+            "Every file of your backups ({size}) in {target} will be read, then Backup Relocator's mark is added there; nothing is copied or deleted."
+        ),
     }
 }
 
@@ -371,6 +376,7 @@ pub fn done_headline(o: &Outcome) -> &'static str {
         Operation::Revert => "Your backups are back on this computer",
         Operation::Relink => "Your backups are linked again",
         Operation::Adopt => "Your backups are linked",
+        Operation::TakeOver => "Backup Relocator now manages your backups",
     }
 }
 
@@ -407,6 +413,10 @@ pub fn done_sentence(o: &Outcome) -> String {
             o.source.display(),
             o.backups_at.display()
         ),
+        Operation::TakeOver => format!(
+            "{moved} read in {}: nothing was copied or changed. You can move them back or to another drive from here whenever you like.",
+            o.backups_at.display()
+        ),
     }
 }
 
@@ -420,6 +430,7 @@ pub fn failure_headline(f: &Failure, operation: Option<Operation>) -> &'static s
         (_, Some(Operation::Retarget)) => "The move to the other drive did not finish",
         (_, Some(Operation::Revert)) => "The move back did not finish",
         (_, Some(Operation::Relink | Operation::Adopt)) => "The link was not made",
+        (_, Some(Operation::TakeOver)) => "Backup Relocator did not take them over",
         (_, None) => "It did not finish",
     }
 }
@@ -519,6 +530,65 @@ pub fn too_late_to_stop() -> &'static str {
 /// After a failure that left an operation interrupted (the core could not
 /// say where the backups are whole).
 pub const LEFT_INTERRUPTED: &str = "The work was interrupted part-way. Finish or undo it now: nothing is lost, and the backups end up whole in one place.";
+
+/// A folder moved by hand (a link a person or another tool made) to `drive`.
+#[must_use]
+pub fn moved_by_hand(drive: &str) -> String {
+    format!(
+        "Moved by hand to {drive}: backups go there. Backup Relocator can move them back, move them to another drive, or manage them where they are."
+    )
+}
+
+/// The button that takes over backups moved by hand.
+pub const TAKE_OVER: &str = "Let Backup Relocator manage them";
+
+/// What taking over does, for the button's tooltip.
+pub const TAKE_OVER_WHY: &str = "Reads every file of the backups, then adds Backup Relocator's mark to their folder: nothing is copied, moved or deleted.";
+
+/// The button that offers to go on without a drive that is gone for good.
+pub const DRIVE_GONE: &str = "The drive is gone for good…";
+
+/// The button that confirms it.
+pub const FORGET_DRIVE: &str = "Go on without that drive";
+
+/// What going on without the drive the interrupted operation waits for
+/// means, when the backups are whole in `whole` without it.
+#[must_use]
+pub fn forget_drive_meaning(drive: &str, whole: &Path) -> String {
+    format!(
+        "If {drive} is lost, broken or wiped: the interrupted work is undone without it, and your backups stay in {}, where they are whole. Should the drive ever be connected again, what Backup Relocator left on it is removed then. Nothing on this computer is deleted.",
+        whole.display()
+    )
+}
+
+/// The interrupted operation waits for `drive`, the only place the backups are whole.
+#[must_use]
+pub fn only_on_the_drive(drive: &str) -> String {
+    format!(
+        "It waits for {drive}: your backups are whole only there now. Connect it, then finish the work."
+    )
+}
+
+/// A copy of ours at `path` that recovery removes now.
+#[must_use]
+pub fn leftover_to_remove(path: &Path) -> String {
+    format!(
+        "A copy Backup Relocator did not finish (or was deleting) is at {}. It is safe to remove: your backups are whole elsewhere.",
+        path.display()
+    )
+}
+
+/// A copy of ours on `drive`, which is not connected.
+#[must_use]
+pub fn leftover_waiting(drive: &str, path: &Path) -> String {
+    format!(
+        "A copy Backup Relocator did not finish is on {drive}, which is not connected ({}). It is removed the next time the drive is connected and Backup Relocator opens.",
+        path.display()
+    )
+}
+
+/// The button that removes the copies of ours found.
+pub const REMOVE_LEFTOVERS: &str = "Remove the unfinished copy";
 
 #[cfg(test)]
 mod tests {

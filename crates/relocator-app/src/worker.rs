@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use relocator::failure::{self, Failure};
 use relocator::freshness::Policy;
-use relocator::relocate::{self, Options, Outcome, Recovery};
+use relocator::relocate::{self, Forgotten, Options, Outcome, Recovery};
 use relocator::{Cancel, Context, Operation, Progress, link, processes};
 
 use crate::task::{Emitter, Task, Waker};
@@ -31,6 +31,12 @@ pub enum Job {
         /// The backup folder.
         source: PathBuf,
     },
+    /// Undo the interrupted operation on `source` without the drive it
+    /// waits for, which the person says is gone for good.
+    ForgetDrive {
+        /// The backup folder.
+        source: PathBuf,
+    },
 }
 
 impl Job {
@@ -39,7 +45,7 @@ impl Job {
     pub fn operation(&self) -> Option<Operation> {
         match self {
             Job::Run { operation, .. } => Some(*operation),
-            Job::Recover { .. } => None,
+            Job::Recover { .. } | Job::ForgetDrive { .. } => None,
         }
     }
 }
@@ -51,6 +57,8 @@ pub enum JobResult {
     Done(Outcome),
     /// Recovery ran.
     Recovered(Recovery),
+    /// The drive was forgotten.
+    Forgot(Forgotten),
     /// It failed or was cancelled.
     Failed(JobFailure),
 }
@@ -122,6 +130,7 @@ impl Worker {
             match &result {
                 JobResult::Done(o) => tracing::info!(outcome = ?o, "finished"),
                 JobResult::Recovered(r) => tracing::info!(recovery = ?r, "recovered"),
+                JobResult::Forgot(f) => tracing::info!(forgotten = ?f, "drive forgotten"),
                 JobResult::Failed(f) => tracing::warn!(details = %f.details, "failed"),
             }
             emit.emit(WorkerEvent::Finished(result));
@@ -144,6 +153,12 @@ fn run(job: &Job, policy: Policy, emit: &Emitter<WorkerEvent>, cancel: &Cancel) 
         Job::Recover { source } => {
             return match relocate::recover(&ctx, source) {
                 Ok(r) => JobResult::Recovered(r),
+                Err(e) => JobResult::Failed(JobFailure::from_error(&e)),
+            };
+        }
+        Job::ForgetDrive { source } => {
+            return match relocate::forget_drive(&ctx, source) {
+                Ok(f) => JobResult::Forgot(f),
                 Err(e) => JobResult::Failed(JobFailure::from_error(&e)),
             };
         }
@@ -174,6 +189,7 @@ fn run(job: &Job, policy: Policy, emit: &Emitter<WorkerEvent>, cancel: &Cancel) 
             .ok_or_else(nowhere)
             .and_then(|to| relocate::adopt(&ctx, source, to)),
         Operation::Revert => relocate::revert(&ctx, source, options),
+        Operation::TakeOver => relocate::take_over(&ctx, source),
     };
     match result {
         Ok(outcome) => JobResult::Done(outcome),

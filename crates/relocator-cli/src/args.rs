@@ -201,6 +201,34 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// An interrupted operation waits for a drive that is gone for good
+    /// (lost, broken, wiped): undo it without that drive, when the backups
+    /// are whole on this computer or on the drive they were being moved
+    /// from. What of ours is on the lost drive is removed should it ever
+    /// be connected again. `status` says when this is possible.
+    ForgetDrive {
+        /// The backup folder.
+        #[arg(value_parser = typed_path(), long)]
+        source: PathBuf,
+        /// Do not ask first.
+        #[arg(long)]
+        yes: bool,
+        /// Print the result as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Manage backups moved by hand (the backup folder is a link made with
+    /// `ln -s`, `mklink /J` or another tool): every file is read, then
+    /// Backup Relocator's mark is added to the folder the link points to.
+    /// `revert` and `retarget` take such a folder over by themselves.
+    TakeOver {
+        /// The backup folder (a link made by hand).
+        #[arg(value_parser = typed_path(), long)]
+        source: PathBuf,
+        /// Print the result as JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Link the backup folder to backups moved earlier (after reinstalling the computer).
     Adopt {
         /// The backup folder (absent or empty).

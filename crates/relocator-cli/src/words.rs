@@ -20,9 +20,11 @@ fn source_arg(source: &Path) -> String {
 pub fn problem_hint(problem: &Problem, source: &Path) -> Option<String> {
     let src = source_arg(source);
     match problem {
-        Problem::SourceIsLink { .. } => Some(format!(
-            "To move them back: {PROGRAM} revert {src}. To another drive: {PROGRAM} retarget {src} --to FOLDER."
-        )),
+        Problem::SourceIsLink { .. } | Problem::NothingToTakeOver { managed: true, .. } => {
+            Some(format!(
+                "To move them back: {PROGRAM} revert {src}. To another drive: {PROGRAM} retarget {src} --to FOLDER."
+            ))
+        }
         Problem::InterruptedOperation {
             operation: Some(_), ..
         } => Some(format!("Run {PROGRAM} recover {src} to finish or undo it.")),
@@ -33,6 +35,47 @@ pub fn problem_hint(problem: &Problem, source: &Path) -> Option<String> {
         )),
         _ => None,
     }
+}
+
+/// What to do about an interrupted operation that waits for a drive that
+/// is not connected.
+#[must_use]
+pub fn drive_needed_hint(needed: &relocator::relocate::DriveNeeded, source: &Path) -> String {
+    let src = source_arg(source);
+    let drive = relocator::locations::drive_name_in(&needed.drive_folder);
+    match &needed.whole_without_it {
+        Some(whole) => format!(
+            "It waits for {drive}. Connect it, then {PROGRAM} recover {src}. If that drive is gone for good: {PROGRAM} forget-drive {src} (your backups are whole in {} without it).",
+            whole.display()
+        ),
+        None => format!(
+            "It waits for {drive}, the only place your backups are whole now: connect it, then {PROGRAM} recover {src}."
+        ),
+    }
+}
+
+/// What the terminal says of the copies of ours left on drives.
+#[must_use]
+pub fn leftover_lines(leftovers: &relocator::relocate::Leftovers, source: &Path) -> Vec<String> {
+    let src = source_arg(source);
+    let mut lines: Vec<String> = leftovers
+        .to_remove
+        .iter()
+        .map(|p| {
+            format!(
+                "A copy Backup Relocator did not finish (or was deleting) is at {}: safe to remove, and {PROGRAM} recover {src} removes it.",
+                p.display()
+            )
+        })
+        .collect();
+    lines.extend(leftovers.waiting.iter().map(|p| {
+        format!(
+            "A copy Backup Relocator did not finish is on {}, which is not connected ({}): it is removed once the drive is back and {PROGRAM} recover {src} runs (the app does it when it opens).",
+            relocator::locations::drive_name_in(p),
+            p.display()
+        )
+    }));
+    lines
 }
 
 /// A phase, as the terminal names it.
@@ -121,6 +164,9 @@ pub fn location_hint(state: &LocationState, source: &Path) -> Option<String> {
         )),
         LocationState::Relocated { .. } => Some(format!(
             "To move them back: {PROGRAM} revert {src}. To another drive: {PROGRAM} retarget {src} --to FOLDER."
+        )),
+        LocationState::ForeignLink { .. } => Some(format!(
+            "To move them back: {PROGRAM} revert {src}. To another drive: {PROGRAM} retarget {src} --to FOLDER. To let Backup Relocator manage them where they are: {PROGRAM} take-over {src}."
         )),
         _ => None,
     }

@@ -224,6 +224,14 @@ mod tests {
     use std::fs;
 
     #[test]
+    fn our_records_and_markers_are_written_through_one_temporary_name() {
+        use crate::names::{JOURNAL_FILE, MARKER_FILE, TEMPORARY_FILE};
+        for ours in [JOURNAL_FILE, MARKER_FILE] {
+            assert_eq!(temporary_for(Path::new(ours)), Path::new(TEMPORARY_FILE));
+        }
+    }
+
+    #[test]
     fn write_atomic_replaces_whole_files() {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("journal.json");

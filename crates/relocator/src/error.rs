@@ -11,7 +11,7 @@ use crate::problem::Problem;
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// A file-system call failed on `path`.
-    #[error("{}: {}", path.display(), plain_io_at(path, source))]
+    #[error("{}: {}", described(path), plain_io_at(path, source))]
     Io {
         /// The file or folder the call was about.
         path: PathBuf,
@@ -96,8 +96,8 @@ pub enum Error {
     /// A journal names a folder its operation would never have made: it was
     /// damaged, edited by hand or written by another version. Nothing was touched.
     #[error(
-        "{}: the record of the interrupted operation names {} as its {what}, where Backup Relocator would have used {expected}. Nothing was changed or deleted",
-        journal.display(),
+        "{}: the record of the interrupted operation kept in this folder names {} as its {what}, where Backup Relocator would have used {expected}. Nothing was changed or deleted",
+        folder_of(journal).display(),
         found.display()
     )]
     ForeignRecord {
@@ -125,7 +125,10 @@ pub enum Error {
     },
     /// The drive an operation was writing to went away (unplugged, or its
     /// share dropped).
-    #[error("the drive holding {} is no longer connected", path.display())]
+    #[error(
+        "the drive holding {} is no longer connected. The unfinished copy on it will be removed once the drive is connected again",
+        path.display()
+    )]
     DriveDisconnected {
         /// The folder on that drive the operation was using.
         path: PathBuf,
@@ -133,8 +136,8 @@ pub enum Error {
     /// None of the places an interrupted operation's record names holds the
     /// backups any more; nothing was changed.
     #[error(
-        "{}: the record of an interrupted operation names {}, and none of them holds your backups now. Nothing was changed",
-        journal.display(),
+        "{}: the record of an interrupted operation kept in this folder names {}, and none of them holds your backups now. Nothing was changed",
+        folder_of(journal).display(),
         looked.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
     )]
     BackupsNotFound {
@@ -144,17 +147,39 @@ pub enum Error {
         looked: Vec<PathBuf>,
     },
     /// There is no record of an interrupted operation to set aside.
-    #[error("{}: there is no record of an interrupted operation here. Nothing was changed", path.display())]
+    #[error("{}: there is no record of an interrupted operation here. Nothing was changed", folder_of(path).display())]
     NoRecord {
         /// Where it would be.
         path: PathBuf,
     },
     /// The record can still be used: recovery should run instead of setting it aside.
     #[error(
-        "{}: this record of an interrupted operation can still be used: recover it (that finishes or undoes the operation) instead of setting it aside. Nothing was changed",
-        journal.display()
+        "{}: the record of an interrupted operation kept in this folder can still be used: recover it (that finishes or undoes the operation) instead of setting it aside; if it waits for a drive that is gone for good, forget that drive instead. Nothing was changed",
+        folder_of(journal).display()
     )]
     RecordUsable {
+        /// The journal.
+        journal: PathBuf,
+    },
+    /// The drive an interrupted operation needs is connected: recovery can
+    /// act, so there is nothing to forget.
+    #[error(
+        "{}: the drive the interrupted operation recorded in this folder needs is connected: recover it instead (that finishes or undoes the operation). Nothing was changed",
+        folder_of(journal).display()
+    )]
+    DriveConnected {
+        /// The journal.
+        journal: PathBuf,
+    },
+    /// The backups are whole only on the drive that is not connected: it
+    /// cannot be forgotten.
+    #[error(
+        "{}: your backups are whole only on the drive holding this folder, which is not connected, so Backup Relocator cannot go on without it. Nothing was changed. Connect that drive, then recover",
+        drive_folder.display()
+    )]
+    OnlyOnTheDrive {
+        /// The folder on the drive.
+        drive_folder: PathBuf,
         /// The journal.
         journal: PathBuf,
     },

@@ -64,6 +64,8 @@ impl Failure {
             Error::BackupsNotFound { .. }
             | Error::NoRecord { .. }
             | Error::RecordUsable { .. }
+            | Error::DriveConnected { .. }
+            | Error::OnlyOnTheDrive { .. }
             | Error::BackupsNotWhole { .. }
             | Error::BackupsInTwoPlaces { .. }
             | Error::NewerRecord { .. } => Failure::RecordProblem,

@@ -132,6 +132,19 @@ impl Journal {
             .unwrap_or_else(|| path_for(&self.source))
     }
 
+    /// Every place the journal names: its own to finish or undo.
+    #[must_use]
+    pub fn places(&self) -> Vec<PathBuf> {
+        let mut places = vec![
+            self.source.clone(),
+            self.target.clone(),
+            self.staging.clone(),
+        ];
+        places.extend(self.aside.clone());
+        places.extend(self.previous.clone());
+        places
+    }
+
     /// Records `step` durably before it starts.
     pub fn enter(&mut self, step: Step) -> Result<()> {
         self.step = step;

@@ -134,7 +134,9 @@ pub enum LocationState {
         /// Where the link points.
         target: PathBuf,
     },
-    /// A link not made by Backup Relocator (no marker at its target).
+    /// A link not made by Backup Relocator (no marker at its target): the
+    /// backups moved by hand, which can be moved back, moved on or taken
+    /// over (see `relocate::take_over`).
     ForeignLink {
         /// Where the link points.
         target: PathBuf,
@@ -222,7 +224,7 @@ impl LocationState {
                 target.display()
             ),
             LocationState::ForeignLink { target } => format!(
-                "This folder is a link to {}, made by another tool.",
+                "Backups were moved by hand (or by another tool) to {}.",
                 target.display()
             ),
             LocationState::Interrupted {

@@ -132,7 +132,7 @@ pub fn rewrite(folder: &Path, marker: &Marker) -> Result<()> {
 /// it), and the `._` companions macOS may keep beside it on some drives.
 #[must_use]
 pub fn holds_nothing_of_value(dir: &Path) -> bool {
-    let unfinished_marker = crate::durable::temporary_for(Path::new(MARKER_FILE));
+    let unfinished_marker = Path::new(crate::names::TEMPORARY_FILE);
     fs::symlink_metadata(dir).is_ok_and(|m| m.is_dir())
         && fs::read_dir(dir).is_ok_and(|entries| {
             entries.flatten().all(|e| {

@@ -15,10 +15,23 @@ pub const JOURNAL_FILE: &str = ".backup-relocator.journal";
 pub const LOCK_FILE: &str = ".backup-relocator.lock";
 /// The marker inside a placed `Backup` folder that says it is ours.
 pub const MARKER_FILE: &str = ".backup-relocator.json";
+/// The temporary file a record or marker is written to before it is
+/// renamed into place (beside the journal, or in a copy's top folder).
+pub const TEMPORARY_FILE: &str = ".backup-relocator.tmp";
+/// The copies of ours still to remove once their drive is back, beside the journal.
+pub const LEFTOVERS_FILE: &str = ".backup-relocator.leftovers";
 /// The folder a drive's capabilities are probed in (with an id after it).
 pub const PROBE_PREFIX: &str = ".backup-relocator-probe-";
 /// The link made to try that a link can be made (with an id after it).
 pub const LINK_PROBE_PREFIX: &str = ".backup-relocator-link-probe-";
+
+/// Whether `name`, at the top of a copy of ours, is our own file there (its
+/// marker, or the marker's temporary file left by a crash): never part of
+/// the backups, never copied or compared.
+#[must_use]
+pub fn is_our_file_at_the_top(name: &std::ffi::OsStr) -> bool {
+    name == MARKER_FILE || name == TEMPORARY_FILE
+}
 
 /// A fresh operation id: 12 hex digits.
 #[must_use]
@@ -74,13 +87,28 @@ fn sibling(path: &Path, suffix: &str) -> PathBuf {
 
 /// A place for people: its path, and what it is when it is one of ours
 /// ("…/Backup.moving-1a2b3c4d5e6f, your original backup folder, set aside
-/// while it was being moved").
+/// while it was being moved"). Our own small files are named for what they
+/// are, with the folder they are in, never by their file name alone.
 #[must_use]
 pub fn described(path: &Path) -> String {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy())
         .unwrap_or_default();
+    let folder = path.parent().unwrap_or(path).display();
+    let ours = match name.as_ref() {
+        JOURNAL_FILE => Some(format!("Backup Relocator's record of its work in {folder}")),
+        TEMPORARY_FILE => Some(format!("a record Backup Relocator was writing in {folder}")),
+        LOCK_FILE => Some(format!("Backup Relocator's lock in {folder}")),
+        MARKER_FILE => Some(format!("Backup Relocator's mark on the copy {folder}")),
+        LEFTOVERS_FILE => Some(format!(
+            "Backup Relocator's list of copies to remove, in {folder}"
+        )),
+        _ => None,
+    };
+    if let Some(ours) = ours {
+        return ours;
+    }
     let role = |marker: &str| {
         name.rsplit_once(marker)
             .is_some_and(|(_, id)| is_our_id(id))
@@ -147,5 +175,22 @@ mod tests {
             drive_staging(Path::new("/v"), "0123456789ab", false),
             Path::new("/v/Backup")
         );
+    }
+
+    #[test]
+    fn our_own_files_are_named_for_what_they_are_not_by_their_names() {
+        let folder = Path::new("/home/a/MobileSync");
+        for ours in [
+            JOURNAL_FILE,
+            TEMPORARY_FILE,
+            LOCK_FILE,
+            MARKER_FILE,
+            LEFTOVERS_FILE,
+        ] {
+            let words = described(&folder.join(ours));
+            assert!(!words.contains(ours), "{words}");
+            assert!(words.contains("Backup Relocator"), "{words}");
+            assert!(words.contains("/home/a/MobileSync"), "{words}");
+        }
     }
 }

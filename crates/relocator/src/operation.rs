@@ -16,6 +16,9 @@ pub enum Operation {
     Adopt,
     /// Link again to the same copy, found under another name.
     Relink,
+    /// Manage backups moved by hand (a link made by a person or another
+    /// tool): our marker added after a check of the copy.
+    TakeOver,
 }
 
 impl Operation {
@@ -28,6 +31,7 @@ impl Operation {
             Operation::Retarget => "move to another drive",
             Operation::Adopt => "adoption",
             Operation::Relink => "re-link",
+            Operation::TakeOver => "take-over",
         }
     }
 }

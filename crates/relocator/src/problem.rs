@@ -237,6 +237,35 @@ pub enum Problem {
         #[serde(serialize_with = "crate::stored_path::serialize")]
         source: PathBuf,
     },
+    /// There is no link made by hand to take over: the folder is already
+    /// managed by Backup Relocator (`managed`), or is no link at all.
+    NothingToTakeOver {
+        /// The backup folder.
+        #[serde(serialize_with = "crate::stored_path::serialize")]
+        source: PathBuf,
+        /// Whether Backup Relocator already manages it.
+        managed: bool,
+    },
+    /// A link made by hand (or by another tool) points to a folder that
+    /// holds no iPhone or iPad backups: there is nothing to take over.
+    HandMadeLinkWithoutBackups {
+        /// The backup folder (the link).
+        #[serde(serialize_with = "crate::stored_path::serialize")]
+        source: PathBuf,
+        /// Where it points.
+        #[serde(serialize_with = "crate::stored_path::serialize")]
+        target: PathBuf,
+    },
+    /// A link made by hand points to a folder that holds the backup folder
+    /// itself (or is inside it): moving it would copy the link into itself.
+    HandMadeLinkAroundItself {
+        /// The backup folder (the link).
+        #[serde(serialize_with = "crate::stored_path::serialize")]
+        source: PathBuf,
+        /// Where it points.
+        #[serde(serialize_with = "crate::stored_path::serialize")]
+        target: PathBuf,
+    },
     /// The folder to adopt was not placed by Backup Relocator.
     NotOurCopy {
         /// The folder.
@@ -365,7 +394,7 @@ impl Problem {
                 format!("There is no backup folder at {}.", source.display())
             }
             Problem::SourceIsLink { source, target } => format!(
-                "{} is already a link to {}: the backups were moved before.",
+                "{} is already a link to {}: the backups were moved before. Move them back, or on to another drive, instead.",
                 source.display(),
                 target.display()
             ),
@@ -561,6 +590,27 @@ impl Problem {
             Problem::NoCopyFound { source } => format!(
                 "The backups {} links to were not found on any connected drive: connect the drive that holds them.",
                 source.display()
+            ),
+            Problem::NothingToTakeOver {
+                source,
+                managed: true,
+            } => format!(
+                "{} is already managed by Backup Relocator: there is nothing to take over.",
+                source.display()
+            ),
+            Problem::NothingToTakeOver { source, .. } => format!(
+                "{} is not a link to backups moved by hand: there is nothing to take over.",
+                source.display()
+            ),
+            Problem::HandMadeLinkWithoutBackups { source, target } => format!(
+                "{} is a link to {}, which holds no iPhone or iPad backups, so there is nothing to move or take over. Point the link at the folder that holds your backups, or remove the link (what it points to is not touched) so that the Apple app makes a new backup folder.",
+                source.display(),
+                target.display()
+            ),
+            Problem::HandMadeLinkAroundItself { source, target } => format!(
+                "{} is a link to {}, which holds the backup folder itself: moving it would copy the link into itself. Point the link at the folder that holds your backups instead.",
+                source.display(),
+                target.display()
             ),
             Problem::NotOurCopy { path } => format!(
                 "{} is not a backup folder placed by Backup Relocator.",

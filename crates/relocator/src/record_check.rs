@@ -25,10 +25,13 @@ fn refuse(j: &Journal, what: &str, found: &Path, expected: String) -> Error {
 /// Checks that every path in `j` is one its operation would have made for
 /// the backup folder `source`. On a mismatch nothing may be touched.
 pub fn check_journal(j: &Journal, source: &Path) -> Result<()> {
-    if j.operation == Operation::Adopt {
+    if matches!(j.operation, Operation::Adopt | Operation::TakeOver) {
         return Err(Error::Journal {
             path: j.path(),
-            message: "it records an adoption, which Backup Relocator never records".to_owned(),
+            message: format!(
+                "it records an operation Backup Relocator never records ({})",
+                j.operation.noun()
+            ),
         });
     }
     if !is_our_id(&j.id) {
@@ -59,7 +62,11 @@ pub fn check_journal(j: &Journal, source: &Path) -> Result<()> {
             ));
         }
         (
-            Operation::Revert | Operation::Retarget | Operation::Relink | Operation::Adopt,
+            Operation::Revert
+            | Operation::Retarget
+            | Operation::Relink
+            | Operation::Adopt
+            | Operation::TakeOver,
             Some(aside),
         ) => {
             return Err(refuse(j, "set-aside original", aside, "none".to_owned()));
@@ -75,7 +82,8 @@ pub fn check_journal(j: &Journal, source: &Path) -> Result<()> {
             message: "it does not say where the backups were before".to_owned(),
         }),
         (Operation::Revert | Operation::Retarget, Some(previous)) => check_previous(j, previous),
-        (Operation::Move, None) | (Operation::Relink | Operation::Adopt, _) => Ok(()),
+        (Operation::Move, None)
+        | (Operation::Relink | Operation::Adopt | Operation::TakeOver, _) => Ok(()),
     }
 }
 
@@ -107,7 +115,7 @@ fn check_copy_places(j: &Journal) -> Result<()> {
                 Err(refuse(j, "partial copy", &j.staging, one_of))
             }
         }
-        Operation::Relink | Operation::Adopt => {
+        Operation::Relink | Operation::Adopt | Operation::TakeOver => {
             if j.staging != j.target {
                 return Err(refuse(
                     j,

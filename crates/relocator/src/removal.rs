@@ -14,7 +14,7 @@ use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
 use crate::error::{Error, Result};
 use crate::faults::crash_point;
-use crate::names::MARKER_FILE;
+use crate::names::{MARKER_FILE, TEMPORARY_FILE};
 use crate::progress::{Cancel, Progress, ProgressSink, Throttle};
 use crate::walk::{self, Entry, Visitor};
 
@@ -114,6 +114,9 @@ pub fn remove_tree(root: &Path, progress: &dyn ProgressSink) -> Result<Freed> {
     for level in folders.chunk_by(|a, b| a.0 == b.0) {
         remove_empty_dirs(level)?;
     }
+    // A marker's temporary file (a crash cut its rewriting short) before
+    // the marker itself: the marker stays the last proof the folder is ours.
+    remove_file(&root.join(TEMPORARY_FILE))?;
     let marker = root.join(MARKER_FILE);
     crash_point("deleting-before-marker");
     remove_file(&marker)?;
@@ -279,6 +282,7 @@ mod tests {
             bytes += 1;
         }
         fs::write(root.join(MARKER_FILE), b"{}").unwrap();
+        fs::write(root.join(TEMPORARY_FILE), b"{").unwrap();
         bytes
     }
 

@@ -14,7 +14,7 @@ use crate::journal::{self, Journal};
 use crate::link::FolderLink;
 use crate::locations::{self, LocationState};
 use crate::progress::{Cancel, ProgressSink};
-use crate::relocate::{self, Found};
+use crate::relocate::{self, DriveNeeded, Found, Leftovers};
 use crate::volume::{self, VolumeInfo};
 
 /// What is known of one backup folder.
@@ -34,6 +34,10 @@ pub struct FolderReport {
     pub found: Vec<Found>,
     /// An interrupted (or running) operation's record, as read.
     pub interrupted: Option<Journal>,
+    /// An interrupted operation that waits for a drive not connected.
+    pub drive_needed: Option<DriveNeeded>,
+    /// Copies of ours left on drives: to remove now, or once their drive is back.
+    pub leftovers: Leftovers,
     /// The backups' sizes, devices and facts, once surveyed.
     pub survey: Option<Survey>,
 }
@@ -45,7 +49,9 @@ impl FolderReport {
         let contents = matches!(state, LocationState::Local)
             .then(|| contents::judge(folder).map_err(|e| e.to_string()));
         let drive = match &state {
-            LocationState::Relocated { target } => volume::volume_of(target).ok(),
+            LocationState::Relocated { target } | LocationState::ForeignLink { target } => {
+                volume::volume_of(target).ok()
+            }
             _ => None,
         };
         let relink_candidates = match &state {
@@ -60,6 +66,24 @@ impl FolderReport {
             LocationState::Interrupted { .. } => journal::load(folder)?,
             _ => None,
         };
+        let drive_needed = match &state {
+            LocationState::Interrupted { running: false, .. } => relocate::drive_needed(folder),
+            _ => None,
+        };
+        // The places a record names are its own to handle; a running
+        // operation's copy is never a leftover; a damaged record's
+        // places are for a person to judge.
+        let leftovers = match &state {
+            LocationState::Interrupted { running: true, .. }
+            | LocationState::DamagedRecord { .. } => Leftovers::default(),
+            _ => {
+                let named: Vec<PathBuf> = interrupted
+                    .as_ref()
+                    .map(Journal::places)
+                    .unwrap_or_default();
+                relocate::leftovers_of(folder, &named, links)
+            }
+        };
         Ok(Self {
             folder: folder.to_owned(),
             state,
@@ -68,6 +92,8 @@ impl FolderReport {
             relink_candidates,
             found,
             interrupted,
+            drive_needed,
+            leftovers,
             survey: None,
         })
     }

@@ -133,6 +133,7 @@ impl Visitor for Comparer<'_> {
             return Ok(a.is_dir());
         }
         let files = self.files.fetch_add(1, Ordering::Relaxed) + 1;
+        crate::faults::crash_point("verify-after-file");
         if self.throttle.ready() {
             self.progress.report(Progress::Copied {
                 bytes: 0,

@@ -16,7 +16,6 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Condvar, Mutex};
 
 use crate::error::{Error, Result};
-use crate::names::MARKER_FILE;
 use crate::progress::Cancel;
 
 /// Threads a walk uses by default: two even on two cores (much of a copy is
@@ -292,7 +291,7 @@ fn read_folder<V: Visitor>(
                 continue;
             }
         };
-        if depth == 0 && dir_entry.file_name() == MARKER_FILE {
+        if depth == 0 && crate::names::is_our_file_at_the_top(&dir_entry.file_name()) {
             continue;
         }
         let path = dir_entry.path();
@@ -326,6 +325,7 @@ fn read_folder<V: Visitor>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::names::{MARKER_FILE, TEMPORARY_FILE};
     use std::collections::BTreeSet;
     use std::io;
 
@@ -403,17 +403,21 @@ mod tests {
     }
 
     #[test]
-    fn our_marker_is_hidden_at_the_root_only() {
+    fn our_marker_and_its_temporary_file_are_hidden_at_the_root_only() {
         let dir = tree();
-        fs::write(dir.path().join(MARKER_FILE), b"{}").unwrap();
-        fs::write(dir.path().join("e").join(MARKER_FILE), b"{}").unwrap();
+        for name in [MARKER_FILE, TEMPORARY_FILE] {
+            fs::write(dir.path().join(name), b"{}").unwrap();
+            fs::write(dir.path().join("e").join(name), b"{}").unwrap();
+        }
         let all: BTreeSet<_> = walk(dir.path(), 2, &Cancel::new(), &Names)
             .unwrap()
             .into_iter()
             .flatten()
             .collect();
-        assert!(!all.contains(&(MARKER_FILE.to_owned(), 1)), "{all:?}");
-        assert!(all.contains(&(MARKER_FILE.to_owned(), 2)), "{all:?}");
+        for name in [MARKER_FILE, TEMPORARY_FILE] {
+            assert!(!all.contains(&(name.to_owned(), 1)), "{all:?}");
+            assert!(all.contains(&(name.to_owned(), 2)), "{all:?}");
+        }
     }
 
     struct FailOn(&'static str);

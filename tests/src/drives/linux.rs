@@ -26,6 +26,9 @@ pub(super) struct Mounted {
     mount: PathBuf,
     /// A loop device to detach after unmounting.
     loop_device: Option<String>,
+    /// The command that mounts it again, as it was (none for tmpfs, whose
+    /// content is gone once unmounted).
+    remount: Option<Vec<std::ffi::OsString>>,
 }
 
 impl Mounted {
@@ -67,6 +70,7 @@ pub(super) fn default_drive(size: u64, extra: &str) -> Mounted {
         dir,
         mount,
         loop_device: None,
+        remount: None,
     }
 }
 
@@ -89,6 +93,12 @@ pub(super) fn make(kind: DriveKind, size: u64) -> Mounted {
     let img = image.as_os_str();
     let label = "BRTEST";
     let mut loop_device = None;
+    let command = |program: &str, args: &[&OsStr]| {
+        let mut all = vec![std::ffi::OsString::from(program)];
+        all.extend(args.iter().map(|a| a.to_os_string()));
+        all
+    };
+    let remount;
     match kind {
         DriveKind::Ext4 | DriveKind::Xfs | DriveKind::Btrfs => {
             let (mkfs, force) = match kind {
@@ -97,10 +107,9 @@ pub(super) fn make(kind: DriveKind, size: u64) -> Mounted {
                 _ => ("mkfs.btrfs", "-f"),
             };
             run_tool(mkfs, &[OsStr::new("-q"), OsStr::new(force), img]);
-            run_tool(
-                "mount",
-                &[OsStr::new("-o"), OsStr::new("loop"), img, mount.as_os_str()],
-            );
+            let args = [OsStr::new("-o"), OsStr::new("loop"), img, mount.as_os_str()];
+            run_tool("mount", &args);
+            remount = command("mount", &args);
         }
         DriveKind::Ntfs => {
             run_tool(
@@ -114,16 +123,16 @@ pub(super) fn make(kind: DriveKind, size: u64) -> Mounted {
                 ],
             );
             run_tool("ntfs-3g", &[img, mount.as_os_str()]);
+            remount = command("ntfs-3g", &[img, mount.as_os_str()]);
         }
         DriveKind::Exfat => {
             run_tool("mkfs.exfat", &[OsStr::new("-L"), OsStr::new(label), img]);
             let device = run_tool("losetup", &[OsStr::new("-f"), OsStr::new("--show"), img])
                 .trim()
                 .to_owned();
-            run_tool(
-                "mount.exfat-fuse",
-                &[OsStr::new(&device), mount.as_os_str()],
-            );
+            let args = [OsStr::new(&device), mount.as_os_str()];
+            run_tool("mount.exfat-fuse", &args);
+            remount = command("mount.exfat-fuse", &args);
             loop_device = Some(device);
         }
         DriveKind::Fat32 => {
@@ -138,10 +147,9 @@ pub(super) fn make(kind: DriveKind, size: u64) -> Mounted {
                 ],
             );
             // rw+ is fusefat's read-write mode (its default is read-only).
-            run_tool(
-                "fusefat",
-                &[OsStr::new("-o"), OsStr::new("rw+"), img, mount.as_os_str()],
-            );
+            let args = [OsStr::new("-o"), OsStr::new("rw+"), img, mount.as_os_str()];
+            run_tool("fusefat", &args);
+            remount = command("fusefat", &args);
         }
         DriveKind::Tmpfs | DriveKind::Apfs | DriveKind::HfsPlus => {
             panic!("{} drives cannot be made on Linux", kind.name())
@@ -151,6 +159,7 @@ pub(super) fn make(kind: DriveKind, size: u64) -> Mounted {
         dir,
         mount,
         loop_device,
+        remount: Some(remount),
     }
 }
 
@@ -159,6 +168,28 @@ impl Mounted {
     /// file still open there does not keep it (again: a no-op).
     pub(super) fn unplug(&self) {
         let _ = Command::new("umount").arg("-l").arg(&self.mount).status();
+    }
+
+    /// Mounts the drive again where it was, as plugging it back in would;
+    /// `false` for tmpfs, whose content went with it. Call it only once
+    /// nothing holds a file on the unplugged drive any more (the program
+    /// that was writing there has ended): a lazily unmounted drive lets go
+    /// of its image only then.
+    pub(super) fn replug(&self) -> bool {
+        let Some(command) = &self.remount else {
+            return false;
+        };
+        for _ in 0..50 {
+            let mounted = Command::new(&command[0])
+                .args(&command[1..])
+                .status()
+                .is_ok_and(|s| s.success());
+            if mounted {
+                return true;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        panic!("{command:?} did not mount the drive again");
     }
 }
 

@@ -114,6 +114,13 @@ impl Drive {
     pub fn unplug(&self) {
         self.inner.unplug();
     }
+
+    /// Plugs an unplugged drive back in, its content as it was: `false`
+    /// where the stand-in drive cannot come back (a RAM disk, a tmpfs).
+    #[must_use]
+    pub fn replug(&self) -> bool {
+        self.inner.replug()
+    }
 }
 
 /// "512m", "2g", "64k" or a plain byte count, in bytes.

@@ -177,7 +177,11 @@ fn overview_primary(state: &AppState) -> Option<Primary> {
                 why_not,
             ))
         }
-        Ok(LocationState::Relocated { .. } | LocationState::Dangling { .. }) => Some(forward(
+        Ok(
+            LocationState::Relocated { .. }
+            | LocationState::ForeignLink { .. }
+            | LocationState::Dangling { .. },
+        ) => Some(forward(
             "Manage moved backups",
             Action::Show(Page::Manage),
             None,

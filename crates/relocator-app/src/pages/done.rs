@@ -26,7 +26,11 @@ pub fn ui(state: &AppState, ui: &mut Ui) -> Option<Action> {
     ui.label(words::done_sentence(outcome));
     ui.add_space(6.0);
     match outcome.operation {
-        Operation::Move | Operation::Retarget | Operation::Relink | Operation::Adopt => {
+        Operation::Move
+        | Operation::Retarget
+        | Operation::Relink
+        | Operation::Adopt
+        | Operation::TakeOver => {
             // A drive inside the computer is always there; only one that
             // can be unplugged needs the reminder.
             let removable = state

@@ -26,6 +26,7 @@ pub fn ui(state: &AppState, ui: &mut Ui) -> Option<Action> {
         matches!(
             r.state,
             Ok(LocationState::Relocated { .. }
+                | LocationState::ForeignLink { .. }
                 | LocationState::Dangling { .. }
                 | LocationState::Interrupted { .. })
         )
@@ -46,19 +47,25 @@ pub fn ui(state: &AppState, ui: &mut Ui) -> Option<Action> {
     action
 }
 
+/// Backups moved to `target`: by this app, or by hand (`by_hand`), which
+/// adds the offer to manage them where they are.
 fn relocated(
     state: &AppState,
     ui: &mut Ui,
     report: &LocationReport,
     target: &std::path::Path,
-    selected: bool,
+    (selected, by_hand): (bool, bool),
 ) -> Option<Action> {
     let mut action = None;
     let drive = report.volume.as_ref().map_or_else(
         || relocator::locations::drive_name_in(target),
         relocator::volume::VolumeInfo::display_name,
     );
-    status_row(ui, Status::Good, &format!("On {drive}, connected."));
+    if by_hand {
+        status_row(ui, Status::Good, &words::moved_by_hand(&drive));
+    } else {
+        status_row(ui, Status::Good, &format!("On {drive}, connected."));
+    }
     widgets::path_label(ui, target);
     if let Some(v) = &report.volume {
         ui.label(RichText::new(words::drive_line(v)).weak());
@@ -88,6 +95,14 @@ fn relocated(
             .clicked()
         {
             action = Some(Action::CheckHealth);
+        }
+        if by_hand
+            && ui
+                .add_enabled(!busy, egui::Button::new(words::TAKE_OVER))
+                .on_hover_text(words::TAKE_OVER_WHY)
+                .clicked()
+        {
+            action = Some(Action::TakeOver);
         }
         if ui.button(open_label()).clicked() {
             action = Some(Action::OpenFolder(target.to_owned()));
@@ -167,14 +182,22 @@ fn moved_folder(
     widgets::path_label(ui, &report.location.path);
     let selected = i == state.selected;
     let mut action = match &report.state {
-        Ok(LocationState::Relocated { target }) => relocated(state, ui, report, target, selected),
+        Ok(LocationState::Relocated { target }) => {
+            relocated(state, ui, report, target, (selected, false))
+        }
+        Ok(LocationState::ForeignLink { target }) => {
+            relocated(state, ui, report, target, (selected, true))
+        }
         Ok(s @ LocationState::Dangling { .. }) => dangling(ui, report, s, selected),
         Ok(s) => {
             status_row(ui, Status::Warning, &s.describe());
-            (selected && ui.button("Finish or undo now").clicked()).then_some(Action::Recover)
+            let finish =
+                (selected && ui.button("Finish or undo now").clicked()).then_some(Action::Recover);
+            super::way_forward::forget_drive(state, ui, report).or(finish)
         }
         Err(_) => None,
-    };
+    }
+    .or(super::way_forward::leftovers(state, ui, report));
     if !selected && ui.button("Work on these backups").clicked() {
         action = Some(Action::Select(i));
     }

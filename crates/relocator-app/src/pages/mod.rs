@@ -15,6 +15,7 @@ mod overview;
 mod preferences;
 mod review;
 mod steps;
+mod way_forward;
 mod widgets;
 mod working;
 

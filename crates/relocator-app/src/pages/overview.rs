@@ -8,6 +8,7 @@ use relocator::locations::LocationState;
 use relocator::units::{count_of, format_bytes};
 
 use super::devices;
+use super::way_forward;
 use super::widgets::{self, Status, status_row};
 use crate::action::{Action, FolderPurpose};
 use crate::page::Page;
@@ -99,18 +100,8 @@ fn location(state: &AppState, ui: &mut Ui, r: &LocationReport) -> Option<Action>
                 status_row(ui, Status::Pending, "Looking inside…");
             }
         },
-        Ok(LocationState::Relocated { target }) => {
-            let drive = r.volume.as_ref().map_or_else(
-                || relocator::locations::drive_name_in(target),
-                relocator::volume::VolumeInfo::display_name,
-            );
-            status_row(
-                ui,
-                Status::Good,
-                &format!("Moved to {drive}: backups go there from now on."),
-            );
-            widgets::path_label(ui, target);
-        }
+        Ok(LocationState::Relocated { target }) => moved(ui, r, target, false),
+        Ok(LocationState::ForeignLink { target }) => moved(ui, r, target, true),
         Ok(s @ LocationState::Dangling { .. }) => {
             status_row(ui, Status::Warning, &s.describe());
             if !r.relink_candidates.is_empty() && ui.button("Manage moved backups…").clicked() {
@@ -119,6 +110,7 @@ fn location(state: &AppState, ui: &mut Ui, r: &LocationReport) -> Option<Action>
         }
         Ok(s @ LocationState::Interrupted { .. }) => {
             status_row(ui, Status::Warning, &s.describe());
+            action = way_forward::forget_drive(state, ui, r).or(action);
         }
         Ok(s @ LocationState::DamagedRecord { .. }) => {
             status_row(ui, Status::Warning, &s.describe());
@@ -153,6 +145,7 @@ fn location(state: &AppState, ui: &mut Ui, r: &LocationReport) -> Option<Action>
     for e in &r.errors {
         status_row(ui, Status::Warning, e);
     }
+    action = way_forward::leftovers(state, ui, r).or(action);
     if !r.devices.is_empty() {
         ui.add_space(4.0);
         let health = state
@@ -168,6 +161,21 @@ fn location(state: &AppState, ui: &mut Ui, r: &LocationReport) -> Option<Action>
         );
     }
     action
+}
+
+/// Backups moved to `target`, by this app or by hand (`by_hand`): on which drive.
+fn moved(ui: &mut Ui, r: &LocationReport, target: &std::path::Path, by_hand: bool) {
+    let drive = r.volume.as_ref().map_or_else(
+        || relocator::locations::drive_name_in(target),
+        relocator::volume::VolumeInfo::display_name,
+    );
+    let sentence = if by_hand {
+        words::moved_by_hand(&drive)
+    } else {
+        format!("Moved to {drive}: backups go there from now on.")
+    };
+    status_row(ui, Status::Good, &sentence);
+    widgets::path_label(ui, target);
 }
 
 /// Each backup folder found, keyed by its path.

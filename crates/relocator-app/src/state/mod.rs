@@ -126,6 +126,11 @@ pub struct AppState {
     pub progress: Tracker,
     /// The question "stop and undo?" is showing.
     pub asking_cancel: bool,
+    /// What "the drive is gone for good" means is showing, with its button.
+    pub asking_forget: bool,
+    /// The copies of ours left on drives are yet to be removed, once, as
+    /// the app starts (the first scan finds them).
+    tidy_at_start: bool,
     /// How the last operation ended.
     pub result: Option<JobResult>,
     /// A message for the top of the page.
@@ -166,6 +171,8 @@ impl AppState {
             worker: None,
             progress: Tracker::new(Outline::default(), Instant::now()),
             asking_cancel: false,
+            asking_forget: false,
+            tidy_at_start: true,
             result: None,
             notice: None,
             health: None,
@@ -196,6 +203,7 @@ impl AppState {
             matches!(
                 r.state,
                 Ok(LocationState::Relocated { .. }
+                    | LocationState::ForeignLink { .. }
                     | LocationState::Dangling { .. }
                     | LocationState::DamagedRecord { .. })
             )
@@ -272,6 +280,7 @@ impl AppState {
     /// Applies what the background tasks sent.
     pub fn poll(&mut self) {
         self.scan.poll();
+        self.tidy_once();
         // The checks wait for the backups to be read again.
         if self.page == Page::Checks && self.checks.problems.is_none() && self.scan.is_done() {
             self.evaluate_checks();
@@ -292,6 +301,28 @@ impl AppState {
                 .is_none_or(|at| at.elapsed() >= DRIVES_REFRESH)
         {
             self.list_drives();
+        }
+    }
+
+    /// Removes the copies of ours left on connected drives, once, when the
+    /// app starts and the scan has found them: a recovery does it, with its
+    /// progress, and says what it removed.
+    fn tidy_once(&mut self) {
+        if !self.tidy_at_start || self.worker.is_some() || self.plan.is_some() {
+            return;
+        }
+        if let Some(i) = self
+            .scan
+            .reports
+            .iter()
+            .position(|r| !r.leftovers.to_remove.is_empty())
+        {
+            self.tidy_at_start = false;
+            self.selected = i;
+            let source = self.scan.reports[i].location.path.clone();
+            self.start_job(Job::Recover { source }, None);
+        } else if self.scan.is_done() {
+            self.tidy_at_start = false;
         }
     }
 

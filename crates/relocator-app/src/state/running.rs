@@ -84,6 +84,14 @@ impl AppState {
                 });
                 Page::Overview
             }
+            JobResult::Forgot(f) => {
+                self.plan = None;
+                self.notice = Some(Notice {
+                    kind: NoticeKind::Info,
+                    text: f.message(),
+                });
+                Page::Overview
+            }
             JobResult::Done(_) => Page::Done,
             JobResult::Failed(_) => Page::Failed,
         };

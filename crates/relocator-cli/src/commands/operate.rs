@@ -1,5 +1,6 @@
-//! `move`, `revert`, `retarget`, `recover`, `adopt`: the operations that
-//! change things. Without `--yes` they show the plan and ask first.
+//! `move`, `revert`, `retarget`, `recover`, `adopt`, `take-over`,
+//! `forget-drive`: the operations that change things. Without `--yes` the
+//! moves and `forget-drive` show what they will do and ask first.
 
 use std::io::{BufRead as _, Write as _};
 use std::path::Path;
@@ -27,6 +28,8 @@ pub fn run(links: &dyn link::FolderLink, command: Command) -> relocator::Result<
             (common.json, source.clone(), common.gate.policy())
         }
         Command::Recover { json, source }
+        | Command::ForgetDrive { json, source, .. }
+        | Command::TakeOver { json, source }
         | Command::Relink { json, source, .. }
         | Command::Adopt { json, source, .. }
         | Command::SetAsideRecord { json, source } => (*json, source.clone(), Policy::default()),
@@ -78,6 +81,13 @@ pub fn run(links: &dyn link::FolderLink, command: Command) -> relocator::Result<
                 Ok(recovery) => recovered(&recovery, json),
                 Err(e) => failure(&e, &source, json),
             });
+        }
+        Command::ForgetDrive { source, yes, .. } => {
+            return Ok(forget_drive(&ctx, &source, yes, json));
+        }
+        Command::TakeOver { source, .. } => {
+            operating();
+            relocate::take_over(&ctx, &source)
         }
         Command::SetAsideRecord { source, .. } => {
             return Ok(match relocate::set_aside_record(&source, ctx.links) {
@@ -148,7 +158,9 @@ fn relink_to(
 /// interrupted.
 fn on_stop_before_starting(command: &Command) -> OnStop {
     match command {
-        Command::Recover { .. } | Command::SetAsideRecord { .. } => OnStop::Finish,
+        Command::Recover { .. } | Command::SetAsideRecord { .. } | Command::ForgetDrive { .. } => {
+            OnStop::Finish
+        }
         Command::Move { common, .. }
         | Command::Revert { common, .. }
         | Command::Retarget { common, .. }
@@ -224,6 +236,12 @@ fn success(o: &Outcome, stop_came_late: bool, json: bool) -> ExitCode {
             o.source.display(),
             o.backups_at.display()
         ),
+        Operation::TakeOver => format!(
+            "Backup Relocator now manages the backups at {} ({} in {}, every file read): move them back or on whenever you like.",
+            o.backups_at.display(),
+            format_bytes(o.bytes),
+            count_of(o.files, "file", "files")
+        ),
     };
     println!("{what}");
     if stop_came_late {
@@ -253,6 +271,43 @@ fn recovered(recovery: &Recovery, json: bool) -> ExitCode {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
+    }
+}
+
+/// `forget-drive`: says what it will do, asks (unless `yes`), does it.
+fn forget_drive(ctx: &Context<'_>, source: &Path, yes: bool, json: bool) -> ExitCode {
+    if !yes && !json {
+        // Refused below, in the core's words, when there is no such drive.
+        if let Some(relocate::DriveNeeded {
+            drive_folder,
+            whole_without_it: Some(whole),
+        }) = relocate::drive_needed(source)
+        {
+            println!(
+                "The interrupted operation waits for {} ({}). Without it, your backups are whole in {}: the operation is undone there, and what Backup Relocator left on that drive is removed should it ever be connected again.",
+                relocator::locations::drive_name_in(&drive_folder),
+                drive_folder.display(),
+                whole.display()
+            );
+            if !ask("Is that drive gone for good?") {
+                return declined();
+            }
+        }
+    }
+    match relocate::forget_drive(ctx, source) {
+        Ok(forgotten) => {
+            if json {
+                json_line(&json!({
+                    "ok": true,
+                    "forgotten": forgotten,
+                    "message": forgotten.message(),
+                }));
+            } else {
+                println!("{}", forgotten.message());
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => failure(&e, source, json),
     }
 }
 

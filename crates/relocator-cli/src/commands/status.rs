@@ -93,6 +93,11 @@ impl Status {
             "devices": survey
                 .map(|s| s.devices.iter().map(|d| device_json(d, self.stale_after)).collect::<Vec<_>>())
                 .unwrap_or_default(),
+            "drive_needed": r.drive_needed,
+            "leftovers": {
+                "to_remove": r.leftovers.to_remove.iter().map(|p| stored_path::as_value(p)).collect::<Vec<_>>(),
+                "waiting": r.leftovers.waiting.iter().map(|p| stored_path::as_value(p)).collect::<Vec<_>>(),
+            },
             "relink_candidates": r.relink_candidates
                 .iter()
                 .map(|p| stored_path::as_value(p))
@@ -116,8 +121,16 @@ impl Status {
             self.app,
             r.state.describe()
         );
-        if let Some(hint) = words::location_hint(&r.state, &r.folder) {
-            println!("  {hint}");
+        match &r.drive_needed {
+            Some(needed) => println!("  {}", words::drive_needed_hint(needed, &r.folder)),
+            None => {
+                if let Some(hint) = words::location_hint(&r.state, &r.folder) {
+                    println!("  {hint}");
+                }
+            }
+        }
+        for line in words::leftover_lines(&r.leftovers, &r.folder) {
+            println!("  {line}");
         }
         for c in &r.relink_candidates {
             println!(

@@ -6,6 +6,7 @@
 
 mod facts;
 mod gather;
+mod hand_made;
 mod preflight;
 mod rules;
 
@@ -17,5 +18,6 @@ pub use gather::{
     attributes_lost, gather_destination, gather_source, home_destination, probe_link, relation,
     survey, unreadable,
 };
+pub use hand_made::hand_made_problem;
 pub use preflight::{check_move, check_retarget, check_revert, examine_destination};
 pub use rules::{evaluate_destination, evaluate_home_destination, evaluate_source, state_problem};

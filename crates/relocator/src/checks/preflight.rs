@@ -135,6 +135,14 @@ fn start_relocated(ctx: &Context<'_>, operation: Operation, source: &Path) -> Re
     let mut pre = Preflight::default();
     let target = match start(ctx, operation, source)? {
         Ok(LocationState::Relocated { target }) => target,
+        // Moved by hand: taken over once its link points at backups.
+        Ok(LocationState::ForeignLink { target }) => {
+            if let Some(problem) = super::hand_made::hand_made_problem(source, &target) {
+                pre.problems.push(problem);
+                return Ok(Relocated::Stopped(pre, Some(target)));
+            }
+            target
+        }
         Ok(_) => return Ok(Relocated::Stopped(pre, None)),
         Err(problem) => {
             pre.problems.push(problem);

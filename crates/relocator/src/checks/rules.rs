@@ -241,7 +241,12 @@ pub fn state_problem(
         }),
         LocationState::Absent => Some(Problem::SourceMissing { source }),
         LocationState::Local if operation == Operation::Move => None,
-        LocationState::Relocated { .. } if operation != Operation::Move => None,
+        // Moved by us, or by hand (taken over once its link is checked).
+        LocationState::Relocated { .. } | LocationState::ForeignLink { .. }
+            if operation != Operation::Move =>
+        {
+            None
+        }
         LocationState::Dangling { target } if operation != Operation::Move => {
             Some(Problem::TargetMissing {
                 target: target.clone(),
@@ -492,10 +497,9 @@ mod tests {
             code(Operation::Revert, &LocationState::Local).as_deref(),
             Some("source_not_relocated")
         );
-        assert_eq!(
-            code(Operation::Retarget, &by_hand).as_deref(),
-            Some("source_not_relocated")
-        );
+        // Moved by hand: a move back or on checks the link's target itself.
+        assert_eq!(code(Operation::Retarget, &by_hand), None);
+        assert_eq!(code(Operation::Revert, &by_hand), None);
         for op in [Operation::Move, Operation::Revert] {
             assert_eq!(
                 code(op, &LocationState::Absent).as_deref(),

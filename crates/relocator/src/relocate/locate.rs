@@ -105,11 +105,13 @@ pub fn locate_backups(source: &Path) -> Vec<Found> {
 
 /// Folders on the mounted drives that could be our copies: `Backup` and
 /// `Backup.partial-*` in each drive's root and one or two folders down.
-fn drive_candidates() -> Vec<PathBuf> {
+pub(super) fn drive_candidates() -> Vec<PathBuf> {
     let mut places = Vec::new();
-    for root in mount_points() {
+    for root in crate::volume::drive_roots() {
         collect(&root, 2, &mut places);
     }
+    places.sort();
+    places.dedup();
     places
 }
 
@@ -129,19 +131,6 @@ fn collect(dir: &Path, depth: usize, places: &mut Vec<PathBuf>) {
             collect(&entry.path(), depth - 1, places);
         }
     }
-}
-
-/// Where drives are mounted: the OS's drive list.
-fn mount_points() -> Vec<PathBuf> {
-    sysinfo::Disks::new_with_refreshed_list()
-        .map(|disks| {
-            disks
-                .iter()
-                .map(|d| d.mount_point().to_owned())
-                .filter(|m| m != Path::new("/"))
-                .collect()
-        })
-        .unwrap_or_default()
 }
 
 /// Sets a journal that cannot be used (damaged, foreign or from another

@@ -6,6 +6,8 @@
 //! backups exists at a path the journal names.
 
 mod adopt;
+mod forget;
+mod leftovers;
 mod locate;
 mod move_out;
 mod recover;
@@ -13,18 +15,22 @@ mod relink;
 mod retarget;
 mod revert;
 mod steps;
+mod take_over;
 
 use std::path::{Path, PathBuf};
 
 use crate::context::Context;
 
 pub use adopt::adopt;
+pub use forget::{DriveNeeded, Forgotten, drive_needed, forget_drive};
+pub use leftovers::{Leftover, Leftovers, Removed, Tidied, leftovers_of};
 pub use locate::{Found, FoundKind, locate_backups, set_aside_record};
 pub use move_out::move_backups;
-pub use recover::{Recovery, recover};
+pub use recover::{Recovered, Recovery, recover};
 pub use relink::{relink, relink_candidates};
 pub use retarget::retarget;
 pub use revert::revert;
+pub use take_over::take_over;
 
 use crate::error::{Error, Result};
 use crate::operation::Operation;

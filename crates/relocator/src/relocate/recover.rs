@@ -11,13 +11,28 @@ use crate::journal::{self, Journal, Lock, Step};
 use crate::operation::Operation;
 use crate::progress::{Phase, Progress};
 
+use super::leftovers::Tidied;
 use super::steps::{self, exists, is_real_dir};
 use super::{Context, absolute, move_out, relink, retarget, revert};
 
-/// What recovery found and did.
+/// What recovery found and did: with the interrupted operation, the
+/// copies of ours it removed (see [`super::leftovers`]) and what a person
+/// should know (an old copy kept, and why).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Recovery {
+    /// What became of the interrupted operation.
+    #[serde(flatten)]
+    pub outcome: Recovered,
+    /// Copies of ours removed, and those waiting for their drive.
+    pub tidied: Tidied,
+    /// Things the user should know, in plain sentences.
+    pub notes: Vec<String>,
+}
+
+/// What became of the interrupted operation.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[serde(tag = "result", rename_all = "snake_case")]
-pub enum Recovery {
+pub enum Recovered {
     /// No interrupted operation.
     NothingToDo,
     /// The operation was undone: the backups are where they were before it.
@@ -37,7 +52,8 @@ pub enum Recovery {
         backups_at: PathBuf,
     },
     /// The drive is not connected: nothing was changed, and recovery could
-    /// not act (the journal stays for when the drive is back).
+    /// not act (the journal stays for when the drive is back, or until the
+    /// person says it is gone for good: see [`super::forget_drive`]).
     DriveMissing {
         /// Which operation.
         operation: Operation,
@@ -51,18 +67,54 @@ pub enum Recovery {
 }
 
 impl Recovery {
+    fn of(outcome: Recovered) -> Self {
+        Self {
+            outcome,
+            tidied: Tidied::default(),
+            notes: Vec::new(),
+        }
+    }
+
     /// Whether recovery brought everything to a consistent state (it could act).
     #[must_use]
     pub fn is_settled(&self) -> bool {
-        !matches!(self, Recovery::DriveMissing { .. })
+        !matches!(self.outcome, Recovered::DriveMissing { .. })
     }
 
-    /// One or two plain sentences for the user.
+    /// A few plain sentences for the user: what became of the operation,
+    /// what was removed, what was kept and why.
+    #[must_use]
+    pub fn message(&self) -> String {
+        let mut sentences = vec![self.outcome.message()];
+        if matches!(self.outcome, Recovered::NothingToDo) && !self.tidied.removed.is_empty() {
+            sentences.clear();
+        }
+        for removed in &self.tidied.removed {
+            sentences.push(format!(
+                "Removed a copy Backup Relocator had not finished or was deleting: {} ({} freed).",
+                removed.path.display(),
+                crate::units::format_bytes(removed.bytes)
+            ));
+        }
+        for waiting in &self.tidied.waiting {
+            sentences.push(format!(
+                "A copy Backup Relocator did not finish is on {}, which is not connected: {} will be removed once it is.",
+                crate::locations::drive_name_in(waiting),
+                waiting.display()
+            ));
+        }
+        sentences.extend(self.notes.iter().cloned());
+        sentences.join(" ")
+    }
+}
+
+impl Recovered {
+    /// One or two plain sentences about the interrupted operation.
     #[must_use]
     pub fn message(&self) -> String {
         match self {
-            Recovery::NothingToDo => "Nothing was interrupted.".to_owned(),
-            Recovery::RolledBack {
+            Recovered::NothingToDo => "Nothing was interrupted.".to_owned(),
+            Recovered::RolledBack {
                 operation,
                 backups_at,
             } => format!(
@@ -70,7 +122,7 @@ impl Recovery {
                 operation.noun(),
                 crate::names::described(backups_at)
             ),
-            Recovery::Completed {
+            Recovered::Completed {
                 operation,
                 backups_at,
             } => format!(
@@ -78,7 +130,7 @@ impl Recovery {
                 operation.noun(),
                 backups_at.display()
             ),
-            Recovery::DriveMissing {
+            Recovered::DriveMissing {
                 operation,
                 drive_folder,
                 backups_at,
@@ -92,39 +144,56 @@ impl Recovery {
     }
 }
 
-/// Finishes or undoes the interrupted operation on `source`, if any.
+/// Finishes or undoes the interrupted operation on `source`, if any, then
+/// removes the copies of ours left on connected drives.
 pub fn recover(ctx: &Context<'_>, source: &Path) -> Result<Recovery> {
     let source = absolute(source)?;
     let _lock = Lock::acquire(&source)?;
-    let Some(mut j) = journal::load(&source)? else {
-        return Ok(Recovery::NothingToDo);
+    let mut recovery = match journal::load(&source)? {
+        Some(mut j) => recover_journal(ctx, &source, &mut j)?,
+        None => Recovery::of(Recovered::NothingToDo),
     };
-    crate::record_check::check_journal(&j, &source)?;
+    if recovery.is_settled() {
+        recovery.tidied = super::leftovers::tidy(&source, ctx.links, ctx.progress)?;
+    }
+    Ok(recovery)
+}
+
+/// Finishes or undoes the operation the journal `j` records.
+fn recover_journal(ctx: &Context<'_>, source: &Path, j: &mut Journal) -> Result<Recovery> {
+    crate::record_check::check_journal(j, source)?;
     ctx.progress.report(Progress::Phase {
         phase: Phase::Recovering,
     });
     let operation = j.operation;
-    if let Some(missing) = missing_drive_folder(&j) {
-        let Some(safe) = safe_place(&j) else {
-            return Err(nowhere(&j));
+    if let Some(missing) = missing_drive_folder(j) {
+        let Some(safe) = safe_place(j) else {
+            return Err(nowhere(j));
         };
-        return Ok(Recovery::DriveMissing {
+        return Ok(Recovery::of(Recovered::DriveMissing {
             operation,
             drive_folder: missing,
             backups_at: safe.to_owned(),
-        });
+        }));
     }
-    if j.rolling_back && !matches!(j.operation, Operation::Relink | Operation::Adopt) {
-        return finish_undo(ctx, &j);
+    if j.rolling_back
+        && !matches!(
+            j.operation,
+            Operation::Relink | Operation::Adopt | Operation::TakeOver
+        )
+    {
+        return finish_undo(ctx, j);
     }
     let result = match j.operation {
-        Operation::Move => recover_move(ctx, &mut j),
-        Operation::Revert => recover_revert(ctx, &mut j),
-        Operation::Retarget => recover_retarget(ctx, &mut j),
-        Operation::Relink | Operation::Adopt => {
-            relink::finish(ctx, &j).map(|()| Recovery::Completed {
-                operation,
-                backups_at: j.target.clone(),
+        Operation::Move => recover_move(ctx, j),
+        Operation::Revert => recover_revert(ctx, j),
+        Operation::Retarget => recover_retarget(ctx, j),
+        Operation::Relink | Operation::Adopt | Operation::TakeOver => {
+            relink::finish(ctx, j).map(|()| {
+                Recovery::of(Recovered::Completed {
+                    operation,
+                    backups_at: j.target.clone(),
+                })
             })
         }
     };
@@ -137,10 +206,10 @@ pub fn recover(ctx: &Context<'_>, source: &Path) -> Result<Recovery> {
                 Error::ChangedDuringCopy { .. } | Error::Mismatch { .. }
             ) =>
         {
-            Ok(Recovery::RolledBack {
+            Ok(Recovery::of(Recovered::RolledBack {
                 operation,
                 backups_at: safe_at,
-            })
+            }))
         }
         Err(e) => Err(e),
     }
@@ -165,23 +234,21 @@ fn finish_undo(ctx: &Context<'_>, j: &Journal) -> Result<Recovery> {
             revert::roll_back(ctx, j, &previous)?;
             previous
         }
-        Operation::Retarget | Operation::Relink | Operation::Adopt => {
+        Operation::Retarget | Operation::Relink | Operation::Adopt | Operation::TakeOver => {
             retarget::roll_back(ctx, j, &previous)?;
             previous
         }
     };
-    Ok(Recovery::RolledBack {
+    Ok(Recovery::of(Recovered::RolledBack {
         operation: j.operation,
         backups_at,
-    })
+    }))
 }
 
 /// None of the places the journal names holds the backups: say so, with
 /// every place it names, instead of calling one of them safe.
 fn nowhere(j: &Journal) -> Error {
-    let mut named = vec![j.source.clone(), j.target.clone(), j.staging.clone()];
-    named.extend(j.aside.clone());
-    named.extend(j.previous.clone());
+    let mut named = j.places();
     named.sort();
     named.dedup();
     Error::BackupsNotFound {
@@ -195,24 +262,24 @@ fn recover_move(ctx: &Context<'_>, j: &mut Journal) -> Result<Recovery> {
     match j.step {
         Step::Copying => {
             roll_back_copy(ctx, j)?;
-            Ok(Recovery::RolledBack {
+            Ok(Recovery::of(Recovered::RolledBack {
                 operation,
                 backups_at: j.source.clone(),
-            })
+            }))
         }
         Step::Renaming if is_real_dir(&j.source) && !exists(&j.target) => {
             j.finish()?;
-            Ok(Recovery::RolledBack {
+            Ok(Recovery::of(Recovered::RolledBack {
                 operation,
                 backups_at: j.source.clone(),
-            })
+            }))
         }
         _ => {
             move_out::finish(ctx, j)?;
-            Ok(Recovery::Completed {
+            Ok(Recovery::of(Recovered::Completed {
                 operation,
                 backups_at: j.target.clone(),
-            })
+            }))
         }
     }
 }
@@ -223,15 +290,18 @@ fn recover_revert(ctx: &Context<'_>, j: &mut Journal) -> Result<Recovery> {
     if j.step == Step::Copying {
         roll_back_copy(ctx, j)?;
         relink_if_missing(ctx, &j.source, &previous)?;
-        return Ok(Recovery::RolledBack {
+        return Ok(Recovery::of(Recovered::RolledBack {
             operation,
             backups_at: previous,
-        });
+        }));
     }
-    revert::finish(ctx, j)?;
-    Ok(Recovery::Completed {
-        operation,
-        backups_at: j.source.clone(),
+    let notes = revert::finish(ctx, j)?;
+    Ok(Recovery {
+        notes,
+        ..Recovery::of(Recovered::Completed {
+            operation,
+            backups_at: j.source.clone(),
+        })
     })
 }
 
@@ -242,23 +312,26 @@ fn recover_retarget(ctx: &Context<'_>, j: &mut Journal) -> Result<Recovery> {
         Step::Copying => {
             roll_back_copy(ctx, j)?;
             relink_if_missing(ctx, &j.source, &previous)?;
-            Ok(Recovery::RolledBack {
+            Ok(Recovery::of(Recovered::RolledBack {
                 operation,
                 backups_at: previous,
-            })
+            }))
         }
         Step::Renaming if is_real_dir(&previous) && !exists(&j.target) => {
             j.finish()?;
-            Ok(Recovery::RolledBack {
+            Ok(Recovery::of(Recovered::RolledBack {
                 operation,
                 backups_at: previous,
-            })
+            }))
         }
         _ => {
-            retarget::finish(ctx, j)?;
-            Ok(Recovery::Completed {
-                operation,
-                backups_at: j.target.clone(),
+            let notes = retarget::finish(ctx, j)?;
+            Ok(Recovery {
+                notes,
+                ..Recovery::of(Recovered::Completed {
+                    operation,
+                    backups_at: j.target.clone(),
+                })
             })
         }
     }
@@ -291,7 +364,7 @@ fn roll_back_copy(ctx: &Context<'_>, j: &Journal) -> Result<()> {
 /// The drive-side folder an operation needs, if it is not there. A drive's
 /// mount point can outlive the drive (an empty folder), so what counts is
 /// whether the copies the journal names are there.
-fn missing_drive_folder(j: &Journal) -> Option<PathBuf> {
+pub(super) fn missing_drive_folder(j: &Journal) -> Option<PathBuf> {
     let drive_of = |p: &Path| p.parent().unwrap_or(p).to_owned();
     let copies_gone = !exists(&j.staging) && !exists(&j.target);
     match (j.operation, j.step) {
@@ -311,7 +384,7 @@ fn missing_drive_folder(j: &Journal) -> Option<PathBuf> {
             (!exists(previous) && !exists(&j.target)).then(|| drive_of(&j.target))
         }
         (Operation::Move | Operation::Retarget, _) => copies_gone.then(|| drive_of(&j.target)),
-        (Operation::Relink | Operation::Adopt, _) => {
+        (Operation::Relink | Operation::Adopt | Operation::TakeOver, _) => {
             (!exists(&j.target)).then(|| drive_of(&j.target))
         }
     }
@@ -328,7 +401,7 @@ fn safe_place(j: &Journal) -> Option<&Path> {
         },
         Operation::Revert => revert::safe_place(j),
         Operation::Retarget => retarget::safe_place(j),
-        Operation::Relink | Operation::Adopt => &j.target,
+        Operation::Relink | Operation::Adopt | Operation::TakeOver => &j.target,
     };
     is_real_dir(candidate).then_some(candidate)
 }

@@ -31,6 +31,8 @@ pub fn retarget(
     let pre = pre.into_result()?;
     let previous = current.expect("a passing retarget check found the current target");
     ctx.cancel.check()?;
+    // Moved by hand: ours from now on (the check read every file of it).
+    super::take_over::mark(&source, &previous)?;
     let id = crate::names::new_id();
     let (target, staging) = steps::drive_places(destination, &id, &pre)?;
     let mut j = Journal::new(Operation::Retarget, &id, &source, &target, &staging);
@@ -100,12 +102,7 @@ pub(super) fn finish(ctx: &Context<'_>, j: &mut Journal) -> Result<Vec<String>> 
                 j.enter(Step::Cleaning)?;
                 if !renamed && !j.keep_previous {
                     let owner = steps::previous_owner(j, &previous);
-                    if !steps::free_space(ctx, j, &previous, &owner)? {
-                        notes.push(format!(
-                            "The old copy at {} was kept: it no longer carries Backup Relocator's mark.",
-                            previous.display()
-                        ));
-                    }
+                    notes.extend(steps::free_space(ctx, j, &previous, &owner)?.note(&previous));
                 } else if !renamed {
                     notes.push(format!("The old copy was kept at {}.", previous.display()));
                 }

@@ -27,6 +27,8 @@ pub fn revert(ctx: &Context<'_>, source: &Path, options: Options) -> Result<Outc
     let pre = pre.into_result()?;
     let previous = target.expect("a passing revert check found the target");
     ctx.cancel.check()?;
+    // Moved by hand: ours from now on (the check read every file of it).
+    super::take_over::mark(&source, &previous)?;
     let id = crate::names::new_id();
     let staging = crate::names::local_staging(&source, &id);
     let mut j = Journal::new(Operation::Revert, &id, &source, &source, &staging);
@@ -91,7 +93,11 @@ pub(super) fn finish(ctx: &Context<'_>, j: &mut Journal) -> Result<Vec<String>> 
             Step::Cleaning => {
                 j.enter(Step::Cleaning)?;
                 remove_marker(&j.source)?;
-                if !renamed && !j.keep_previous && exists(&previous) {
+                if !renamed && !j.keep_previous && !exists(&previous) {
+                    // Deleted before a crash, or its drive is away.
+                    let owner = steps::previous_owner(j, &previous);
+                    notes.extend(steps::free_space(ctx, j, &previous, &owner)?.note(&previous));
+                } else if !renamed && !j.keep_previous {
                     // Writes through the link after the copy would only be in
                     // the drive's copy; once its deletion has begun (a crash
                     // cut it short) it is no longer whole to compare.
@@ -109,12 +115,9 @@ pub(super) fn finish(ctx: &Context<'_>, j: &mut Journal) -> Result<Vec<String>> 
                     match compared {
                         Ok(()) => {
                             let owner = steps::previous_owner(j, &previous);
-                            if !steps::free_space(ctx, j, &previous, &owner)? {
-                                notes.push(format!(
-                                    "The copy on the drive was kept at {}: it no longer carries Backup Relocator's mark.",
-                                    previous.display()
-                                ));
-                            }
+                            notes.extend(
+                                steps::free_space(ctx, j, &previous, &owner)?.note(&previous),
+                            );
                         }
                         Err(e) => notes.push(format!(
                             "The copy on the drive was kept at {} because it changed during the move ({e}).",

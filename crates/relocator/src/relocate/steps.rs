@@ -260,8 +260,15 @@ pub(super) fn delete_ours(ctx: &Context<'_>, j: &Journal, dir: &Path, owner: &st
                 marker::rewrite(dir, &deleting)?;
             }
             crate::faults::crash_point("deleting-marked");
-            removal::remove_tree(dir, ctx.progress)?;
-            Ok(true)
+            match removal::remove_tree(dir, ctx.progress) {
+                Ok(_) => Ok(true),
+                // Its drive vanished mid-way: removed once it is back.
+                Err(_) if !exists(dir) => {
+                    super::leftovers::remember(&j.source, dir, &[owner, &j.id])?;
+                    Ok(true)
+                }
+                Err(e) => Err(e),
+            }
         }
         None if marker::holds_nothing_of_value(dir) => {
             // Only an unfinished marker's temporary file and the `._` files
@@ -292,15 +299,63 @@ pub(super) fn previous_owner(j: &Journal, previous: &Path) -> String {
         .unwrap_or_default()
 }
 
+/// What became of a copy no longer needed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum OldCopy {
+    /// Deleted (or already gone).
+    Deleted,
+    /// Kept: it no longer carries our marker.
+    NotOurs,
+    /// Its drive is not connected: recorded, to be deleted once it is.
+    WhenBack,
+}
+
+impl OldCopy {
+    /// What a person should know about the old copy at `dir`, if anything.
+    pub(super) fn note(self, dir: &Path) -> Option<String> {
+        match self {
+            OldCopy::Deleted => None,
+            OldCopy::NotOurs => Some(format!(
+                "The old copy was kept at {}: it no longer carries Backup Relocator's mark, so it is not provably a copy to delete.",
+                dir.display()
+            )),
+            OldCopy::WhenBack => Some(format!(
+                "The old copy at {} will be deleted once {} is connected again.",
+                dir.display(),
+                crate::locations::drive_name_in(dir)
+            )),
+        }
+    }
+}
+
+/// Whether the drive holding `dir` is away: the folder it is in is not there.
+fn drive_away(dir: &Path) -> bool {
+    dir.parent().is_none_or(|p| !exists(p))
+}
+
 /// Frees the space of a copy no longer needed, with its progress shown as
-/// the "freeing space" phase.
-pub(super) fn free_space(ctx: &Context<'_>, j: &Journal, dir: &Path, owner: &str) -> Result<bool> {
+/// the "freeing space" phase; on a drive that is away, it is recorded to be
+/// deleted once the drive is back.
+pub(super) fn free_space(
+    ctx: &Context<'_>,
+    j: &Journal,
+    dir: &Path,
+    owner: &str,
+) -> Result<OldCopy> {
     if !exists(dir) {
-        return Ok(true);
+        if drive_away(dir) {
+            super::leftovers::remember(&j.source, dir, &[owner, &j.id])?;
+            return Ok(OldCopy::WhenBack);
+        }
+        return Ok(OldCopy::Deleted);
     }
     announce_freeing(ctx, j);
     crate::faults::crash_point("deleting");
-    delete_ours(ctx, j, dir, owner)
+    Ok(if delete_ours(ctx, j, dir, owner)? {
+        OldCopy::Deleted
+    } else {
+        OldCopy::NotOurs
+    })
 }
 
 /// Deletes the original a move set aside (`<SOURCE>.moving-<id>`, checked
@@ -345,7 +400,15 @@ pub(super) fn roll_back_staging(
     ctx.progress.report(Progress::Phase {
         phase: Phase::RollingBack,
     });
-    let cleaned = delete_ours(ctx, j, &j.staging, &j.id).unwrap_or(false);
+    // A copy whose drive vanished under it is recorded, to be removed
+    // once the drive is back: the backups are whole where they were, so
+    // the operation is over and nothing waits on that drive.
+    let vanished = matches!(cause, Error::DriveDisconnected { .. }) && !exists(&j.staging);
+    let cleaned = if vanished {
+        super::leftovers::remember(&j.source, &j.staging, &[&j.id]).is_ok()
+    } else {
+        delete_ours(ctx, j, &j.staging, &j.id).unwrap_or(false)
+    };
     if cleaned {
         // The journal stays when the partial copy could not be removed (drive
         // gone): recovery deletes it once the drive is back.

@@ -218,6 +218,51 @@ pub fn mounted_roots() -> Vec<PathBuf> {
     }
 }
 
+/// The mounted drives a person's files can be on: [`mounted_roots`]
+/// without the system's own root and, on Linux, without the kernel's
+/// pseudo file systems (`/proc`, `/sys`, …), where nothing of ours can be.
+#[must_use]
+pub fn drive_roots() -> Vec<PathBuf> {
+    #[cfg(target_os = "linux")]
+    {
+        const PSEUDO: [&str; 16] = [
+            "proc",
+            "sysfs",
+            "devtmpfs",
+            "devpts",
+            "cgroup",
+            "cgroup2",
+            "securityfs",
+            "debugfs",
+            "tracefs",
+            "pstore",
+            "bpf",
+            "mqueue",
+            "hugetlbfs",
+            "configfs",
+            "fusectl",
+            "autofs",
+        ];
+        mountinfo::read()
+            .map(|mounts| {
+                mounts
+                    .into_iter()
+                    .filter(|m| !PSEUDO.contains(&m.fs_type.as_str()))
+                    .map(|m| m.mount_point)
+                    .filter(|p| p != Path::new("/"))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        mounted_roots()
+            .into_iter()
+            .filter(|p| p.parent().is_some() || cfg!(windows))
+            .collect()
+    }
+}
+
 /// Whether two existing paths are on the same volume (a rename between them is instant).
 pub fn same_volume(a: &Path, b: &Path) -> Result<bool> {
     platform::same_volume(a, b)
