@@ -3,7 +3,9 @@
 over AT-SPI, by the names and roles of its controls, never by pixels.
 
 It completes a move to a drive, a cancelled move on, a move on to a
-second drive and a move back, and checks what a blind user relies on: the
+second drive and a move back; takes over backups moved by hand and moves
+them back; and lets go of a drive gone for good. It checks what a blind
+user relies on: the
 window is named, the step indicator says where the wizard is, the progress
 bar is exposed with a value, and every control it needs has a name. At the
 end the backups are checked on disk: whole, in their first place, and
@@ -14,6 +16,7 @@ Usage: screen_reader.py SOURCE FIRST_DRIVE SECOND_DRIVE APP_BINARY
 """
 
 import hashlib
+import json
 import os
 import signal
 import subprocess
@@ -222,6 +225,109 @@ def main():
         left = [e for e in os.listdir(drive) if e != "lost+found"]
         assert not left, f"{drive} still holds {left}"
     log("move, cancel, move on and move back completed by control names")
+    by_hand()
+    drive_gone_for_good()
+
+
+def small_sample(folder):
+    """A small sample backup at folder, made by the command-line tool."""
+    cli = os.path.join(os.path.dirname(BINARY), "backup-relocator-cli")
+    subprocess.run([cli, "sample", folder, "--devices", "1", "--files", "200",
+                    "--bytes", "2000000"], check=True, stdout=subprocess.DEVNULL)
+
+
+def run_app(source, steps):
+    """Starts the app on source, runs steps(window), then closes it."""
+    process = subprocess.Popen([BINARY, "--source", source], env=dict(os.environ))
+    window = Window(process)
+    try:
+        steps(window)
+        assert not unnamed_controls(window), unnamed_controls(window)
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            sys.exit("the app did not close on SIGTERM")
+
+
+def by_hand():
+    """Backups moved by hand (a link someone made): shown as such, taken
+    over by one button, then moved back, every byte as it was."""
+    log("-- backups moved by hand: taken over, then moved back")
+    home = os.path.join(os.path.dirname(SOURCE), "by-hand")
+    source = os.path.join(home, "Backup")
+    copy = os.path.join(FIRST, "iPhone backups")
+    small_sample(copy)
+    before = digest(copy)
+    os.makedirs(home)
+    os.symlink(copy, source)
+
+    def steps(window):
+        window.page("Your backups")
+        window.label_containing("Moved by hand to")
+        window.press("Manage moved backups")
+        window.page("Moved backups")
+        window.press("Let Backup Relocator manage them")
+        window.page("Done", timeout=300)
+        window.label("Backup Relocator now manages your backups")
+        window.press("Back to overview")
+        window.press("Manage moved backups")
+        window.press("Move back to this computer…")
+        window.page("Before we start")
+        window.press("Next")
+        window.page("Ready to go")
+        window.press("Move back")
+        window.page("Done", timeout=300)
+        window.label("Your backups are back on this computer")
+
+    run_app(source, steps)
+    assert os.path.isdir(source) and not os.path.islink(source), "moved back"
+    assert digest(source) == before, "every file came back as it was"
+    assert not os.path.exists(copy), "the hand-made copy was deleted after the checked copy"
+    log("backups moved by hand taken over and moved back by control names")
+
+
+def drive_gone_for_good():
+    """A move interrupted after it set the original aside, its drive lost:
+    the window offers to go on without it, says what that means, and does it."""
+    log("-- a drive gone for good")
+    home = os.path.join(os.path.dirname(SOURCE), "gone")
+    source = os.path.join(home, "Backup")
+    small_sample(source)
+    before = digest(source)
+    op_id = "0123456789ab"
+    aside = f"{source}.moving-{op_id}"
+    os.rename(source, aside)
+    lost = "/media/br-a11y-lost-drive/Backups"
+    now = int(time.time())
+    journal = {
+        "format": 1, "app_version": "0.1.0", "operation": "move", "id": op_id,
+        "step": "setting_aside", "source": source, "target": f"{lost}/Backup",
+        "staging": f"{lost}/Backup.partial-{op_id}", "aside": aside,
+        "previous": None, "previous_id": None, "keep_previous": False,
+        "rolling_back": False, "total_bytes": 0, "total_files": 0,
+        "started_at": now, "updated_at": now,
+    }
+    with open(os.path.join(home, ".backup-relocator.journal"), "w") as f:
+        json.dump(journal, f)
+
+    def steps(window):
+        window.page("Your backups")
+        window.label_containing("which is not connected")
+        window.press("The drive is gone for good…")
+        window.label_containing("lost, broken or wiped")
+        window.press("Go on without that drive")
+        window.label_containing("no longer waits")
+        window.enabled("push button", "Move backups…") or window.wait(
+            "Move backups… enabled", lambda: window.enabled("push button", "Move backups…"))
+
+    run_app(source, steps)
+    assert os.path.isdir(source) and not os.path.islink(source), "back in place"
+    assert digest(source) == before, "every file as it was"
+    assert not os.path.exists(os.path.join(home, ".backup-relocator.journal"))
+    log("a drive gone for good let go by control names")
 
 
 if __name__ == "__main__":

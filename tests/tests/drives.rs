@@ -282,6 +282,50 @@ fn links_are_refused_up_front_where_the_format_cannot_hold_them() {
     }
 }
 
+/// Issue 24: `a.txt` and `A.txt` in one folder passed `check`, then the
+/// move failed on exFAT ("already exists"). Found up front on a drive that
+/// does not tell them apart; a drive that does takes them.
+#[test]
+fn names_differing_only_by_case_are_refused_up_front_where_the_drive_ignores_case() {
+    if relocator_tests::skipped_here(true) {
+        return;
+    }
+    let root = scratch();
+    let source = nanosecond_backup(root.path(), 9, false);
+    let device = fs::read_dir(&source)
+        .unwrap()
+        .flatten()
+        .find(|e| e.file_type().unwrap().is_dir())
+        .unwrap()
+        .path();
+    let made_twins = fs::write(device.join("notes.txt"), b"one").is_ok()
+        && fs::write(device.join("Notes.TXT"), b"two").is_ok()
+        && fs::read_dir(&device).unwrap().count() >= 2
+        && fs::read(device.join("notes.txt")).is_ok_and(|b| b == b"one");
+    if !made_twins {
+        eprintln!("skipped: this system's own drive does not tell such names apart");
+        return;
+    }
+    relocator_tests::age_tree(&source);
+    for kind in [DriveKind::Exfat, DriveKind::Fat32] {
+        if !DriveKind::matrix().contains(&kind) {
+            continue;
+        }
+        let drive = Drive::of_kind(kind, 128 << 20);
+        assert_refused(&source, &drive, "case_only_names");
+        let out = run(CLI, &source_to("check", &source, drive.path(), &[]));
+        let said = format!("{}{}", String::from_utf8_lossy(&out.stdout), stderr(&out));
+        assert!(
+            said.contains("differ only by upper and lower case"),
+            "{said}"
+        );
+        assert!(said.contains("Rename one"), "{said}");
+    }
+    let exact = Drive::of_kind(DriveKind::matrix()[0], 128 << 20);
+    let out = run(CLI, &source_to("check", &source, exact.path(), &["--json"]));
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("case_only_names"));
+}
+
 #[test]
 fn a_file_of_4_gib_is_refused_up_front_on_fat32() {
     if !DriveKind::matrix().contains(&DriveKind::Fat32) {

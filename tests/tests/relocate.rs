@@ -308,6 +308,42 @@ fn a_full_drive_fails_cleanly() {
     assert_untouched(&source, &before, drive.path());
 }
 
+/// Issue 24: a sparse file was copied fully allocated. Its holes stay
+/// holes on the drive, its content the same.
+#[test]
+fn a_sparse_file_keeps_its_holes_on_the_drive() {
+    let root = scratch();
+    let source = root.path().join("Backup");
+    small_backup(&source, 47, 5);
+    let device = fs::read_dir(&source)
+        .unwrap()
+        .flatten()
+        .find(|e| e.file_type().unwrap().is_dir())
+        .unwrap()
+        .path();
+    let sparse = device.join("00").join("0000sparse");
+    fs::create_dir_all(sparse.parent().unwrap()).unwrap();
+    let file = fs::File::create(&sparse).unwrap();
+    file.set_len(64 << 20).unwrap();
+    std::os::unix::fs::FileExt::write_all_at(&file, b"islands", 32 << 20).unwrap();
+    drop(file);
+    relocator_tests::age_tree(&source);
+    let before = digest(&source);
+    let drive = Drive::mount("256m", "");
+    let out = run(CLI, &source_to("move", &source, drive.path(), &["--yes"]));
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(digest(&source), before);
+    let copied = drive
+        .path()
+        .join("Backup")
+        .join(sparse.strip_prefix(&source).unwrap());
+    let allocated = fs::metadata(&copied).unwrap().blocks() * 512;
+    assert!(
+        allocated < 4 << 20,
+        "{allocated} bytes allocated on the drive for 7 bytes of data in 64 MiB"
+    );
+}
+
 #[test]
 fn a_drive_unplugged_mid_copy_fails_cleanly() {
     let root = scratch();

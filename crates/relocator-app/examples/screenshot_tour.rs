@@ -2,9 +2,11 @@
 //! a screenshot of each: a move out, the moved backups and their health
 //! check, a move back cancelled half-way, the preferences, a folder
 //! dialog that cannot open, and the offer to link again when the drive came
-//! back under another name (that page is shown with the scan's report set
-//! as a scan of such a drive finds it: the tour cannot mount a second copy
-//! of a volume; `tests/wizard.rs` links again for real). Needs a display;
+//! back under another name, backups moved by hand, and the offer to go on
+//! without a drive gone for good (those pages are shown with the scan's
+//! report set as a scan finds such folders: the tour cannot mount a second
+//! copy of a volume or lose a drive; `tests/wizard.rs` and
+//! `tests/never_stuck.rs` do those for real). Needs a display;
 //! `scripts/screenshots.sh` runs it under Xvfb for each theme and size.
 //!
 //! `cargo run -p relocator-app --example screenshot_tour -- OUT_DIR WIDTHxHEIGHT light|dark`
@@ -251,10 +253,63 @@ fn after_the_move() -> Vec<Stop> {
                         .iter()
                         .any(|r| !r.relink_candidates.is_empty())
             },
+            then: Some(Action::Show(Page::Manage)),
+            and_show: Some(moved_by_hand),
+        },
+        Stop {
+            name: "moved-by-hand",
+            ready: |s| {
+                s.page == Page::Manage
+                    && s.scan.reports.iter().any(|r| {
+                        matches!(
+                            r.state,
+                            Ok(relocator::locations::LocationState::ForeignLink { .. })
+                        )
+                    })
+            },
+            then: Some(Action::Show(Page::Overview)),
+            and_show: Some(drive_gone_for_good),
+        },
+        Stop {
+            name: "drive-gone-for-good",
+            ready: |s| s.page == Page::Overview && s.asking_forget,
             then: None,
             and_show: None,
         },
     ]
+}
+
+/// The report a scan makes of backups someone linked by hand to "Big Drive".
+fn moved_by_hand(s: &mut AppState) {
+    if let Some(r) = s.scan.reports.first_mut() {
+        r.state = Ok(relocator::locations::LocationState::ForeignLink {
+            target: PathBuf::from("/Volumes/Big Drive/iPhone backups"),
+        });
+        r.relink_candidates.clear();
+        r.volume = None;
+    }
+}
+
+/// The report of a move interrupted after it set the original aside, its
+/// drive lost, with a half copy left on another drive that is away; and
+/// the person asking what "gone for good" means.
+fn drive_gone_for_good(s: &mut AppState) {
+    if let Some(r) = s.scan.reports.first_mut() {
+        let journal = r.location.path.with_file_name(".backup-relocator.journal");
+        r.state = Ok(relocator::locations::LocationState::Interrupted {
+            journal,
+            operation: Operation::Move,
+            running: false,
+        });
+        r.drive_needed = Some(relocator::relocate::DriveNeeded {
+            drive_folder: PathBuf::from("/Volumes/Big Drive/Backups"),
+            whole_without_it: Some(r.location.path.clone()),
+        });
+        r.leftovers.waiting = vec![PathBuf::from(
+            "/Volumes/Old Drive/Backups/Backup.partial-0123456789ab",
+        )];
+    }
+    s.asking_forget = true;
 }
 
 /// The report a scan makes when the drive came back as "Big Drive 1".

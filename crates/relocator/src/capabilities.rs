@@ -34,6 +34,9 @@ pub struct Capabilities {
     /// macOS keeps attributes here in AppleDouble companions (`._<name>`,
     /// see [`crate::apple_double`]): walks of this drive leave them out.
     pub apple_double: bool,
+    /// Two names that differ only by case are one name here (exFAT, FAT,
+    /// and NTFS, APFS and Mac OS Extended as usually formatted).
+    pub ignores_case: bool,
     /// A folder renamed keeps its contents. Every real file system does;
     /// Linux's FUSE FAT driver (fusefat) loses them, so on such a drive the
     /// copy is made under its final name and no folder of ours is renamed.
@@ -49,6 +52,7 @@ impl Capabilities {
         hard_links: true,
         xattrs: true,
         apple_double: false,
+        ignores_case: false,
         folder_renames: true,
     };
 
@@ -130,6 +134,7 @@ impl Capabilities {
                 hard_links: false,
                 xattrs: false,
                 apple_double: cfg!(target_vendor = "apple"),
+                ignores_case: true,
                 folder_renames: true,
             }
         } else if fs == "exfat" {
@@ -141,6 +146,7 @@ impl Capabilities {
             Self {
                 time_granularity: Some(Duration::from_nanos(100)),
                 permissions: cfg!(windows),
+                ignores_case: true,
                 ..Self::EXACT
             }
         } else if crate::apple_double::used_on(&fs, cfg!(target_vendor = "apple")) {
@@ -148,6 +154,12 @@ impl Capabilities {
             Self {
                 xattrs: false,
                 apple_double: true,
+                ..Self::EXACT
+            }
+        } else if matches!(fs.as_str(), "apfs" | "hfs" | "hfsplus") {
+            // As macOS formats them unless asked for case-sensitivity.
+            Self {
+                ignores_case: true,
                 ..Self::EXACT
             }
         } else {
@@ -250,6 +262,7 @@ fn probe_in(place: &Path) -> Result<Capabilities> {
         hard_links: fs::hard_link(&sample, place.join("hard-link")).is_ok(),
         xattrs: attributes_kept && !apple_double,
         apple_double,
+        ignores_case: fs::symlink_metadata(place.join("TIME-0")).is_ok(),
         folder_renames: renames_keep_contents(place)?,
     })
 }

@@ -371,7 +371,7 @@ fn copy_file(
     let drives = copier.options.drives;
     // A write-only original (0200) is read back before it gets its mode.
     let defer = drives.permissions() && copier.options.verify_content && !owner_reads(meta);
-    let mut input = File::open(from).at(from)?;
+    let input = File::open(from).at(from)?;
     let mut open = OpenOptions::new();
     open.write(true).create_new(true);
     #[cfg(unix)]
@@ -397,43 +397,7 @@ fn copy_file(
     if copier.options.verify_content {
         rustix::fs::fcntl_nocache(&output, true).map_err(|e| Error::io(to, e.into()))?;
     }
-    if through_kernel(meta.len(), cfg!(target_os = "linux")) {
-        // `io::copy` between files uses the kernel's copy (copy_file_range,
-        // sendfile) on Linux; chunks let progress and cancel work inside big files.
-        loop {
-            let n = io::copy(&mut (&input).take(CHUNK), &mut output)
-                .map_err(|e| blame(e, from, to, &output))?;
-            if n > 0 {
-                copier.counter.add_bytes(n, from);
-                copier.cancel.check()?;
-            }
-            if n < CHUNK {
-                break;
-            }
-        }
-    } else {
-        if part.buffer.is_empty() {
-            part.buffer.resize(BUFFER, 0);
-        }
-        let mut since_check = 0u64;
-        loop {
-            let n = match input.read(&mut part.buffer) {
-                Ok(0) => break,
-                Ok(n) => n,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                Err(e) => return Err(Error::io(from, e)),
-            };
-            output
-                .write_all(&part.buffer[..n])
-                .map_err(|e| blame(e, from, to, &output))?;
-            since_check += n as u64;
-            copier.counter.add_bytes(n as u64, from);
-            if since_check >= CHUNK {
-                since_check = 0;
-                copier.cancel.check()?;
-            }
-        }
-    }
+    copy_content(&input, &mut output, (from, to, meta), copier, part)?;
     // A file that changed while we read it would give a copy of no moment in time.
     let after = input.metadata().at(from)?;
     if after.len() != meta.len()
@@ -462,6 +426,72 @@ fn copy_file(
         output.set_permissions(meta.permissions()).at(to)?;
     }
     durable::sync_copied_file(&output).at(to)?;
+    Ok(())
+}
+
+/// Copies the bytes of the file `from` (`input`) into `to` (`output`):
+/// data only where it has holes (see [`crate::sparse`]), through the
+/// kernel for big files on Linux, else through the thread's buffer;
+/// progress and cancel are checked along the way.
+fn copy_content(
+    input: &File,
+    output: &mut File,
+    (from, to, meta): (&Path, &Path, &Metadata),
+    copier: &Copier<'_>,
+    part: &mut Part,
+) -> Result<()> {
+    let mut input = input;
+    // (Never on Windows: `has_holes` is Unix's.)
+    if crate::sparse::has_holes(meta) {
+        #[cfg(unix)]
+        crate::sparse::copy_regions(
+            input,
+            output,
+            meta.len(),
+            CHUNK,
+            &mut |n| {
+                copier.counter.add_bytes(n, from);
+                copier.cancel.check()
+            },
+            &|e| Error::io(to, e),
+        )?;
+    } else if through_kernel(meta.len(), cfg!(target_os = "linux")) {
+        // `io::copy` between files uses the kernel's copy (copy_file_range,
+        // sendfile) on Linux; chunks let progress and cancel work inside big files.
+        loop {
+            let n =
+                io::copy(&mut input.take(CHUNK), output).map_err(|e| blame(e, from, to, output))?;
+            if n > 0 {
+                copier.counter.add_bytes(n, from);
+                copier.cancel.check()?;
+            }
+            if n < CHUNK {
+                break;
+            }
+        }
+    } else {
+        if part.buffer.is_empty() {
+            part.buffer.resize(BUFFER, 0);
+        }
+        let mut since_check = 0u64;
+        loop {
+            let n = match input.read(&mut part.buffer) {
+                Ok(0) => break,
+                Ok(n) => n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(Error::io(from, e)),
+            };
+            output
+                .write_all(&part.buffer[..n])
+                .map_err(|e| blame(e, from, to, output))?;
+            since_check += n as u64;
+            copier.counter.add_bytes(n as u64, from);
+            if since_check >= CHUNK {
+                since_check = 0;
+                copier.cancel.check()?;
+            }
+        }
+    }
     Ok(())
 }
 
@@ -636,9 +666,9 @@ mod tests {
         let dst = dir.path().join("dst");
         fs::create_dir_all(&src).unwrap();
         fs::create_dir_all(&dst).unwrap();
-        let f = File::create(src.join("video")).unwrap();
-        f.set_len(3 * CHUNK + 5).unwrap();
-        drop(f);
+        // Data all the way (a file of holes is copied in one step, see `sparse`).
+        let len = usize::try_from(3 * CHUNK + 5).unwrap();
+        fs::write(src.join("video"), vec![1u8; len]).unwrap();
         let seen = std::sync::Mutex::new(Vec::new());
         let sink = |p: Progress| {
             if let Progress::Copied { bytes, files, .. } = p {

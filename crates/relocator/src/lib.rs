@@ -15,6 +15,7 @@
 
 mod apple_double;
 pub mod capabilities;
+pub mod case_twins;
 pub mod checks;
 pub mod cloud;
 pub mod contents;
@@ -51,6 +52,7 @@ pub mod removal;
 pub mod report;
 pub mod sample;
 pub mod scan;
+mod sparse;
 pub mod stored_path;
 pub mod tracker;
 pub mod units;

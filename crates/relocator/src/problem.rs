@@ -152,6 +152,20 @@ pub enum Problem {
         /// Its size.
         size: u64,
     },
+    /// Names in one folder of the backups differ only by case, and the
+    /// drive does not tell them apart.
+    CaseOnlyNames {
+        /// The drive.
+        drive: String,
+        /// How many names have such a twin.
+        count: u64,
+        /// One name of the first pair.
+        #[serde(serialize_with = "crate::stored_path::serialize")]
+        first: PathBuf,
+        /// The other.
+        #[serde(serialize_with = "crate::stored_path::serialize")]
+        second: PathBuf,
+    },
     /// The drive's format cannot hold the links inside the backups.
     CannotHoldLinks {
         /// The file system.
@@ -361,6 +375,7 @@ impl Problem {
                 | Problem::BackupAlreadyThere { .. }
                 | Problem::NotEnoughSpace { .. }
                 | Problem::FileTooLargeForFat { .. }
+                | Problem::CaseOnlyNames { .. }
                 | Problem::CannotHoldLinks { .. }
                 | Problem::TooManyFiles { .. }
                 | Problem::AttributesNotKept { .. }
@@ -470,6 +485,21 @@ impl Problem {
                 format_bytes(*needed),
                 format_bytes(*free),
                 format_bytes(needed.saturating_sub(*free))
+            ),
+            Problem::CaseOnlyNames {
+                drive,
+                count,
+                first,
+                second,
+            } => format!(
+                "{} and {} differ only by upper and lower case{}, and {drive} does not tell such names apart: one would replace the other. Rename one of each pair, or use a drive that tells them apart.",
+                first.display(),
+                second.display(),
+                if *count > 1 {
+                    format!(" ({} such names in all)", group_digits(*count))
+                } else {
+                    String::new()
+                }
             ),
             Problem::FileTooLargeForFat { path, size } => format!(
                 "{} is {}, too large for this drive's FAT format (4 GB at most): use a drive formatted as APFS, exFAT or NTFS.",

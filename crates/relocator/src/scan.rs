@@ -45,6 +45,8 @@ pub struct ScanTotals {
     pub by_folder: BTreeMap<OsString, FolderTotals>,
     /// Entries that could not be read; the scan went on without them.
     pub errors: Vec<Error>,
+    /// Names in one folder that differ only by case.
+    pub case_twins: crate::case_twins::CaseTwins,
 }
 
 /// The size of one folder at the top of the scanned tree.
@@ -94,6 +96,7 @@ pub fn scan(root: &Path, progress: &dyn ProgressSink, cancel: &Cancel) -> Result
             sum.files += size.files;
         }
         totals.errors.extend(part.errors);
+        totals.case_twins.merge(&part.case_twins);
     }
     totals.special_examples.sort();
     totals.special_examples.truncate(SPECIAL_EXAMPLES);
@@ -122,6 +125,7 @@ impl Visitor for Sizing<'_> {
     }
 
     fn visit(&self, totals: &mut ScanTotals, entry: &Entry<'_>) -> Result<bool> {
+        totals.case_twins.note(entry.path);
         let ft = entry.file_type;
         if ft.is_dir() {
             totals.folders += 1;

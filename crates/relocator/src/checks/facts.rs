@@ -134,6 +134,9 @@ pub struct SourceFacts {
     pub special: Option<(u64, Vec<PathBuf>)>,
     /// Each device backup's name and what the scan saw of it (for the finishing gate).
     pub activity: Vec<(String, Activity)>,
+    /// Names in one folder that differ only by case: how many, and the
+    /// first pair.
+    pub case_twins: Option<(u64, (PathBuf, PathBuf))>,
 }
 
 impl SourceFacts {
@@ -155,6 +158,11 @@ impl SourceFacts {
                 .first()
                 .map(|e| (totals.errors.len(), e.to_string())),
             in_progress,
+            case_twins: totals
+                .case_twins
+                .examples
+                .first()
+                .map(|pair| (totals.case_twins.count, pair.clone())),
         }
     }
 }

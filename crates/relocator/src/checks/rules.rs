@@ -13,6 +13,38 @@ use crate::operation::Operation;
 use crate::problem::Problem;
 use crate::volume::{self, VolumeInfo};
 
+/// What the drive's format cannot hold of the names and sizes in the
+/// backups: names that differ only by case where it ignores case, a file
+/// over FAT's 4 GiB.
+fn names_and_sizes(
+    source: &SourceFacts,
+    dest: &DestinationFacts,
+    volume: &VolumeInfo,
+    drive: &str,
+) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    if let Some((count, (first, second))) = &source.case_twins
+        && dest.capabilities.is_some_and(|c| c.ignores_case)
+    {
+        problems.push(Problem::CaseOnlyNames {
+            drive: drive.to_owned(),
+            count: *count,
+            first: first.clone(),
+            second: second.clone(),
+        });
+    }
+    if volume.is_fat()
+        && let Some((path, size)) = &source.largest_file
+        && *size >= FAT_FILE_LIMIT
+    {
+        problems.push(Problem::FileTooLargeForFat {
+            path: path.clone(),
+            size: *size,
+        });
+    }
+    problems
+}
+
 /// The problems of copying backups described by `source` into `dest`.
 #[must_use]
 pub fn evaluate_destination(source: &SourceFacts, dest: &DestinationFacts) -> Vec<Problem> {
@@ -94,15 +126,7 @@ pub fn evaluate_destination(source: &SourceFacts, dest: &DestinationFacts) -> Ve
                 example: example.clone(),
             });
         }
-        if v.is_fat()
-            && let Some((path, size)) = &source.largest_file
-            && *size >= FAT_FILE_LIMIT
-        {
-            problems.push(Problem::FileTooLargeForFat {
-                path: path.clone(),
-                size: *size,
-            });
-        }
+        problems.extend(names_and_sizes(source, dest, v, &drive));
         if dest.same_volume {
             problems.push(Problem::SameDrive { drive });
         } else if dest.shares_storage {

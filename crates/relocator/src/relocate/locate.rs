@@ -115,6 +115,21 @@ pub(super) fn drive_candidates() -> Vec<PathBuf> {
     places
 }
 
+/// The system's own folders at the top of a drive (Windows' and macOS's
+/// start-up disks), where nobody puts backups and listing is slow.
+const SYSTEM_FOLDERS: [&str; 10] = [
+    "Windows",
+    "Program Files",
+    "Program Files (x86)",
+    "ProgramData",
+    "System Volume Information",
+    "$Recycle.Bin",
+    "System",
+    "Library",
+    "private",
+    "Applications",
+];
+
 fn collect(dir: &Path, depth: usize, places: &mut Vec<PathBuf>) {
     let Ok(entries) = fs::read_dir(dir) else {
         return;
@@ -127,7 +142,7 @@ fn collect(dir: &Path, depth: usize, places: &mut Vec<PathBuf>) {
         let name = name.to_string_lossy();
         if name == "Backup" || name.starts_with("Backup.partial-") {
             places.push(entry.path());
-        } else if depth > 0 && !name.starts_with('.') {
+        } else if depth > 0 && !name.starts_with('.') && !SYSTEM_FOLDERS.contains(&name.as_ref()) {
             collect(&entry.path(), depth - 1, places);
         }
     }

@@ -17,7 +17,10 @@ use relocator::volume::{DriveKind, VolumeInfo};
 use relocator::{Phase, models};
 
 use crate::page::Step;
+
+mod ways_forward;
 use relocator::Operation;
+pub use ways_forward::*;
 
 /// The name of a wizard step.
 #[must_use]
@@ -530,65 +533,6 @@ pub fn too_late_to_stop() -> &'static str {
 /// After a failure that left an operation interrupted (the core could not
 /// say where the backups are whole).
 pub const LEFT_INTERRUPTED: &str = "The work was interrupted part-way. Finish or undo it now: nothing is lost, and the backups end up whole in one place.";
-
-/// A folder moved by hand (a link a person or another tool made) to `drive`.
-#[must_use]
-pub fn moved_by_hand(drive: &str) -> String {
-    format!(
-        "Moved by hand to {drive}: backups go there. Backup Relocator can move them back, move them to another drive, or manage them where they are."
-    )
-}
-
-/// The button that takes over backups moved by hand.
-pub const TAKE_OVER: &str = "Let Backup Relocator manage them";
-
-/// What taking over does, for the button's tooltip.
-pub const TAKE_OVER_WHY: &str = "Reads every file of the backups, then adds Backup Relocator's mark to their folder: nothing is copied, moved or deleted.";
-
-/// The button that offers to go on without a drive that is gone for good.
-pub const DRIVE_GONE: &str = "The drive is gone for good…";
-
-/// The button that confirms it.
-pub const FORGET_DRIVE: &str = "Go on without that drive";
-
-/// What going on without the drive the interrupted operation waits for
-/// means, when the backups are whole in `whole` without it.
-#[must_use]
-pub fn forget_drive_meaning(drive: &str, whole: &Path) -> String {
-    format!(
-        "If {drive} is lost, broken or wiped: the interrupted work is undone without it, and your backups stay in {}, where they are whole. Should the drive ever be connected again, what Backup Relocator left on it is removed then. Nothing on this computer is deleted.",
-        whole.display()
-    )
-}
-
-/// The interrupted operation waits for `drive`, the only place the backups are whole.
-#[must_use]
-pub fn only_on_the_drive(drive: &str) -> String {
-    format!(
-        "It waits for {drive}: your backups are whole only there now. Connect it, then finish the work."
-    )
-}
-
-/// A copy of ours at `path` that recovery removes now.
-#[must_use]
-pub fn leftover_to_remove(path: &Path) -> String {
-    format!(
-        "A copy Backup Relocator did not finish (or was deleting) is at {}. It is safe to remove: your backups are whole elsewhere.",
-        path.display()
-    )
-}
-
-/// A copy of ours on `drive`, which is not connected.
-#[must_use]
-pub fn leftover_waiting(drive: &str, path: &Path) -> String {
-    format!(
-        "A copy Backup Relocator did not finish is on {drive}, which is not connected ({}). It is removed the next time the drive is connected and Backup Relocator opens.",
-        path.display()
-    )
-}
-
-/// The button that removes the copies of ours found.
-pub const REMOVE_LEFTOVERS: &str = "Remove the unfinished copy";
 
 #[cfg(test)]
 mod tests {

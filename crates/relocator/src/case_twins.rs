@@ -1,0 +1,93 @@
+//! Two names in one folder that differ only by case (`a.txt` and `A.txt`)
+//! cannot both be kept by a drive that ignores case — exFAT, FAT32, and
+//! NTFS, APFS and Mac OS Extended as they are usually formatted: the
+//! second copied would fail ("already exists") or replace the first.
+//! Found while the backups are scanned: a walk reads each folder on one
+//! thread, entry after entry, so one folder's names are compared at a
+//! time and memory stays bounded by the largest folder.
+
+use std::collections::HashMap;
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+
+/// Pairs named as examples, at most.
+const EXAMPLES: usize = 3;
+
+/// The names that differ only by case, as one walk thread found them.
+#[derive(Debug, Default, Clone)]
+pub struct CaseTwins {
+    /// The folder whose names are being compared.
+    folder: Option<PathBuf>,
+    /// Its names so far, by their lower-case form.
+    names: HashMap<String, OsString>,
+    /// How many names had a twin.
+    pub count: u64,
+    /// The first pairs found.
+    pub examples: Vec<(PathBuf, PathBuf)>,
+}
+
+impl CaseTwins {
+    /// Notes the entry at `path`, met after its folder's earlier entries.
+    pub fn note(&mut self, path: &Path) {
+        let (Some(folder), Some(name)) = (path.parent(), path.file_name()) else {
+            return;
+        };
+        if self.folder.as_deref() != Some(folder) {
+            self.folder = Some(folder.to_owned());
+            self.names.clear();
+        }
+        let key = name.to_string_lossy().to_lowercase();
+        match self.names.get(&key) {
+            Some(twin) if twin != name => {
+                self.count += 1;
+                if self.examples.len() < EXAMPLES {
+                    self.examples.push((folder.join(twin), path.to_owned()));
+                }
+            }
+            Some(_) => {}
+            None => {
+                self.names.insert(key, name.to_owned());
+            }
+        }
+    }
+
+    /// Adds what another thread found.
+    pub fn merge(&mut self, other: &CaseTwins) {
+        self.count += other.count;
+        for pair in &other.examples {
+            if self.examples.len() < EXAMPLES {
+                self.examples.push(pair.clone());
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_differing_only_by_case_in_one_folder_are_twins() {
+        let mut twins = CaseTwins::default();
+        for p in [
+            "/b/d/a.txt",
+            "/b/d/A.TXT",
+            "/b/d/b",
+            "/b/e/a.txt",
+            "/b/e/É",
+            "/b/e/é",
+        ] {
+            twins.note(Path::new(p));
+        }
+        assert_eq!(twins.count, 2);
+        assert_eq!(
+            twins.examples[0],
+            (PathBuf::from("/b/d/a.txt"), PathBuf::from("/b/d/A.TXT"))
+        );
+        // The same name in two folders is no twin.
+        let mut apart = CaseTwins::default();
+        apart.note(Path::new("/b/d/x"));
+        apart.note(Path::new("/b/e/X"));
+        assert_eq!(apart.count, 0);
+    }
+}
