@@ -135,6 +135,78 @@ class Window:
                 return node.queryValue().currentValue
         return None
 
+    def extents(self, node):
+        box = node.queryComponent().getExtents(pyatspi.DESKTOP_COORDS)
+        return box.x, box.y, box.x + box.width, box.y + box.height
+
+    def frame(self):
+        for node in self.nodes():
+            if node.getRoleName() == "frame":
+                return node
+        return None
+
+    def whole_progress(self):
+        """The whole operation's bar: its value, its range, and whether it
+        and the time left beside it are fully inside the window."""
+        bar = self.find("progress bar", "Whole move")
+        frame = self.frame()
+        if bar is None or frame is None:
+            return None
+        value = bar.queryValue()
+        fx0, fy0, fx1, fy1 = self.extents(frame)
+        footer = 58  # the bottom bar's height: above it is what shows
+
+        def inside(node):
+            x0, y0, x1, y1 = self.extents(node)
+            return fx0 <= x0 and fy0 <= y0 and x1 <= fx1 and y1 <= fy1 - footer
+        left = None
+        for node in self.nodes():
+            if node.getRoleName() == "label" and " left" in (node.name or ""):
+                left = node
+        under_way = [n.name for n in self.nodes()
+                     if n.getRoleName() == "label" and (n.name or "").endswith(": under way")]
+        return {
+            "value": value.currentValue, "min": value.minimumValue, "max": value.maximumValue,
+            "bar_inside": inside(bar), "left_inside": left is not None and inside(left),
+            "phase": under_way[0] if under_way else None,
+        }
+
+
+def smallest_window():
+    """Makes the app's window the smallest it allows (560x460)."""
+    subprocess.run(["xdotool", "search", "--sync", "--name", "^Backup Relocator",
+                    "windowsize", "560", "460"], check=True, stdout=subprocess.DEVNULL)
+    time.sleep(0.5)
+    log("window at 560x460")
+
+
+def watch_progress(window, done_title):
+    """Until the page is done_title, checks at every look that the whole
+    operation's bar and its time left are fully inside the window, and that
+    the bar reads from 0 to 100; returns the phases seen."""
+    phases = []
+    expected = f"Backup Relocator — {done_title}"
+    deadline = time.time() + 600
+    while window.frame_name() != expected:
+        if time.time() > deadline:
+            sys.exit(f"no {done_title} page within 10 minutes")
+        try:
+            seen = window.whole_progress()
+        except Exception:  # the tree changes under the walk
+            seen = None
+        if seen:
+            assert seen["min"] == 0 and seen["max"] == 100, seen
+            assert 0 <= seen["value"] <= 100, seen
+            assert seen["bar_inside"], f"the bar is outside the window: {seen}"
+            if seen["value"] > 0:
+                assert seen["left_inside"], f"the time left is outside the window: {seen}"
+            if seen["phase"] and seen["phase"] not in phases:
+                phases.append(seen["phase"])
+                log(f'{seen["phase"]}: bar at {seen["value"]} % of 0–100, inside the window')
+        time.sleep(0.2)
+    log(f'window is "{expected}"')
+    return phases
+
 
 def unnamed_controls(window):
     """Buttons, boxes and fields a screen reader could not name."""
@@ -163,14 +235,14 @@ def main():
         window.label("Step 1 of 6: Backups")
         assert not unnamed_controls(window), unnamed_controls(window)
 
-        log("-- move to the first drive")
+        log("-- move to the first drive, at the smallest window")
+        smallest_window()
         window.press("Move backups…")
         window.label("Step 2 of 6: Checks")
         move_to(window, FIRST_NAME)
         window.page("Moving your backups")
-        value = window.wait("the progress bar with a value", window.progress_value)
-        log(f"progress bar at {value} %")
-        window.page("Done", timeout=600)
+        phases = watch_progress(window, "Done")
+        assert len(phases) >= 3, f"the bar was seen in too few phases: {phases}"
         window.label("Step 6 of 6: Done")
         window.press("Back to overview")
         window.page("Your backups")
@@ -186,7 +258,7 @@ def main():
         window.press("Cancel")
         window.press("Stop and undo")
         window.page("Cancelled — nothing was changed", timeout=600)
-        window.label_containing("Your backups are safe in")
+        window.label_containing("Your backups are safe on")
         window.press("Back to overview")
 
         log("-- a move on to the second drive")

@@ -39,7 +39,7 @@ for part in "${@:-tests}"; do
         wine) want wine64 gcc-mingw-w64-x86-64 rustc-web rust-web-src cargo-web ;;
         app) want xvfb xauth libgl1 libegl1 libegl-mesa0 libgl1-mesa-dri libxkbcommon-x11-0 \
                   libxcursor1 libxrandr2 libxi6 x11-apps imagemagick ;;
-        a11y) want dbus dbus-x11 at-spi2-core python3-pyatspi gir1.2-atspi-2.0 python3-gi xvfb xauth ;;
+        a11y) want dbus dbus-x11 at-spi2-core python3-pyatspi gir1.2-atspi-2.0 python3-gi xvfb xauth xdotool ;;
         targets) want rustc-web rust-web-src cargo-web llvm ;;
         icons) want python3-venv libcairo2 ;;
         checks) want python3-yaml ;;

@@ -161,9 +161,13 @@ fn a_link_to_no_backups_or_around_itself_is_refused_with_the_way_forward() {
     let empty = h.drives[0].path().join("Empty");
     fs::create_dir(&empty).unwrap();
     let home = h.source.parent().unwrap().to_owned();
+    // Backups at the very top of a drive: a move would take the whole drive.
+    let whole = h.drives[1].path().to_owned();
+    small_backup(&whole, 67, 3);
     for (target, words) in [
         (&empty, "holds no iPhone or iPad backups"),
         (&home, "holds the backup folder itself"),
+        (&whole, "a whole drive"),
     ] {
         links.remove(&h.source).unwrap();
         links.create(&h.source, target).unwrap();
@@ -176,7 +180,7 @@ fn a_link_to_no_backups_or_around_itself_is_refused_with_the_way_forward() {
             assert_eq!(out.status.code(), Some(1), "{args:?}");
             let said = stderr(&out);
             assert!(said.contains(words), "{args:?}: {said}");
-            assert!(said.contains("Point the link"), "{args:?}: {said}");
+            assert!(said.contains("oint the link"), "{args:?}: {said}");
         }
         assert_eq!(digest(target), listing, "nothing was changed");
         assert!(relocator::marker::read(target).is_none());
@@ -184,7 +188,7 @@ fn a_link_to_no_backups_or_around_itself_is_refused_with_the_way_forward() {
     // A move of a folder moved by hand names the ways on.
     links.remove(&h.source).unwrap();
     links.create(&h.source, &h.copy).unwrap();
-    let to = h.drives[1].path().join("x");
+    let to = h.drives[0].path().join("x");
     fs::create_dir(&to).unwrap();
     let out = run(
         CLI,

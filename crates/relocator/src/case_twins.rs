@@ -7,7 +7,7 @@
 //! time and memory stays bounded by the largest folder.
 
 use std::collections::HashMap;
-use std::ffi::OsString;
+use std::ffi::{OsStr, OsString};
 use std::path::{Path, PathBuf};
 
 /// Pairs named as examples, at most.
@@ -27,11 +27,8 @@ pub struct CaseTwins {
 }
 
 impl CaseTwins {
-    /// Notes the entry at `path`, met after its folder's earlier entries.
-    pub fn note(&mut self, path: &Path) {
-        let (Some(folder), Some(name)) = (path.parent(), path.file_name()) else {
-            return;
-        };
+    /// Notes the entry `name` of `folder`, met after the folder's earlier entries.
+    pub fn note(&mut self, folder: &Path, name: &OsStr) {
         if self.folder.as_deref() != Some(folder) {
             self.folder = Some(folder.to_owned());
             self.names.clear();
@@ -41,7 +38,7 @@ impl CaseTwins {
             Some(twin) if twin != name => {
                 self.count += 1;
                 if self.examples.len() < EXAMPLES {
-                    self.examples.push((folder.join(twin), path.to_owned()));
+                    self.examples.push((folder.join(twin), folder.join(name)));
                 }
             }
             Some(_) => {}
@@ -68,6 +65,10 @@ mod tests {
 
     #[test]
     fn names_differing_only_by_case_in_one_folder_are_twins() {
+        let note = |twins: &mut CaseTwins, p: &str| {
+            let p = Path::new(p);
+            twins.note(p.parent().unwrap(), p.file_name().unwrap());
+        };
         let mut twins = CaseTwins::default();
         for p in [
             "/b/d/a.txt",
@@ -77,7 +78,7 @@ mod tests {
             "/b/e/É",
             "/b/e/é",
         ] {
-            twins.note(Path::new(p));
+            note(&mut twins, p);
         }
         assert_eq!(twins.count, 2);
         assert_eq!(
@@ -86,8 +87,8 @@ mod tests {
         );
         // The same name in two folders is no twin.
         let mut apart = CaseTwins::default();
-        apart.note(Path::new("/b/d/x"));
-        apart.note(Path::new("/b/e/X"));
+        note(&mut apart, "/b/d/x");
+        note(&mut apart, "/b/e/X");
         assert_eq!(apart.count, 0);
     }
 }

@@ -444,17 +444,10 @@ fn copy_content(
     // (Never on Windows: `has_holes` is Unix's.)
     if crate::sparse::has_holes(meta) {
         #[cfg(unix)]
-        crate::sparse::copy_regions(
-            input,
-            output,
-            meta.len(),
-            CHUNK,
-            &mut |n| {
-                copier.counter.add_bytes(n, from);
-                copier.cancel.check()
-            },
-            &|e| Error::io(to, e),
-        )?;
+        crate::sparse::copy_regions((from, input), (to, output), meta.len(), CHUNK, &mut |n| {
+            copier.counter.add_bytes(n, from);
+            copier.cancel.check()
+        })?;
     } else if through_kernel(meta.len(), cfg!(target_os = "linux")) {
         // `io::copy` between files uses the kernel's copy (copy_file_range,
         // sendfile) on Linux; chunks let progress and cancel work inside big files.

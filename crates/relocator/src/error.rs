@@ -113,7 +113,11 @@ pub enum Error {
     /// Another program kept open a file or folder that had to be renamed or
     /// deleted, for longer than Backup Relocator waits (antivirus, the
     /// search indexer, or an app showing the folder).
-    #[error("{}: {} kept it open, so it could not be renamed or deleted", path.display(), holders_text(programs))]
+    #[error(
+        "{}: {} kept it open, so it could not be renamed or deleted",
+        described(path),
+        holders_text(programs)
+    )]
     FileInUse {
         /// The file or folder.
         path: PathBuf,

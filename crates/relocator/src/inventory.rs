@@ -181,6 +181,16 @@ fn read_plist(path: &Path) -> Result<plist::Dictionary> {
     })
 }
 
+/// Which of `devices` the file at `path` belongs to: the one whose folder
+/// (named by the device's id) is on its path — its index in `devices`.
+#[must_use]
+pub fn device_of(path: &Path, devices: &[DeviceBackup]) -> Option<usize> {
+    path.components().rev().find_map(|c| {
+        let name = c.as_os_str().to_str()?;
+        devices.iter().position(|d| d.udid == name)
+    })
+}
+
 /// What a subfolder's name says it is.
 #[must_use]
 pub fn classify(name: &str) -> EntryKind {

@@ -280,6 +280,16 @@ pub enum Problem {
         #[serde(serialize_with = "crate::stored_path::serialize")]
         target: PathBuf,
     },
+    /// A link made by hand points to a whole drive: moving it would move
+    /// everything on that drive.
+    HandMadeLinkToAWholeDrive {
+        /// The backup folder (the link).
+        #[serde(serialize_with = "crate::stored_path::serialize")]
+        source: PathBuf,
+        /// Where it points.
+        #[serde(serialize_with = "crate::stored_path::serialize")]
+        target: PathBuf,
+    },
     /// The folder to adopt was not placed by Backup Relocator.
     NotOurCopy {
         /// The folder.
@@ -639,6 +649,11 @@ impl Problem {
             ),
             Problem::HandMadeLinkAroundItself { source, target } => format!(
                 "{} is a link to {}, which holds the backup folder itself: moving it would copy the link into itself. Point the link at the folder that holds your backups instead.",
+                source.display(),
+                target.display()
+            ),
+            Problem::HandMadeLinkToAWholeDrive { source, target } => format!(
+                "{} is a link to {}, a whole drive: moving it would move everything on that drive. Put the backups in a folder of their own on the drive and point the link at that folder.",
                 source.display(),
                 target.display()
             ),

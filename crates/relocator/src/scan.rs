@@ -125,7 +125,9 @@ impl Visitor for Sizing<'_> {
     }
 
     fn visit(&self, totals: &mut ScanTotals, entry: &Entry<'_>) -> Result<bool> {
-        totals.case_twins.note(entry.path);
+        if let Some(folder) = entry.path.parent() {
+            totals.case_twins.note(folder, &entry.file_name());
+        }
         let ft = entry.file_type;
         if ft.is_dir() {
             totals.folders += 1;

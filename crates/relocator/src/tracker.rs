@@ -111,7 +111,8 @@ pub struct Tracker {
     warnings: Vec<String>,
     samples: VecDeque<(Instant, u64)>,
     rates: Rates,
-    shown: f32,
+    /// The overall share last shown: it never goes back.
+    shown: std::cell::Cell<f32>,
 }
 
 impl Tracker {
@@ -131,7 +132,7 @@ impl Tracker {
             warnings: Vec::new(),
             samples: VecDeque::new(),
             rates: Rates::default(),
-            shown: 0.0,
+            shown: std::cell::Cell::new(0.0),
         }
     }
 
@@ -258,7 +259,8 @@ impl Tracker {
     }
 
     /// Whether the work left the plan: an undo, or a recovery.
-    fn off_plan(&self) -> bool {
+    #[must_use]
+    pub fn off_plan(&self) -> bool {
         self.seen
             .iter()
             .any(|p| matches!(p, Phase::RollingBack | Phase::Recovering))
@@ -355,12 +357,14 @@ impl Tracker {
 
     /// The share of the whole operation done, 0.0–1.0: the time spent of
     /// the time spent and left; it never goes back.
-    pub fn overall_fraction(&mut self, now: Instant) -> Option<f32> {
+    #[must_use]
+    pub fn overall_fraction(&self, now: Instant) -> Option<f32> {
         let left = self.time_left(now)?.as_secs_f32();
         let spent = now.duration_since(self.started).as_secs_f32();
         let fraction = spent / (spent + left).max(f32::EPSILON);
-        self.shown = self.shown.max(fraction.clamp(0.0, 1.0));
-        Some(self.shown)
+        let shown = self.shown.get().max(fraction.clamp(0.0, 1.0));
+        self.shown.set(shown);
+        Some(shown)
     }
 
     /// Seconds left in the current phase.

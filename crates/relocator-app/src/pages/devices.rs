@@ -1,7 +1,8 @@
 //! The table of device backups: name, model (its product name; the
 //! identifier on hover), iOS, when last backed up (marked when long ago),
-//! size, and what to know (encrypted, being written, health). It scrolls
-//! sideways when the window is narrow, so no column is ever cut off.
+//! size, and what to know (encrypted, being written, health). On a narrow
+//! window each device is a short block of two lines instead, so nothing —
+//! the status least of all — is cut off or needs scrolling sideways.
 
 use std::time::SystemTime;
 
@@ -24,6 +25,10 @@ pub fn table(
 ) {
     let now = SystemTime::now();
     let dark = ui.visuals().dark_mode;
+    if ui.available_width() < NARROW {
+        stacked(ui, devices, policy, health, now);
+        return;
+    }
     egui::ScrollArea::horizontal()
         .id_salt(("devices-scroll", id))
         .show(ui, |ui| {
@@ -79,6 +84,58 @@ pub fn table(
                     }
                 });
         });
+}
+
+/// Below this width the table becomes blocks.
+const NARROW: f32 = 620.0;
+
+/// Each device as two lines: its name and what to know first, then the
+/// rest in a line of small facts.
+fn stacked(
+    ui: &mut Ui,
+    devices: &[DeviceBackup],
+    policy: &Policy,
+    health: Option<&HealthCheck>,
+    now: SystemTime,
+) {
+    let dark = ui.visuals().dark_mode;
+    for d in devices {
+        let mut first = words::device_name(d);
+        let status = status(d, health);
+        if !status.is_empty() {
+            first = format!("{first} · {}", status.join(", "));
+        }
+        ui.label(RichText::new(first).strong());
+        let mut facts = Vec::new();
+        let model = words::model(d);
+        if !model.is_empty() {
+            facts.push(model);
+        }
+        if let Some(v) = &d.ios_version {
+            facts.push(format!("iOS {v}"));
+        }
+        facts.push(format_bytes(d.bytes));
+        let stale = d.last_backup_at.map(|at| {
+            let days = relocator::freshness::days_since(at, now);
+            let stale = u128::from(days) * 86_400 > policy.stale_after.as_secs().into();
+            (
+                format!("Last backup: {}", words::last_backup(at, now)),
+                stale,
+            )
+        });
+        ui.horizontal_wrapped(|ui| {
+            ui.label(RichText::new(facts.join(" · ")).weak());
+            if let Some((text, stale)) = stale {
+                let text = RichText::new(format!("· {text}"));
+                ui.label(if stale {
+                    text.color(style::warning(dark))
+                } else {
+                    text.weak()
+                });
+            }
+        });
+        ui.add_space(4.0);
+    }
 }
 
 /// A cell with nothing in it: no empty label for a screen reader to read out.

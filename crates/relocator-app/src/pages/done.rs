@@ -23,7 +23,10 @@ pub fn ui(state: &AppState, ui: &mut Ui) -> Option<Action> {
             .strong(),
     );
     ui.add_space(4.0);
-    ui.label(words::done_sentence(outcome));
+    ui.label(words::done_sentence(
+        outcome,
+        &state.place_name(&outcome.backups_at),
+    ));
     ui.add_space(6.0);
     match outcome.operation {
         Operation::Move

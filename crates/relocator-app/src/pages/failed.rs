@@ -34,7 +34,11 @@ pub fn ui(state: &AppState, ui: &mut Ui) -> Option<Action> {
             .map(crate::scan_job::LocationReport::backups_now)
     });
     if let Some(place) = place {
-        status_row(ui, Status::Good, &words::safe_sentence(&place));
+        status_row(
+            ui,
+            Status::Good,
+            &words::safe_sentence(&state.place_name(&place)),
+        );
     } else if report.is_some_and(|r| matches!(r.state, Ok(LocationState::Interrupted { .. }))) {
         status_row(ui, Status::Warning, words::LEFT_INTERRUPTED);
     }

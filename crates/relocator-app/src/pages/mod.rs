@@ -88,9 +88,11 @@ fn frame(state: &mut AppState, ui: &mut Ui) -> Option<Action> {
             if let Some(a) = top_bar(state, ui) {
                 action = Some(a);
             }
-            if let Some(steps) = steps::for_state(state) {
-                ui.add_space(4.0);
-                steps::indicator(ui, &steps);
+            ui.add_space(4.0);
+            match steps::for_state(state) {
+                Some(steps) => steps::indicator(ui, &steps),
+                // The same height on every page: the frame never jumps.
+                None => ui.add_space(steps::HEIGHT),
             }
         });
         ui.add_space(6.0);
@@ -215,20 +217,22 @@ fn ask_cancel(ctx: &egui::Context, state: &AppState) -> Option<Action> {
         );
         ui.add_space(4.0);
         let place = state.report().map_or_else(
-            || "their folder".to_owned(),
-            |r| relocator::names::described(&r.backups_now()),
+            || "where they are".to_owned(),
+            |r| format!("on {}", state.place_name(&r.backups_now())),
         );
         ui.label(format!(
-            "What was copied so far is deleted. Your backups stay where they are now, in {place}."
+            "What was copied so far is deleted. Your backups stay {place}, as they are now."
         ));
         ui.add_space(10.0);
+        // Going on is the default (the accent, the right-hand place);
+        // stopping is the plain button.
         ui.horizontal(|ui| {
-            if widgets::secondary_button(ui, "Keep going", true).clicked() {
-                action = Some(Action::KeepGoing);
+            if widgets::secondary_button(ui, "Stop and undo", true).clicked() {
+                action = Some(Action::ConfirmCancel);
             }
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                if widgets::primary_button(ui, "Stop and undo", true).clicked() {
-                    action = Some(Action::ConfirmCancel);
+                if widgets::primary_button(ui, "Keep going", true).clicked() {
+                    action = Some(Action::KeepGoing);
                 }
             });
         });

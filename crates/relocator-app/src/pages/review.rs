@@ -29,7 +29,7 @@ pub fn ui(state: &AppState, ui: &mut Ui) -> Option<Action> {
         RichText::new(words::plan_sentence(
             plan.operation,
             state.backup_bytes(),
-            &target,
+            &state.place_name(&target),
             same_drive,
         ))
         .size(17.0),

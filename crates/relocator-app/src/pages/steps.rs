@@ -39,18 +39,29 @@ pub fn for_state(state: &AppState) -> Option<Steps> {
         None => return None,
     };
     let all = operation.steps();
+    let failed = state.page == Page::Failed;
+    // A run that stopped (failed, refused or cancelled) never reached Done:
+    // its Move step is marked stopped, and nothing after it is ticked.
+    let current = if failed && all.contains(&Step::Move) {
+        Step::Move
+    } else {
+        current
+    };
     all.contains(&current).then_some(Steps {
         all,
         current,
-        failed: state.page == Page::Failed,
+        failed,
     })
 }
+
+/// The indicator's height (kept empty on the pages without steps).
+pub const HEIGHT: f32 = 46.0;
 
 /// Draws the indicator across the column.
 pub fn indicator(ui: &mut Ui, steps: &Steps) {
     let dark = ui.visuals().dark_mode;
     let width = ui.available_width();
-    let height = 46.0;
+    let height = HEIGHT;
     let (rect, response) = ui.allocate_exact_size(Vec2::new(width, height), Sense::hover());
     let count = steps.all.len();
     let at = steps
@@ -62,7 +73,7 @@ pub fn indicator(ui: &mut Ui, steps: &Steps) {
     let painter = ui.painter_at(rect);
     let text = ui.visuals().text_color();
     let weak = ui.visuals().weak_text_color();
-    let accent = style::accent(dark);
+    let accent = style::accent_fill(dark);
     let centre = |i: usize| rect.left() + slot * (i as f32 + 0.5);
     let y = rect.top() + 13.0;
     for i in 0..count.saturating_sub(1) {
@@ -84,7 +95,7 @@ pub fn indicator(ui: &mut Ui, steps: &Steps) {
         let (fill, mark) = if i < at {
             (accent, Mark::Tick)
         } else if i == at && steps.failed {
-            (style::blocking(dark), Mark::Number(i + 1))
+            (style::blocking(dark), Mark::Cross)
         } else if i == at {
             (accent, Mark::Number(i + 1))
         } else {
@@ -106,6 +117,13 @@ pub fn indicator(ui: &mut Ui, steps: &Steps) {
                     [c + egui::vec2(-1.5, 3.5), c + egui::vec2(5.0, -3.5)],
                     white,
                 );
+            }
+            Mark::Cross => {
+                let white = Stroke::new(2.0, Color32::WHITE);
+                for (a, b) in [((-4.0, -4.0), (4.0, 4.0)), ((4.0, -4.0), (-4.0, 4.0))] {
+                    painter
+                        .line_segment([c + egui::vec2(a.0, a.1), c + egui::vec2(b.0, b.1)], white);
+                }
             }
             Mark::Number(n) => {
                 let color = if i == at { Color32::WHITE } else { weak };
@@ -131,11 +149,15 @@ pub fn indicator(ui: &mut Ui, steps: &Steps) {
             color,
         );
     }
-    let name = words::step_position(steps.all, steps.current);
+    let mut name = words::step_position(steps.all, steps.current);
+    if steps.failed {
+        name.push_str(" (stopped)");
+    }
     response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Label, true, &name));
 }
 
 enum Mark {
     Tick,
+    Cross,
     Number(usize),
 }

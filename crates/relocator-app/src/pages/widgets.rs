@@ -23,8 +23,6 @@ pub enum Status {
     Blocking,
     /// Worth knowing (an i).
     Note,
-    /// Under way now (a filled dot in a ring).
-    Current,
     /// Not known yet, or not reached (an empty ring).
     Pending,
 }
@@ -35,7 +33,7 @@ impl Status {
             Status::Good => style::good(dark),
             Status::Warning => style::warning(dark),
             Status::Blocking => style::blocking(dark),
-            Status::Note | Status::Current => style::accent(dark),
+            Status::Note => style::accent(dark),
             Status::Pending => Color32::GRAY,
         }
     }
@@ -47,7 +45,6 @@ impl Status {
             Status::Warning => "Warning",
             Status::Blocking => "Problem",
             Status::Note => "Note",
-            Status::Current => "Now",
             Status::Pending => "Not yet",
         }
     }
@@ -106,10 +103,6 @@ pub fn status_row(ui: &mut Ui, status: Status, text: &str) -> Response {
                     stroke,
                 );
                 p.circle_filled(c + egui::vec2(0.0, -4.0), 1.3, color);
-            }
-            Status::Current => {
-                p.circle_stroke(c, 8.5, stroke);
-                p.circle_filled(c, 4.5, color);
             }
             Status::Pending => {
                 p.circle_stroke(c, 8.5, stroke);
@@ -174,7 +167,7 @@ pub fn primary_button(ui: &mut Ui, label: &str, enabled: bool) -> Response {
     });
     let button = egui::Button::new(text).min_size(egui::vec2(110.0, 34.0));
     let button = if enabled {
-        button.fill(style::accent(dark))
+        button.fill(style::accent_fill(dark))
     } else {
         button
     };
@@ -296,7 +289,7 @@ pub fn capacity_bar(ui: &mut Ui, v: &VolumeInfo, backups: u64) -> Response {
         if over {
             style::blocking(dark)
         } else {
-            style::accent(dark)
+            style::accent_fill(dark)
         },
     );
     p.rect_stroke(

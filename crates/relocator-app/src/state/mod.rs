@@ -235,6 +235,25 @@ impl AppState {
         self.report().and_then(|r| r.state.as_ref().ok())
     }
 
+    /// What people call the place `path` is on: this computer, or a drive
+    /// by the name the app knows it by (see [`crate::words::place_name`]).
+    #[must_use]
+    pub fn place_name(&self, path: &std::path::Path) -> String {
+        let home = self.location().and_then(|l| l.path.parent());
+        let drives = self
+            .report()
+            .and_then(|r| r.volume.as_ref())
+            .into_iter()
+            .chain(
+                self.plan
+                    .as_ref()
+                    .and_then(|p| p.destination.as_ref())
+                    .and_then(|d| d.facts.volume.as_ref()),
+            )
+            .chain(self.drives.drives.iter());
+        crate::words::place_name(path, home, drives)
+    }
+
     /// Bytes of the backups being worked on, once counted (0 before).
     #[must_use]
     pub fn backup_bytes(&self) -> u64 {

@@ -22,6 +22,37 @@ mod ways_forward;
 use relocator::Operation;
 pub use ways_forward::*;
 
+/// What people call this computer.
+pub const COMPUTER: &str = if cfg!(target_os = "macos") {
+    "this Mac"
+} else if cfg!(windows) {
+    "this PC"
+} else {
+    "this computer"
+};
+
+/// What people call the place `path` is on: this computer when it is in
+/// `home` (the folder the backup folder is in), else the drive by its name
+/// — the best-known of `drives` holding it, or what its path says.
+#[must_use]
+pub fn place_name<'a>(
+    path: &Path,
+    home: Option<&Path>,
+    drives: impl IntoIterator<Item = &'a VolumeInfo>,
+) -> String {
+    if home.is_some_and(|h| path.starts_with(h)) {
+        return COMPUTER.to_owned();
+    }
+    drives
+        .into_iter()
+        .filter(|v| path.starts_with(&v.mount_point))
+        .max_by_key(|v| v.mount_point.as_os_str().len())
+        .map_or_else(
+            || relocator::locations::drive_name_in(path),
+            VolumeInfo::display_name,
+        )
+}
+
 /// The name of a wizard step.
 #[must_use]
 pub fn step(step: Step) -> &'static str {
@@ -168,27 +199,26 @@ pub const HEADROOM_WHY: &str = "A little space stays free beside the backups: a 
 
 /// The one sentence of what will happen.
 #[must_use]
-pub fn plan_sentence(operation: Operation, bytes: u64, target: &Path, same_drive: bool) -> String {
+pub fn plan_sentence(operation: Operation, bytes: u64, target: &str, same_drive: bool) -> String {
     let size = format_bytes(bytes);
-    let target = target.display();
     match (operation, same_drive) {
         (Operation::Move, false) => format!(
-            "{size} of backups will be copied to {target}. Once the copy is checked, the originals are deleted from this computer and a link takes their place, so Finder, iTunes and Apple Devices back up to the drive from now on."
+            "{size} of backups will be copied to {target}. Once the copy is checked, the originals are deleted from {COMPUTER} and a link takes their place, so Finder, iTunes and Apple Devices back up to {target} from now on."
         ),
         (Operation::Move, true) => format!(
-            "Your backups ({size}) will be moved to {target} on the same drive, and a link takes their place. This frees no space on this computer."
+            "Your backups ({size}) will be moved to another folder of {target}, the drive they are on, and a link takes their place. This frees no space on {COMPUTER}."
         ),
         (Operation::Retarget, false) => format!(
             "{size} of backups will be copied to {target}. Once the copy is checked, the link points there and the old copy is deleted from the old drive."
         ),
         (Operation::Retarget, true) => format!(
-            "Your backups ({size}) will be moved to {target} on the same drive, and the link will point there."
+            "Your backups ({size}) will be moved to another folder of {target}, the drive they are on, and the link will point there."
         ),
         (Operation::Revert, false) => format!(
-            "{size} of backups will be copied back to this computer, into {target}. Once the copy is checked, the link is replaced by the backups and the copy on the drive is deleted."
+            "{size} of backups will be copied back to {target}. Once the copy is checked, the link is replaced by the backups and the copy on the drive is deleted."
         ),
         (Operation::Revert, true) => {
-            format!("Your backups ({size}) will be moved back into {target}, replacing the link.")
+            format!("Your backups ({size}) will be moved back to {target}, replacing the link.")
         }
         (Operation::Relink | Operation::Adopt, _) => {
             format!("Your backups ({size}) will be linked to {target}; nothing is copied.")
@@ -298,36 +328,17 @@ pub fn stale(days: u64) -> String {
     format!("Not backed up for {days} days")
 }
 
-/// What the current item is: "Ana's iPhone — 2b/2b3f…" (the device's name
-/// for its folder, then the path inside it), or the file's name.
+/// The device the file at `path` belongs to, by name, with its place
+/// among several: "Ana's iPhone, 1 of 3" (never the file's own name, a hash).
 #[must_use]
-pub fn current_item(path: &Path, devices: &[DeviceBackup]) -> String {
-    let parts: Vec<String> = path
-        .components()
-        .map(|c| c.as_os_str().to_string_lossy().into_owned())
-        .collect();
-    let device = parts.iter().rposition(|p| {
-        relocator::inventory::classify(p) != EntryKind::Other
-            && devices.iter().any(|d| d.udid == *p)
-    });
-    match device {
-        Some(i) => {
-            let name = devices
-                .iter()
-                .find(|d| d.udid == parts[i])
-                .map_or_else(|| parts[i].clone(), DeviceBackup::display_name);
-            let inside = parts[i + 1..].join("/");
-            if inside.is_empty() {
-                name
-            } else {
-                format!("{name} — {inside}")
-            }
-        }
-        None => path.file_name().map_or_else(
-            || path.display().to_string(),
-            |n| n.to_string_lossy().into_owned(),
-        ),
-    }
+pub fn device_at(path: &Path, devices: &[DeviceBackup]) -> Option<String> {
+    let i = relocator::inventory::device_of(path, devices)?;
+    let name = device_name(&devices[i]);
+    Some(if devices.len() > 1 {
+        format!("{name}, {} of {}", i + 1, devices.len())
+    } else {
+        name
+    })
 }
 
 /// Why a chosen folder can or cannot be used as the backup folder.
@@ -385,7 +396,7 @@ pub fn done_headline(o: &Outcome) -> &'static str {
 
 /// What really happened, space included: one or two sentences.
 #[must_use]
-pub fn done_sentence(o: &Outcome) -> String {
+pub fn done_sentence(o: &Outcome, place: &str) -> String {
     let moved = format!(
         "{} in {}",
         format_bytes(o.bytes),
@@ -393,32 +404,25 @@ pub fn done_sentence(o: &Outcome) -> String {
     );
     let freed = format_bytes(o.freed_bytes);
     match o.operation {
-        Operation::Move if o.freed_bytes > 0 => format!(
-            "{moved} moved to {}. {freed} is free again on this computer.",
-            o.backups_at.display()
-        ),
+        Operation::Move if o.freed_bytes > 0 => {
+            format!("{moved} moved to {place}. {freed} is free again on {COMPUTER}.")
+        }
         Operation::Move => format!(
-            "{moved} moved to {}. They stayed on the same drive, so no space was freed on this computer.",
-            o.backups_at.display()
+            "{moved} moved to another folder of {place}, the drive they were on, so no space was freed on {COMPUTER}."
         ),
-        Operation::Retarget if o.freed_bytes > 0 => format!(
-            "{moved} moved to {}. {freed} is free again on the old drive.",
-            o.backups_at.display()
-        ),
-        Operation::Retarget => format!("{moved} moved to {}.", o.backups_at.display()),
-        Operation::Revert if o.freed_bytes > 0 => format!(
-            "{moved} copied back to {}. {freed} is free again on the drive.",
-            o.backups_at.display()
-        ),
-        Operation::Revert => format!("{moved} are back in {}.", o.backups_at.display()),
-        Operation::Relink | Operation::Adopt => format!(
-            "{} links to {} again: backups go there as before.",
-            o.source.display(),
-            o.backups_at.display()
-        ),
+        Operation::Retarget if o.freed_bytes > 0 => {
+            format!("{moved} moved to {place}. {freed} is free again on the old drive.")
+        }
+        Operation::Retarget => format!("{moved} moved to {place}."),
+        Operation::Revert if o.freed_bytes > 0 => {
+            format!("{moved} copied back to {place}. {freed} is free again on the drive.")
+        }
+        Operation::Revert => format!("{moved} are back on {place}."),
+        Operation::Relink | Operation::Adopt => {
+            format!("Your backups on {place} are linked again: backups go there as before.")
+        }
         Operation::TakeOver => format!(
-            "{moved} read in {}: nothing was copied or changed. You can move them back or to another drive from here whenever you like.",
-            o.backups_at.display()
+            "{moved} read on {place}: nothing was copied or changed. You can move them back or to another drive from here whenever you like."
         ),
     }
 }
@@ -478,11 +482,8 @@ pub fn failure_sentence(f: &Failure) -> String {
 
 /// Where the backups are after a failure, in one sentence.
 #[must_use]
-pub fn safe_sentence(place: &Path) -> String {
-    format!(
-        "Your backups are safe in {}.",
-        relocator::names::described(place)
-    )
+pub fn safe_sentence(place: &str) -> String {
+    format!("Your backups are safe on {place}, as they were.")
 }
 
 /// The button that sets a damaged record aside.
@@ -565,13 +566,39 @@ mod tests {
             freed_bytes: 0,
             notes: Vec::new(),
         };
-        let same = done_sentence(&o);
+        let same = done_sentence(&o, "Big Drive");
         assert!(same.contains("no space was freed"), "{same}");
         assert!(!same.contains("free again"), "{same}");
+        assert!(!same.contains("/Users"), "names, not paths: {same}");
         o.freed_bytes = 21_000_000;
-        assert!(done_sentence(&o).contains("21.0 MB is free again on this computer"));
+        let freed = done_sentence(&o, "Big Drive");
+        assert!(freed.contains("moved to Big Drive"), "{freed}");
+        assert!(freed.contains(&format!("21.0 MB is free again on {COMPUTER}")));
         o.operation = Operation::Revert;
-        assert!(done_sentence(&o).contains("free again on the drive"));
+        assert!(done_sentence(&o, COMPUTER).contains("free again on the drive"));
+    }
+
+    #[test]
+    fn places_are_named_this_computer_or_the_drive_by_its_name() {
+        let drive = VolumeInfo {
+            mount_point: PathBuf::from("/Volumes/Big Drive"),
+            name: "Big Drive".into(),
+            file_system: "apfs".into(),
+            total_bytes: 1,
+            free_bytes: 1,
+            removable: true,
+            network: false,
+            read_only: false,
+            free_file_slots: None,
+        };
+        let home = Path::new("/Users/ana/Library/Application Support/MobileSync");
+        let name = |p: &str| place_name(Path::new(p), Some(home), [&drive]);
+        assert_eq!(
+            name("/Users/ana/Library/Application Support/MobileSync/Backup"),
+            COMPUTER
+        );
+        assert_eq!(name("/Volumes/Big Drive/Backups/Backup"), "Big Drive");
+        assert_eq!(name("/Volumes/Other/Backup"), "the drive \"Other\"");
     }
 
     #[test]
@@ -587,7 +614,7 @@ mod tests {
     }
 
     #[test]
-    fn the_current_item_is_the_device_and_the_path_inside_it() {
+    fn the_current_item_is_its_device_by_name_and_place() {
         let udid = "00008110-001A2B3C4D5E6F70";
         let device = DeviceBackup {
             folder: PathBuf::from(format!("/b/{udid}")),
@@ -608,14 +635,21 @@ mod tests {
         };
         let path = PathBuf::from(format!("/Users/ana/Backup/{udid}/2b/2b3f"));
         assert_eq!(
-            current_item(&path, std::slice::from_ref(&device)),
-            "Ana's iPhone — 2b/2b3f"
+            device_at(&path, std::slice::from_ref(&device)).as_deref(),
+            Some("Ana's iPhone")
+        );
+        let other = DeviceBackup {
+            udid: "00008120-00AA".to_owned(),
+            name: Some("Family iPad".to_owned()),
+            ..device.clone()
+        };
+        let both = [other, device.clone()];
+        assert_eq!(
+            device_at(&path, &both).as_deref(),
+            Some("Ana's iPhone, 2 of 2")
         );
         assert_eq!(model(&device), "iPhone 14 Pro");
-        assert_eq!(
-            current_item(Path::new("/x/other/file.txt"), &[device]),
-            "file.txt"
-        );
+        assert_eq!(device_at(Path::new("/x/other/file.txt"), &[device]), None);
     }
 
     #[test]

@@ -34,7 +34,15 @@ pub fn hand_made_problem(source: &Path, target: &Path) -> Option<Problem> {
             return problem(true);
         }
     }
+    let whole_drive = crate::volume::place_in_volume(&pointed)
+        .is_ok_and(|(_, inside)| inside.as_os_str().is_empty());
     match contents::judge(&pointed) {
+        Ok(Contents::DeviceBackups { .. }) if whole_drive => {
+            Some(Problem::HandMadeLinkToAWholeDrive {
+                source: source.to_owned(),
+                target: target.to_owned(),
+            })
+        }
         Ok(Contents::DeviceBackups { .. }) => None,
         _ => problem(false),
     }

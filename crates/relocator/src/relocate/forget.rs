@@ -85,7 +85,13 @@ fn whole_without_drive(j: &Journal) -> Option<(PathBuf, bool)> {
     match j.operation {
         Operation::Move if j.aside.is_some() => {
             let aside = j.aside.as_deref()?;
-            if is_real_dir(&j.source) && !exists(aside) {
+            // Not yet set aside: the original is whole where it was. (From
+            // the link on, a real folder there is a new one, not the backups.)
+            let before_the_switch = matches!(
+                j.step,
+                Step::Copying | Step::Renaming | Step::Publishing | Step::SettingAside
+            );
+            if is_real_dir(&j.source) && !exists(aside) && before_the_switch {
                 Some((j.source.clone(), false))
             } else if exists(aside) && j.step != Step::Cleaning && !is_real_dir(&j.source) {
                 // Set aside whole; its deletion begins only at Cleaning.
@@ -139,7 +145,12 @@ pub fn forget_drive(ctx: &Context<'_>, source: &Path) -> Result<Forgotten> {
         .cloned()
         .collect();
     for place in &ours {
-        leftovers::remember(&j.source, place, &[&j.id])?;
+        let owners = leftovers::Owners {
+            made_by: &j.id,
+            deleting_by: None,
+            unless_written_after: None,
+        };
+        leftovers::remember(&j.source, place, owners)?;
     }
     if bring_back {
         j.begin_undo()?;

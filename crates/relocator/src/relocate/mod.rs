@@ -23,7 +23,7 @@ use crate::context::Context;
 
 pub use adopt::adopt;
 pub use forget::{DriveNeeded, Forgotten, drive_needed, forget_drive};
-pub use leftovers::{Leftover, Leftovers, Removed, Tidied, leftovers_of};
+pub use leftovers::{Kept, Leftover, Leftovers, Removed, Tidied, leftovers_of};
 pub use locate::{Found, FoundKind, locate_backups, set_aside_record};
 pub use move_out::move_backups;
 pub use recover::{Recovered, Recovery, recover};

@@ -96,6 +96,13 @@ impl Recovery {
                 crate::units::format_bytes(removed.bytes)
             ));
         }
+        for kept in &self.tidied.kept {
+            sentences.push(format!(
+                "A copy Backup Relocator left was kept at {}: {}.",
+                kept.path.display(),
+                kept.why.trim_end_matches('.')
+            ));
+        }
         for waiting in &self.tidied.waiting {
             sentences.push(format!(
                 "A copy Backup Relocator did not finish is on {}, which is not connected: {} will be removed once it is.",
@@ -154,7 +161,13 @@ pub fn recover(ctx: &Context<'_>, source: &Path) -> Result<Recovery> {
         None => Recovery::of(Recovered::NothingToDo),
     };
     if recovery.is_settled() {
-        recovery.tidied = super::leftovers::tidy(&source, ctx.links, ctx.progress)?;
+        // A record still there (an undo that could not finish) keeps its places.
+        let named = journal::load(&source)
+            .ok()
+            .flatten()
+            .map(|j| j.places())
+            .unwrap_or_default();
+        recovery.tidied = super::leftovers::tidy(&source, &named, ctx.links, ctx.progress)?;
     }
     Ok(recovery)
 }

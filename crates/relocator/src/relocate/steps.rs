@@ -264,7 +264,7 @@ pub(super) fn delete_ours(ctx: &Context<'_>, j: &Journal, dir: &Path, owner: &st
                 Ok(_) => Ok(true),
                 // Its drive vanished mid-way: removed once it is back.
                 Err(_) if !exists(dir) => {
-                    super::leftovers::remember(&j.source, dir, &[owner, &j.id])?;
+                    super::leftovers::remember(&j.source, dir, deleting(j, owner))?;
                     Ok(true)
                 }
                 Err(e) => Err(e),
@@ -328,6 +328,15 @@ impl OldCopy {
     }
 }
 
+/// A copy made by `owner` that the operation `j` was deleting.
+fn deleting<'a>(j: &'a Journal, owner: &'a str) -> super::leftovers::Owners<'a> {
+    super::leftovers::Owners {
+        made_by: owner,
+        deleting_by: Some(&j.id),
+        unless_written_after: None,
+    }
+}
+
 /// Whether the drive holding `dir` is away: the folder it is in is not there.
 fn drive_away(dir: &Path) -> bool {
     dir.parent().is_none_or(|p| !exists(p))
@@ -344,7 +353,13 @@ pub(super) fn free_space(
 ) -> Result<OldCopy> {
     if !exists(dir) {
         if drive_away(dir) {
-            super::leftovers::remember(&j.source, dir, &[owner, &j.id])?;
+            let owners = super::leftovers::Owners {
+                // Anything written there after this operation began
+                // (a backup through the old link) keeps it.
+                unless_written_after: Some(j.started_at),
+                ..deleting(j, owner)
+            };
+            super::leftovers::remember(&j.source, dir, owners)?;
             return Ok(OldCopy::WhenBack);
         }
         return Ok(OldCopy::Deleted);
@@ -405,7 +420,12 @@ pub(super) fn roll_back_staging(
     // the operation is over and nothing waits on that drive.
     let vanished = matches!(cause, Error::DriveDisconnected { .. }) && !exists(&j.staging);
     let cleaned = if vanished {
-        super::leftovers::remember(&j.source, &j.staging, &[&j.id]).is_ok()
+        let owners = super::leftovers::Owners {
+            made_by: &j.id,
+            deleting_by: None,
+            unless_written_after: None,
+        };
+        super::leftovers::remember(&j.source, &j.staging, owners).is_ok()
     } else {
         delete_ours(ctx, j, &j.staging, &j.id).unwrap_or(false)
     };
