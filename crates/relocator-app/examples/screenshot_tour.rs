@@ -17,11 +17,13 @@ use std::time::{Duration, Instant};
 
 use relocator::Operation;
 use relocator::Phase;
+use relocator::Problem;
+use relocator::failure::Failure;
 use relocator::processes::SyncProcesses;
 use relocator::sample::{self, SampleSpec};
 use relocator_app::{
-    Action, AppState, FixedPicker, FolderPurpose, Location, Page, PickOutcome, Services, Settings,
-    StartConfig, ThemeChoice,
+    Action, AppState, Destination, FixedPicker, FolderPurpose, JobFailure, JobResult, Location,
+    Page, PickOutcome, Plan, Services, Settings, StartConfig, ThemeChoice,
 };
 
 /// What the tour waits for before a screenshot, and what it does after.
@@ -131,6 +133,7 @@ fn checked(s: &AppState) -> bool {
 fn stops() -> Vec<Stop> {
     let mut all = move_out();
     all.extend(after_the_move());
+    all.extend(ways_forward_and_failures());
     all
 }
 
@@ -256,6 +259,14 @@ fn after_the_move() -> Vec<Stop> {
             then: Some(Action::Show(Page::Manage)),
             and_show: Some(moved_by_hand),
         },
+    ]
+}
+
+/// The ways forward and what goes wrong: backups moved by hand, a drive
+/// gone for good, a move that stopped, one not allowed, a drive too full,
+/// a folder on the same drive.
+fn ways_forward_and_failures() -> Vec<Stop> {
+    vec![
         Stop {
             name: "moved-by-hand",
             ready: |s| {
@@ -273,10 +284,90 @@ fn after_the_move() -> Vec<Stop> {
         Stop {
             name: "drive-gone-for-good",
             ready: |s| s.page == Page::Overview && s.asking_forget,
+            then: Some(Action::Finish),
+            and_show: Some(|s| failed(s, Failure::DriveDisconnected)),
+        },
+        Stop {
+            name: "failed-move",
+            ready: |s| s.page == Page::Failed,
+            then: Some(Action::Finish),
+            and_show: Some(|s| failed(s, Failure::AccessDenied)),
+        },
+        Stop {
+            name: "access-denied",
+            ready: |s| s.page == Page::Failed,
+            then: Some(Action::Finish),
+            and_show: Some(|s| {
+                failed(
+                    s,
+                    Failure::Refused(vec![Problem::NotEnoughSpace {
+                        backups: 1_500_000_000,
+                        headroom: 100_000_000,
+                        needed: 1_600_000_000,
+                        free: 900_000_000,
+                        drive: "Big Drive".to_owned(),
+                    }]),
+                );
+            }),
+        },
+        Stop {
+            name: "drive-full",
+            ready: |s| s.page == Page::Failed,
+            then: Some(Action::Show(Page::Overview)),
+            and_show: Some(same_drive_offered),
+        },
+        Stop {
+            name: "same-drive-warning",
+            ready: |s| s.page == Page::Destination,
             then: None,
             and_show: None,
         },
     ]
+}
+
+/// The Failed page of a move that stopped as `failure` says, the backups
+/// safe where they were.
+fn failed(s: &mut AppState, failure: Failure) {
+    s.asking_forget = false;
+    s.notice = None;
+    let details = match &failure {
+        Failure::Refused(problems) => relocator::problem::refusal(problems),
+        Failure::AccessDenied => "/Users/ana/Library/Application Support/MobileSync/Backup: permission denied".to_owned(),
+        _ => "/Volumes/Big Drive/Backup.partial-0123456789ab: the drive holding it is no longer connected".to_owned(),
+    };
+    let source = s.location().map(|l| l.path.clone());
+    s.plan = Some(Plan::new(Operation::Move, true));
+    s.result = Some(JobResult::Failed(JobFailure {
+        failure,
+        safe_at: source,
+        details,
+    }));
+    s.page = Page::Failed;
+}
+
+/// A move's destination on the drive the backups are on: the warning
+/// that nothing is freed, with its box to accept.
+fn same_drive_offered(s: &mut AppState) {
+    s.result = None;
+    let folder = s
+        .location()
+        .and_then(|l| l.path.parent())
+        .map(|p| p.join("Elsewhere"))
+        .unwrap_or_default();
+    let mut plan = Plan::new(Operation::Move, true);
+    plan.destination = Some(Destination {
+        folder,
+        facts: relocator::checks::DestinationFacts {
+            is_folder: Some(true),
+            same_volume: true,
+            ..relocator::checks::DestinationFacts::default()
+        },
+        problems: vec![Problem::SameDrive {
+            drive: "Macintosh HD".to_owned(),
+        }],
+    });
+    s.plan = Some(plan);
+    s.page = Page::Destination;
 }
 
 /// The report a scan makes of backups someone linked by hand to "Big Drive".

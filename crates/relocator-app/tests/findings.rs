@@ -263,7 +263,7 @@ fn finding_4_review_promises_only_the_check_chosen_and_the_space_shows_its_parts
     click(&mut h, "Move backups…");
     click(&mut h, "Next");
     assert!(
-        shows(&h, "of backups + 100 MB kept free = "),
+        shows(&h, "and 100 MB kept free beside them"),
         "the parts of the space needed"
     );
     common::choose_drive(&mut h, "Test Drive 1");

@@ -66,7 +66,7 @@ pub fn ui(state: &AppState, ui: &mut Ui) -> Option<Action> {
         action = Some(a);
     }
     ui.add_space(8.0);
-    if let Some(a) = verdict(ui, plan) {
+    if let Some(a) = verdict(ui, state, plan) {
         action = Some(a);
     }
     action
@@ -121,13 +121,14 @@ fn drive_row(ui: &mut Ui, v: &VolumeInfo, selected: bool, backups: u64) -> Optio
                 action = Some(Action::PickDrive(v.mount_point.clone()));
             }
             ui.label(RichText::new(words::drive_line(v)).weak());
-            widgets::capacity_bar(ui, v, backups);
+            let after = v.free_bytes.saturating_sub(backups);
+            ui.label(words::free_after(after, None));
         });
     action
 }
 
 /// The chosen destination: being checked, or what was found.
-fn verdict(ui: &mut Ui, plan: &Plan) -> Option<Action> {
+fn verdict(ui: &mut Ui, state: &AppState, plan: &Plan) -> Option<Action> {
     let mut action = None;
     if let Some((folder, _)) = &plan.checking {
         status_row(
@@ -139,10 +140,11 @@ fn verdict(ui: &mut Ui, plan: &Plan) -> Option<Action> {
     }
     let destination = plan.destination.as_ref()?;
     widgets::section(ui, "Your choice");
-    widgets::path_label(ui, &destination.folder.join("Backup"));
     if let Some(v) = &destination.facts.volume {
-        ui.label(RichText::new(words::drive_line(v)).weak());
+        let name = state.place_name(&destination.folder);
+        widgets::drive_card(ui, v, &name, state.backup_bytes());
     }
+    widgets::path_label(ui, &destination.folder.join("Backup"));
     if destination.problems.is_empty() {
         status_row(ui, Status::Good, "This drive can hold your backups.");
     }

@@ -28,6 +28,17 @@ pub fn ui(state: &AppState, ui: &mut Ui) -> Option<Action> {
         &state.place_name(&outcome.backups_at),
     ));
     ui.add_space(6.0);
+    if matches!(outcome.operation, Operation::Move | Operation::Retarget)
+        && let Some(v) = state
+            .plan
+            .as_ref()
+            .and_then(|p| p.destination.as_ref())
+            .and_then(|d| d.facts.volume.as_ref())
+    {
+        let name = state.place_name(&outcome.backups_at);
+        widgets::drive_card(ui, v, &name, outcome.bytes);
+        ui.add_space(6.0);
+    }
     match outcome.operation {
         Operation::Move
         | Operation::Retarget

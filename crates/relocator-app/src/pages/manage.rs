@@ -235,6 +235,14 @@ fn health(ui: &mut Ui, h: &HealthCheck) {
             }
         }
     }
+    // New results land below the fold: brought into view once, when they come.
+    if h.result.is_some() {
+        let seen = egui::Id::unique(("health-shown", &h.folder, h.finished_at));
+        if !ui.memory(|m| m.data.get_temp::<bool>(seen).unwrap_or(false)) {
+            ui.scroll_to_cursor(Some(egui::Align::BOTTOM));
+            ui.memory_mut(|m| m.data.insert_temp(seen, true));
+        }
+    }
 }
 
 fn device_health(ui: &mut Ui, d: &DeviceHealth) {

@@ -1,5 +1,7 @@
-//! Review: what will happen, in one sentence; what checking the copy means
-//! with the box as it is set; and the button that starts it (in the bar).
+//! Review: what will happen, in one sentence; the devices whose backups
+//! move; the drive's card (its room after the move); what checking the copy
+//! means with the box as it is set; and the button that starts it (in the
+//! bar). The folder's path comes last, once, small.
 
 use egui::{RichText, Ui};
 
@@ -34,6 +36,19 @@ pub fn ui(state: &AppState, ui: &mut Ui) -> Option<Action> {
         ))
         .size(17.0),
     );
+    let devices = state.report().map_or(&[][..], |r| r.devices.as_slice());
+    if !devices.is_empty() {
+        ui.label(words::devices_moving(devices));
+    }
+    if plan.operation != Operation::Revert
+        && let Some(v) = plan
+            .destination
+            .as_ref()
+            .and_then(|d| d.facts.volume.as_ref())
+    {
+        ui.add_space(4.0);
+        widgets::drive_card(ui, v, &state.place_name(&target), state.backup_bytes());
+    }
     ui.add_space(10.0);
     if !same_drive {
         let mut full = plan.verify_full;

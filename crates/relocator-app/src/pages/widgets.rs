@@ -261,52 +261,88 @@ pub fn one_line(ui: &mut Ui, text: &str, weak: bool) -> Response {
     response
 }
 
-/// A drive's capacity: used, what the backups will take, and what stays free.
-pub fn capacity_bar(ui: &mut Ui, v: &VolumeInfo, backups: u64) -> Response {
+/// A drive's card, as Migration Assistant shows one: the drive's name
+/// large, a bar across the column with a legend under it (used, your
+/// backups, free after the move) and how much stays free on it. `name` is
+/// the drive's name as every page says it ([`AppState::place_name`]);
+/// `backups` are the bytes the move puts there.
+///
+/// [`AppState::place_name`]: crate::state::AppState::place_name
+pub fn drive_card(ui: &mut Ui, v: &VolumeInfo, name: &str, backups: u64) -> Response {
+    ui.label(RichText::new(name).size(19.0).strong());
+    ui.label(RichText::new(crate::words::drive_line(v)).weak());
+    let response = capacity_bar(ui, v, backups);
+    let after = v.free_bytes.saturating_sub(backups);
+    ui.label(crate::words::free_after(after, Some(name)));
+    response
+}
+
+/// The bar of [`drive_card`] and its legend.
+fn capacity_bar(ui: &mut Ui, v: &VolumeInfo, backups: u64) -> Response {
     let dark = ui.visuals().dark_mode;
-    let width = ui.available_width().min(420.0);
-    let (rect, response) = ui.allocate_exact_size(egui::vec2(width, 12.0), Sense::hover());
+    let width = ui.available_width();
+    let (rect, response) = ui.allocate_exact_size(egui::vec2(width, 14.0), Sense::hover());
     let total = v.total_bytes.max(1) as f32;
-    let used = v.total_bytes.saturating_sub(v.free_bytes) as f32 / total;
+    let used_bytes = v.total_bytes.saturating_sub(v.free_bytes);
+    let used = used_bytes as f32 / total;
     let taken = (backups.min(v.free_bytes) as f32) / total;
-    let p = ui.painter();
-    p.rect_filled(rect, 4.0, ui.visuals().extreme_bg_color);
-    let x = |f: f32| rect.left() + rect.width() * f.clamp(0.0, 1.0);
-    let used_rect = egui::Rect::from_min_max(rect.min, Pos2::new(x(used), rect.bottom()));
-    p.rect_filled(
-        used_rect,
-        4.0,
-        Color32::from_gray(if dark { 120 } else { 150 }),
-    );
-    let backups_rect = egui::Rect::from_min_max(
-        Pos2::new(x(used), rect.top()),
-        Pos2::new(x(used + taken), rect.bottom()),
-    );
     let over = backups > v.free_bytes;
-    p.rect_filled(
-        backups_rect,
-        0.0,
+    let (used_color, backups_color) = (
+        Color32::from_gray(if dark { 120 } else { 150 }),
         if over {
             style::blocking(dark)
         } else {
             style::accent_fill(dark)
         },
     );
+    let p = ui.painter();
+    p.rect_filled(rect, 4.0, ui.visuals().extreme_bg_color);
+    let x = |f: f32| rect.left() + rect.width() * f.clamp(0.0, 1.0);
+    let used_rect = egui::Rect::from_min_max(rect.min, Pos2::new(x(used), rect.bottom()));
+    p.rect_filled(used_rect, 4.0, used_color);
+    let backups_rect = egui::Rect::from_min_max(
+        Pos2::new(x(used), rect.top()),
+        Pos2::new(x(used + taken), rect.bottom()),
+    );
+    p.rect_filled(backups_rect, 0.0, backups_color);
     p.rect_stroke(
         rect,
         4.0,
-        Stroke::new(1.0, Color32::from_gray(128)),
+        Stroke::new(1.0, ui.visuals().widgets.inactive.bg_stroke.color),
         egui::StrokeKind::Inside,
     );
     let after = v.free_bytes.saturating_sub(backups);
-    let text = format!(
-        "Used {} · your backups {} · stays free {}",
-        format_bytes(v.total_bytes.saturating_sub(v.free_bytes)),
-        format_bytes(backups),
-        format_bytes(after)
-    );
+    let parts = [
+        (used_color, format!("Used {}", format_bytes(used_bytes))),
+        (
+            backups_color,
+            format!("Your backups {}", format_bytes(backups)),
+        ),
+        (
+            ui.visuals().extreme_bg_color,
+            format!("Free after {}", format_bytes(after)),
+        ),
+    ];
+    ui.horizontal_wrapped(|ui| {
+        for (color, text) in &parts {
+            let (swatch, _) = ui.allocate_exact_size(egui::vec2(12.0, 12.0), Sense::hover());
+            ui.painter().rect_filled(swatch, 2.0, *color);
+            ui.painter().rect_stroke(
+                swatch,
+                2.0,
+                Stroke::new(1.0, ui.visuals().widgets.inactive.bg_stroke.color),
+                egui::StrokeKind::Inside,
+            );
+            ui.label(RichText::new(text).weak());
+        }
+    });
+    let text = parts
+        .iter()
+        .map(|(_, t)| t.as_str())
+        .collect::<Vec<_>>()
+        .join(" · ");
     response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Meter, true, &text));
-    response.on_hover_text(text)
+    response
 }
 
 /// The technical detail behind a fold, readable, with a Copy button.

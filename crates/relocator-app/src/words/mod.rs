@@ -166,7 +166,7 @@ pub fn file_system(name: &str) -> String {
         "ext4" => "ext4",
         "xfs" => "XFS",
         "btrfs" => "Btrfs",
-        "tmpfs" => "RAM disk",
+        "tmpfs" => "memory drive (emptied at restart)",
         _ => return name.to_owned(),
     };
     known.to_owned()
@@ -183,15 +183,25 @@ pub fn drive_line(v: &VolumeInfo) -> String {
     )
 }
 
-/// "21 MB of backups + 100 MB kept free = 121 MB needed".
+/// "Needs 1.6 GB: your backups (1.5 GB) and 100 MB kept free beside them".
 #[must_use]
 pub fn space_needed(needed: SpaceNeeded) -> String {
     format!(
-        "{} of backups + {} kept free = {} needed",
+        "Needs {}: your backups ({}) and {} kept free beside them",
+        format_bytes(needed.total()),
         format_bytes(needed.backups),
-        format_bytes(needed.headroom),
-        format_bytes(needed.total())
+        format_bytes(needed.headroom)
     )
+}
+
+/// "After the move: 23.7 GB free on Big Drive" (without the drive's name
+/// where it stands beside it).
+#[must_use]
+pub fn free_after(free: u64, drive: Option<&str>) -> String {
+    match drive {
+        Some(drive) => format!("After the move: {} free on {drive}", format_bytes(free)),
+        None => format!("After the move: {} free", format_bytes(free)),
+    }
 }
 
 /// Why the headroom is there, for a tooltip.
@@ -326,6 +336,19 @@ pub fn last_backup(at: SystemTime, now: SystemTime) -> String {
 #[must_use]
 pub fn stale(days: u64) -> String {
     format!("Not backed up for {days} days")
+}
+
+/// The devices whose backups move: "The backups of Ana's iPhone, Family
+/// iPad and Work iPhone."
+#[must_use]
+pub fn devices_moving(devices: &[DeviceBackup]) -> String {
+    let names: Vec<String> = devices.iter().map(device_name).collect();
+    let listed = match names.as_slice() {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    };
+    format!("The backups of {listed}.")
 }
 
 /// The device the file at `path` belongs to, by name, with its place
@@ -544,7 +567,10 @@ mod tests {
     #[test]
     fn the_space_needed_shows_its_parts() {
         let s = space_needed(SpaceNeeded::for_backups(21_000_000));
-        assert_eq!(s, "21.0 MB of backups + 100 MB kept free = 121 MB needed");
+        assert_eq!(
+            s,
+            "Needs 121 MB: your backups (21.0 MB) and 100 MB kept free beside them"
+        );
     }
 
     #[test]
