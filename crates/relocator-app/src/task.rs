@@ -80,7 +80,7 @@ impl<E: Send + 'static> Task<E> {
     }
 
     /// The answer of a one-shot task: its last event, once it sent one;
-    /// [`Answer::Ended`] once its thread ended without one.
+    /// `Answer::Ended` once its thread ended without one.
     pub fn answer(&mut self) -> Answer<E> {
         let (mut events, ended) = self.arrived();
         match events.pop() {

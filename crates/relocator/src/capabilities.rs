@@ -32,7 +32,7 @@ pub struct Capabilities {
     /// keeps them in `._` companion files beside each file does not count.
     pub xattrs: bool,
     /// macOS keeps attributes here in AppleDouble companions (`._<name>`,
-    /// see [`crate::apple_double`]): walks of this drive leave them out.
+    /// see `apple_double`): walks of this drive leave them out.
     pub apple_double: bool,
     /// Two names that differ only by case are one name here (exFAT, FAT,
     /// and NTFS, APFS and Mac OS Extended as usually formatted).

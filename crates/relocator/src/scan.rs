@@ -59,7 +59,7 @@ pub struct FolderTotals {
 }
 
 /// Sizes the tree at `root` (the root itself must be readable), on
-/// [`walk::default_threads`] threads.
+/// `walk::default_threads` threads.
 pub fn scan(root: &Path, progress: &dyn ProgressSink, cancel: &Cancel) -> Result<ScanTotals> {
     std::fs::symlink_metadata(root).map_err(|e| Error::io(root, e))?;
     let sizing = Sizing {

@@ -137,7 +137,11 @@ pub fn for_page(state: &AppState) -> Buttons {
             primary: Some(forward("Back to overview", Action::Finish, None)),
         },
         Page::Failed => failed_buttons(state),
-        Page::Manage | Page::Preferences => Buttons::default(),
+        // The footer is never empty: the way home, where Back stands elsewhere.
+        Page::Manage | Page::Preferences => Buttons {
+            back: Some(("Back to overview".to_owned(), Action::Show(Page::Overview))),
+            primary: None,
+        },
     }
 }
 

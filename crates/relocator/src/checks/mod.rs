@@ -1,8 +1,8 @@
 //! The preflight: every reason a move, revert or retarget could fail or hurt,
 //! as typed problems (blocking or warning), each with one plain sentence.
-//! In layers: the facts ([`facts`]), read from the disk first
-//! ([`gather`]); the rules over them, pure ([`rules`]); and the three
-//! preflights that put them together ([`preflight`]).
+//! In layers: the facts (`facts`), read from the disk first
+//! (`gather`); the rules over them, pure (`rules`); and the three
+//! preflights that put them together (`preflight`).
 
 mod facts;
 mod gather;

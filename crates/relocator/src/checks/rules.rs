@@ -230,7 +230,7 @@ pub fn evaluate_source(
 }
 
 /// The problems of moving backups described by `source` back to this
-/// computer's `home` ([`home_destination`]): only what blocks (the
+/// computer's `home` (see `gather::home_destination`): only what blocks (the
 /// removable and network warnings are about a destination drive).
 #[must_use]
 pub fn evaluate_home_destination(source: &SourceFacts, home: &DestinationFacts) -> Vec<Problem> {

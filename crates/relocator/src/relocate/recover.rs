@@ -16,7 +16,7 @@ use super::steps::{self, exists, is_real_dir};
 use super::{Context, absolute, move_out, relink, retarget, revert};
 
 /// What recovery found and did: with the interrupted operation, the
-/// copies of ours it removed (see [`super::leftovers`]) and what a person
+/// copies of ours it removed (see `relocate::leftovers`) and what a person
 /// should know (an old copy kept, and why).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Recovery {

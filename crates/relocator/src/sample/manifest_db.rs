@@ -1,7 +1,7 @@
 //! A sample backup's `Manifest.db`: a real SQLite database shaped like
 //! Apple's, with a `Files` row per file (`fileID`, `domain`,
 //! `relativePath`, `flags` 1 and a `file` blob: an archived `MBFile`
-//! record carrying the file's real size, see [`crate::mbfile`]), a few
+//! record carrying the file's real size, see `mbfile`), a few
 //! folder rows (`flags` 2), and a `Properties` table. The health check
 //! reads it back as it reads Apple's.
 
