@@ -283,13 +283,7 @@ def main():
         window.page("Your backups")
         assert not unnamed_controls(window), unnamed_controls(window)
     finally:
-        # A termination signal closes the window as a logout does.
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            sys.exit("the app did not close on SIGTERM")
+        close(process)
 
     assert os.path.isdir(SOURCE) and not os.path.islink(SOURCE), "the backups are back"
     assert digest(SOURCE) == before, "every file came back as it was"
@@ -316,12 +310,17 @@ def run_app(source, steps):
         steps(window)
         assert not unnamed_controls(window), unnamed_controls(window)
     finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            sys.exit("the app did not close on SIGTERM")
+        close(process)
+
+
+def close(process):
+    """Closes the app as a logout does (a termination signal), or fails."""
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        sys.exit("the app did not close on SIGTERM")
 
 
 def by_hand():

@@ -39,11 +39,18 @@ pub enum Entry {
 }
 
 /// Every entry under `root` (through `root` if it is a link), by relative
-/// path, with file contents hashed. Our root marker is left out.
+/// path, with file contents hashed. Our root marker is left out, and what
+/// an operating system makes at a drive's root by itself (see
+/// [`made_by_the_os`]: some of it cannot even be listed).
 pub fn digest(root: &Path) -> BTreeMap<PathBuf, Entry> {
     let root = fs::canonicalize(root).unwrap_or_else(|e| panic!("{}: {e}", root.display()));
     let mut map = BTreeMap::new();
-    for e in WalkDir::new(&root).min_depth(1).follow_links(false) {
+    let walk = WalkDir::new(&root)
+        .min_depth(1)
+        .follow_links(false)
+        .into_iter()
+        .filter_entry(|e| e.depth() != 1 || !made_by_the_os(e.file_name()));
+    for e in walk {
         let e = e.unwrap();
         let rel = e.path().strip_prefix(&root).unwrap().to_owned();
         if rel == Path::new(MARKER_FILE) {

@@ -327,6 +327,10 @@ fn a_sparse_file_keeps_its_holes_on_the_drive() {
     file.set_len(64 << 20).unwrap();
     std::os::unix::fs::FileExt::write_all_at(&file, b"islands", 32 << 20).unwrap();
     drop(file);
+    if fs::metadata(&sparse).unwrap().blocks() * 512 >= 32 << 20 {
+        eprintln!("skipped: the temporary folder's file system keeps no holes");
+        return;
+    }
     relocator_tests::age_tree(&source);
     let before = digest(&source);
     let drive = Drive::mount("256m", "");

@@ -86,12 +86,7 @@ impl AppState {
                 to: Some(to),
                 options: Options::default(),
             }),
-            Action::TakeOver => self.start_on_selected(|source| Job::Run {
-                operation: Operation::TakeOver,
-                source,
-                to: None,
-                options: Options::default(),
-            }),
+            Action::TakeOver => self.take_over(),
             Action::AskForgetDrive(asking) => self.asking_forget = asking,
             Action::ForgetDrive => {
                 self.asking_forget = false;
@@ -119,6 +114,24 @@ impl AppState {
                 self.settings.stale_days =
                     days.clamp(*Settings::STALE_DAYS.start(), *Settings::STALE_DAYS.end());
             }
+        }
+    }
+
+    /// Takes over the backups of the folder being worked on, moved by hand:
+    /// every file is read, so its progress runs against the backups' size.
+    fn take_over(&mut self) {
+        let expected = self
+            .report()
+            .and_then(|r| r.facts.as_ref())
+            .map(|f| (f.bytes, f.files));
+        if let Some(source) = self.location().map(|l| l.path.clone()) {
+            let job = Job::Run {
+                operation: Operation::TakeOver,
+                source,
+                to: None,
+                options: Options::default(),
+            };
+            self.start_job(job, expected);
         }
     }
 
@@ -290,7 +303,11 @@ impl AppState {
                     | relocator::Phase::CleaningUp
                     | relocator::Phase::RollingBack
             )
-            && self.operation().is_some()
+            && (self.operation().is_some()
+                || self
+                    .worker
+                    .as_ref()
+                    .is_some_and(|w| w.job.operation() == Some(relocator::Operation::TakeOver)))
     }
 
     fn start_plan(&mut self) {

@@ -31,6 +31,17 @@ pub fn accent_fill(dark: bool) -> Color32 {
 /// Text on the accent's fill.
 pub const ON_ACCENT: Color32 = Color32::WHITE;
 
+/// The mark (a tick, a cross) inside a filled good or blocking icon: white
+/// on the light theme's deep colours, near black on the dark theme's light ones.
+#[must_use]
+pub fn on_status(dark: bool) -> Color32 {
+    if dark {
+        Color32::from_gray(20)
+    } else {
+        Color32::WHITE
+    }
+}
+
 /// Secondary text (the time left, the space needed, the step names).
 #[must_use]
 fn secondary_text(dark: bool) -> Color32 {
@@ -231,6 +242,9 @@ mod tests {
                 ("good", good(dark), page),
                 ("warning", warning(dark), page),
                 ("blocking", blocking(dark), page),
+                ("tick in a good icon", on_status(dark), good(dark)),
+                ("cross in a blocking icon", on_status(dark), blocking(dark)),
+                ("tick in a done step", ON_ACCENT, accent_fill(dark)),
                 ("focus ring", v.selection.stroke.color, page),
             ];
             for (what, fg, bg) in texts {

@@ -213,7 +213,10 @@ fn finding_4_the_same_drive_has_its_own_acceptance_and_done_says_nothing_was_fre
     click(&mut h, "Next");
     click(&mut h, "Other folder…");
     assert!(shows(&h, "frees no space"));
-    let acceptance = "I understand this frees no space on this computer";
+    let acceptance = &format!(
+        "I understand this frees no space on {}",
+        relocator_app::words::COMPUTER
+    );
     h.get_by_label(acceptance);
     let boxes: Vec<String> = h
         .query_all_by_role(egui::Role::CheckBox)
@@ -221,7 +224,7 @@ fn finding_4_the_same_drive_has_its_own_acceptance_and_done_says_nothing_was_fre
         .collect();
     assert_eq!(
         boxes,
-        [acceptance],
+        std::slice::from_ref(acceptance),
         "one box, about the space; none about keeping a drive connected"
     );
     assert!(!is_enabled(&h, "Next"));
@@ -392,7 +395,10 @@ fn finding_5_only_a_folder_of_device_backups_is_accepted_and_the_choice_is_remem
     let buttons = relocator_app::buttons(h.state());
     assert!(buttons.primary.unwrap().why_not.is_some());
     click(&mut h, "Choose another folder…");
-    assert!(shows(&h, "Backups are on this computer."));
+    assert!(shows(
+        &h,
+        &format!("Backups are on {}.", relocator_app::words::COMPUTER)
+    ));
     assert!(is_enabled(&h, "Move backups…"));
     assert_eq!(
         h.state().settings.source_folder.as_deref(),
@@ -436,7 +442,10 @@ fn finding_6_every_button_has_a_visible_result() {
     click(&mut h, "Close");
     assert!(h.state().notice.is_none());
     // Check again: the time and count of checks change.
-    click(&mut h, "Move back to this computer…");
+    click(
+        &mut h,
+        &format!("Move back to {}…", relocator_app::words::COMPUTER),
+    );
     assert!(shows(&h, "(1 time)"));
     click(&mut h, "Check again");
     assert!(shows(&h, "(2 times)"));

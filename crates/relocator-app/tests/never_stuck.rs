@@ -46,7 +46,10 @@ fn a_drive_gone_for_good_is_let_go_after_the_window_says_what_that_means() {
     assert!(shows(&h, "which is not connected"));
     click(&mut h, "The drive is gone for good…");
     assert!(shows(&h, "lost, broken or wiped"));
-    assert!(shows(&h, "Nothing on this computer is deleted"));
+    assert!(shows(
+        &h,
+        &format!("Nothing on {} is deleted", relocator_app::words::COMPUTER)
+    ));
     assert!(aside.exists(), "asking changes nothing");
     click(&mut h, "Go on without that drive");
     settle(&mut h);
@@ -101,7 +104,10 @@ fn backups_moved_by_hand_show_as_such_and_are_taken_over_by_one_button() {
     assert!(shows(&h, "Moved by hand to"));
     click(&mut h, "Manage moved backups");
     assert_eq!(h.state().page, Page::Manage);
-    assert!(is_enabled(&h, "Move back to this computer…"));
+    assert!(is_enabled(
+        &h,
+        &format!("Move back to {}…", relocator_app::words::COMPUTER)
+    ));
     click(&mut h, "Let Backup Relocator manage them");
     settle(&mut h);
     assert_eq!(h.state().page, Page::Done);

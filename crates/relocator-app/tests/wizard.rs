@@ -142,7 +142,10 @@ fn a_moved_folder_moves_back_through_checks_and_review() {
     click(&mut h, "Manage moved backups");
     assert_eq!(h.state().page, Page::Manage);
     assert!(shows(&h, "connected"));
-    click(&mut h, "Move back to this computer…");
+    click(
+        &mut h,
+        &format!("Move back to {}…", relocator_app::words::COMPUTER),
+    );
     h.get_by_label("Step 1 of 4: Checks");
     assert!(shows(&h, "This computer has room for them."));
     assert!(
@@ -158,7 +161,13 @@ fn a_moved_folder_moves_back_through_checks_and_review() {
     click(&mut h, "Move back");
     settle(&mut h);
     assert_eq!(h.state().page, Page::Done, "{:?}", h.state().result);
-    assert!(shows(&h, "Your backups are back on this computer"));
+    assert!(shows(
+        &h,
+        &format!(
+            "Your backups are back on {}",
+            relocator_app::words::COMPUTER
+        )
+    ));
     assert!(fs::symlink_metadata(&source).unwrap().is_dir());
     assert_eq!(digest(&source), before);
     assert!(!drive.path().join("Backup").exists());
@@ -385,7 +394,10 @@ fn with_nothing_found_it_says_so_offers_a_folder_and_remembers_it() {
     );
     assert!(shows(&h, "No backup folder was found"));
     click(&mut h, "Choose a folder…");
-    assert!(shows(&h, "Backups are on this computer."));
+    assert!(shows(
+        &h,
+        &format!("Backups are on {}.", relocator_app::words::COMPUTER)
+    ));
     assert_eq!(h.state().config.locations[0].path, chosen);
     assert_eq!(
         h.state().settings.source_folder.as_deref(),
@@ -450,7 +462,10 @@ fn a_drive_that_is_away_says_backups_fail_until_it_is_back() {
     click(&mut h, "Manage moved backups");
     assert!(shows(&h, "Backups will fail until"));
     assert!(shows(&h, "Connect the drive"));
-    assert!(h.query_by_label("Move back to this computer…").is_none());
+    assert!(
+        h.query_by_label(&format!("Move back to {}…", relocator_app::words::COMPUTER))
+            .is_none()
+    );
     assert!(!root.path().join("Volumes").exists(), "nothing was created");
 }
 

@@ -5,6 +5,7 @@
 //! `docs/ARCHITECTURE.md` for the floors above.
 
 /// The ground floor: these modules use only each other.
+#[cfg(not(windows))]
 const GROUND: [&str; 11] = [
     "units",
     "names",

@@ -99,24 +99,8 @@ pub fn describe(folder: &Path, with_sizes: bool, cancel: &Cancel) -> Result<Devi
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let kind = classify(&udid);
-    let mut d = DeviceBackup {
-        folder: folder.to_owned(),
-        udid,
-        kind,
-        name: None,
-        product_type: None,
-        ios_version: None,
-        last_backup: None,
-        last_backup_at: None,
-        serial_number: None,
-        encrypted: None,
-        in_progress: false,
-        snapshot_state: None,
-        bytes: 0,
-        files: 0,
-        warnings: Vec::new(),
-    };
+    let mut d = DeviceBackup::unread(folder, udid);
+    let kind = d.kind;
     if matches!(kind, EntryKind::Device | EntryKind::Archive) {
         read_plists(&mut d);
     }
@@ -189,6 +173,30 @@ pub fn device_of(path: &Path, devices: &[DeviceBackup]) -> Option<usize> {
         let name = c.as_os_str().to_str()?;
         devices.iter().position(|d| d.udid == name)
     })
+}
+
+impl DeviceBackup {
+    /// The device backup in `folder` (named `udid`) before anything of it is read.
+    #[must_use]
+    pub fn unread(folder: &Path, udid: String) -> Self {
+        Self {
+            folder: folder.to_owned(),
+            kind: classify(&udid),
+            udid,
+            name: None,
+            product_type: None,
+            ios_version: None,
+            last_backup: None,
+            last_backup_at: None,
+            serial_number: None,
+            encrypted: None,
+            in_progress: false,
+            snapshot_state: None,
+            bytes: 0,
+            files: 0,
+            warnings: Vec::new(),
+        }
+    }
 }
 
 /// What a subfolder's name says it is.

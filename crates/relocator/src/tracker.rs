@@ -362,10 +362,16 @@ impl Tracker {
     }
 
     /// The share of the whole operation done, 0.0–1.0: the time spent of
-    /// the time spent and left; it never goes back.
+    /// the time spent and left; it never goes back (while no time left can
+    /// be told, it stays where it was). `None` before any estimate, and
+    /// while undoing or recovering, which have no share of a plan.
     #[must_use]
     pub fn overall_fraction(&self, now: Instant) -> Option<f32> {
-        let left = self.time_left(now)?.as_secs_f32();
+        let Some(left) = self.time_left(now) else {
+            let shown = self.shown.get();
+            return (shown > 0.0 && !self.off_plan()).then_some(shown);
+        };
+        let left = left.as_secs_f32();
         let spent = now.duration_since(self.started).as_secs_f32();
         let fraction = spent / (spent + left).max(f32::EPSILON);
         let shown = self.shown.get().max(fraction.clamp(0.0, 1.0));

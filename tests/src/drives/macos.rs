@@ -101,14 +101,6 @@ impl Mounted {
     }
 }
 
-impl Mounted {
-    /// A RAM disk's content is gone once detached: it cannot come back.
-    #[expect(clippy::unused_self, reason = "the same call on every system")]
-    pub(super) fn replug(&self) -> bool {
-        false
-    }
-}
-
 impl Drop for Mounted {
     fn drop(&mut self) {
         self.unplug();

@@ -119,7 +119,12 @@ impl Drive {
     /// where the stand-in drive cannot come back (a RAM disk, a tmpfs).
     #[must_use]
     pub fn replug(&self) -> bool {
-        self.inner.replug()
+        // A Mac's RAM disk is gone once detached; a VHDX attached again
+        // does not get its folder mount point back by itself.
+        #[cfg(target_os = "linux")]
+        return self.inner.replug();
+        #[cfg(not(target_os = "linux"))]
+        false
     }
 }
 

@@ -111,15 +111,6 @@ impl Mounted {
     }
 }
 
-impl Mounted {
-    /// Attaching a detached VHDX again does not restore its folder mount
-    /// point by itself: not done here.
-    #[expect(clippy::unused_self, reason = "the same call on every system")]
-    pub(super) fn replug(&self) -> bool {
-        false
-    }
-}
-
 impl Drop for Mounted {
     fn drop(&mut self) {
         self.unplug();

@@ -142,7 +142,12 @@ fn verdict(ui: &mut Ui, state: &AppState, plan: &Plan) -> Option<Action> {
     widgets::section(ui, "Your choice");
     if let Some(v) = &destination.facts.volume {
         let name = state.place_name(&destination.folder);
-        widgets::drive_card(ui, v, &name, state.backup_bytes());
+        let taking = if destination.is_same_drive() {
+            0
+        } else {
+            state.backup_bytes()
+        };
+        widgets::drive_card(ui, v, &name, taking);
     }
     widgets::path_label(ui, &destination.folder.join("Backup"));
     if destination.problems.is_empty() {

@@ -36,7 +36,12 @@ pub fn ui(state: &AppState, ui: &mut Ui) -> Option<Action> {
             .and_then(|d| d.facts.volume.as_ref())
     {
         let name = state.place_name(&outcome.backups_at);
-        widgets::drive_card(ui, v, &name, outcome.bytes);
+        let same_drive = state
+            .plan
+            .as_ref()
+            .and_then(|p| p.destination.as_ref())
+            .is_some_and(crate::plan::Destination::is_same_drive);
+        widgets::drive_card(ui, v, &name, if same_drive { 0 } else { outcome.bytes });
         ui.add_space(6.0);
     }
     match outcome.operation {
@@ -70,7 +75,10 @@ pub fn ui(state: &AppState, ui: &mut Ui) -> Option<Action> {
             status_row(
                 ui,
                 Status::Note,
-                "Finder, iTunes and Apple Devices back up to this computer again.",
+                &format!(
+                    "Finder, iTunes and Apple Devices back up to {} again.",
+                    words::COMPUTER
+                ),
             );
         }
     }

@@ -77,7 +77,10 @@ fn relocated(
     ui.add_space(4.0);
     ui.horizontal_wrapped(|ui| {
         if ui
-            .add_enabled(!busy, egui::Button::new("Move back to this computer…"))
+            .add_enabled(
+                !busy,
+                egui::Button::new(format!("Move back to {}…", words::COMPUTER)),
+            )
             .clicked()
         {
             action = Some(Action::Begin(Operation::Revert));

@@ -80,7 +80,7 @@ fn location(state: &AppState, ui: &mut Ui, r: &LocationReport) -> Option<Action>
                 status_row(
                     ui,
                     Status::Good,
-                    &format!("{} Backups are on this computer.", words::contents(c)),
+                    &format!("{} Backups are on {}.", words::contents(c), words::COMPUTER),
                 );
             }
             Some(Ok(c @ Contents::EmptyBackupFolder)) => {

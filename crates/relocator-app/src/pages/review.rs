@@ -47,7 +47,9 @@ pub fn ui(state: &AppState, ui: &mut Ui) -> Option<Action> {
             .and_then(|d| d.facts.volume.as_ref())
     {
         ui.add_space(4.0);
-        widgets::drive_card(ui, v, &state.place_name(&target), state.backup_bytes());
+        // One rename on the same drive takes no room.
+        let taking = if same_drive { 0 } else { state.backup_bytes() };
+        widgets::drive_card(ui, v, &state.place_name(&target), taking);
     }
     ui.add_space(10.0);
     if !same_drive {

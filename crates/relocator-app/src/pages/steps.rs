@@ -119,7 +119,7 @@ pub fn indicator(ui: &mut Ui, steps: &Steps) {
                 );
             }
             Mark::Cross => {
-                let white = Stroke::new(2.0, Color32::WHITE);
+                let white = Stroke::new(2.0, style::on_status(dark));
                 for (a, b) in [((-4.0, -4.0), (4.0, 4.0)), ((4.0, -4.0), (-4.0, 4.0))] {
                     painter
                         .line_segment([c + egui::vec2(a.0, a.1), c + egui::vec2(b.0, b.1)], white);

@@ -61,7 +61,7 @@ pub fn status_row(ui: &mut Ui, status: Status, text: &str) -> Response {
         match status {
             Status::Good => {
                 p.circle_filled(c, 9.0, color);
-                let white = Stroke::new(2.2, Color32::WHITE);
+                let white = Stroke::new(2.2, style::on_status(ui.visuals().dark_mode));
                 p.line_segment(
                     [c + egui::vec2(-4.5, 0.0), c + egui::vec2(-1.0, 3.5)],
                     white,
@@ -73,7 +73,7 @@ pub fn status_row(ui: &mut Ui, status: Status, text: &str) -> Response {
             }
             Status::Blocking => {
                 p.circle_filled(c, 9.0, color);
-                let white = Stroke::new(2.2, Color32::WHITE);
+                let white = Stroke::new(2.2, style::on_status(ui.visuals().dark_mode));
                 p.line_segment(
                     [c + egui::vec2(-3.5, -3.5), c + egui::vec2(3.5, 3.5)],
                     white,

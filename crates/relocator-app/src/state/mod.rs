@@ -240,16 +240,30 @@ impl AppState {
     #[must_use]
     pub fn place_name(&self, path: &std::path::Path) -> String {
         let home = self.location().and_then(|l| l.path.parent());
+        let destination = self.plan.as_ref().and_then(|p| p.destination.as_ref());
+        // A drive in the list (by the name the list gives it) or the moved
+        // backups' drive, holding the path…
+        let known = self
+            .report()
+            .and_then(|r| r.volume.as_ref())
+            .into_iter()
+            .chain(self.drives.drives.iter())
+            .any(|v| path.starts_with(&v.mount_point));
+        // …else the chosen destination's drive, known by its folder (on a Mac
+        // its volume's mount point is not a prefix of a path in the home folder).
+        if !known
+            && let Some(d) = destination
+            && path.starts_with(&d.folder)
+            && !home.is_some_and(|h| path.starts_with(h))
+            && let Some(v) = &d.facts.volume
+        {
+            return v.display_name();
+        }
         let drives = self
             .report()
             .and_then(|r| r.volume.as_ref())
             .into_iter()
-            .chain(
-                self.plan
-                    .as_ref()
-                    .and_then(|p| p.destination.as_ref())
-                    .and_then(|d| d.facts.volume.as_ref()),
-            )
+            .chain(destination.and_then(|d| d.facts.volume.as_ref()))
             .chain(self.drives.drives.iter());
         crate::words::place_name(path, home, drives)
     }
@@ -327,7 +341,11 @@ impl AppState {
     /// app starts and the scan has found them: a recovery does it, with its
     /// progress, and says what it removed.
     fn tidy_once(&mut self) {
-        if !self.tidy_at_start || self.worker.is_some() || self.plan.is_some() {
+        if !self.tidy_at_start
+            || self.worker.is_some()
+            || self.plan.is_some()
+            || self.page != Page::Overview
+        {
             return;
         }
         if let Some(i) = self

@@ -85,7 +85,7 @@ pub fn working_title(operation: Option<Operation>) -> &'static str {
         Some(Operation::Revert) => "Moving your backups back",
         Some(Operation::Relink | Operation::Adopt) => "Linking your backups again",
         Some(Operation::TakeOver) => "Checking the backups moved by hand",
-        None => "Finishing an interrupted move",
+        None => "Finishing what was left unfinished",
     }
 }
 
@@ -389,7 +389,7 @@ pub fn contents(c: &Contents) -> String {
 pub fn acceptance(p: &Problem) -> String {
     match p {
         Problem::SameDrive { .. } | Problem::SharedStorage { .. } => {
-            "I understand this frees no space on this computer".to_owned()
+            format!("I understand this frees no space on {COMPUTER}")
         }
         Problem::RemovableDestination { .. } => {
             "I will keep this drive connected when my iPhone or iPad backs up".to_owned()
@@ -406,14 +406,14 @@ pub fn acceptance(p: &Problem) -> String {
 
 /// The headline of the Done page.
 #[must_use]
-pub fn done_headline(o: &Outcome) -> &'static str {
+pub fn done_headline(o: &Outcome) -> String {
     match o.operation {
-        Operation::Move => "Your backups are on the drive",
-        Operation::Retarget => "Your backups are on the new drive",
-        Operation::Revert => "Your backups are back on this computer",
-        Operation::Relink => "Your backups are linked again",
-        Operation::Adopt => "Your backups are linked",
-        Operation::TakeOver => "Backup Relocator now manages your backups",
+        Operation::Move => "Your backups are on the drive".to_owned(),
+        Operation::Retarget => "Your backups are on the new drive".to_owned(),
+        Operation::Revert => format!("Your backups are back on {COMPUTER}"),
+        Operation::Relink => "Your backups are linked again".to_owned(),
+        Operation::Adopt => "Your backups are linked".to_owned(),
+        Operation::TakeOver => "Backup Relocator now manages your backups".to_owned(),
     }
 }
 
@@ -643,21 +643,9 @@ mod tests {
     fn the_current_item_is_its_device_by_name_and_place() {
         let udid = "00008110-001A2B3C4D5E6F70";
         let device = DeviceBackup {
-            folder: PathBuf::from(format!("/b/{udid}")),
-            udid: udid.to_owned(),
-            kind: EntryKind::Device,
             name: Some("Ana's iPhone".to_owned()),
             product_type: Some("iPhone15,2".to_owned()),
-            ios_version: None,
-            last_backup: None,
-            last_backup_at: None,
-            serial_number: None,
-            encrypted: None,
-            in_progress: false,
-            snapshot_state: None,
-            bytes: 0,
-            files: 0,
-            warnings: Vec::new(),
+            ..DeviceBackup::unread(&PathBuf::from(format!("/b/{udid}")), udid.to_owned())
         };
         let path = PathBuf::from(format!("/Users/ana/Backup/{udid}/2b/2b3f"));
         assert_eq!(

@@ -28,8 +28,9 @@ pub const FORGET_DRIVE: &str = "Go on without that drive";
 #[must_use]
 pub fn forget_drive_meaning(drive: &str, whole: &Path) -> String {
     format!(
-        "If {drive} is lost, broken or wiped: the interrupted work is undone without it, and your backups stay in {}, where they are whole. Should the drive ever be connected again, what Backup Relocator left on it is removed then. Nothing on this computer is deleted.",
-        whole.display()
+        "If {drive} is lost, broken or wiped: the interrupted work is undone without it, and your backups stay in {}, where they are whole. Should the drive ever be connected again, what Backup Relocator left on it is removed then. Nothing on {} is deleted.",
+        whole.display(),
+        super::COMPUTER
     )
 }
 
@@ -60,4 +61,4 @@ pub fn leftover_waiting(drive: &str, path: &Path) -> String {
 }
 
 /// The button that removes the copies of ours found.
-pub const REMOVE_LEFTOVERS: &str = "Remove the unfinished copy";
+pub const REMOVE_LEFTOVERS: &str = "Remove what was left on the drive";

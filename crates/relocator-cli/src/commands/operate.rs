@@ -158,9 +158,9 @@ fn relink_to(
 /// interrupted.
 fn on_stop_before_starting(command: &Command) -> OnStop {
     match command {
-        Command::Recover { .. } | Command::SetAsideRecord { .. } | Command::ForgetDrive { .. } => {
-            OnStop::Finish
-        }
+        Command::Recover { .. }
+        | Command::SetAsideRecord { .. }
+        | Command::ForgetDrive { yes: true, .. } => OnStop::Finish,
         Command::Move { common, .. }
         | Command::Revert { common, .. }
         | Command::Retarget { common, .. }
@@ -276,7 +276,7 @@ fn recovered(recovery: &Recovery, json: bool) -> ExitCode {
 
 /// `forget-drive`: says what it will do, asks (unless `yes`), does it.
 fn forget_drive(ctx: &Context<'_>, source: &Path, yes: bool, json: bool) -> ExitCode {
-    if !yes && !json {
+    if !yes {
         // Refused below, in the core's words, when there is no such drive.
         if let Some(relocate::DriveNeeded {
             drive_folder,
@@ -293,6 +293,8 @@ fn forget_drive(ctx: &Context<'_>, source: &Path, yes: bool, json: bool) -> Exit
                 return declined();
             }
         }
+        // Agreed to: from here a stop lets it finish.
+        signals::from_now(OnStop::Finish);
     }
     match relocate::forget_drive(ctx, source) {
         Ok(forgotten) => {

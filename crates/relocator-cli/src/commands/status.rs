@@ -82,7 +82,10 @@ impl Status {
             "source": stored_path::as_value(&r.folder),
             "state": r.state.name(),
             "message": r.state.describe(),
-            "hint": words::location_hint(&r.state, &r.folder),
+            "hint": r.drive_needed.as_ref().map_or_else(
+                || words::location_hint(&r.state, &r.folder),
+                |needed| Some(words::drive_needed_hint(needed, &r.folder)),
+            ),
             "target": r.state.target().map(stored_path::as_value),
             "found": r.found
                 .iter()

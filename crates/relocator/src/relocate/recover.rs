@@ -75,6 +75,16 @@ impl Recovery {
         }
     }
 
+    fn completed(operation: Operation, backups_at: PathBuf, notes: Vec<String>) -> Self {
+        Self {
+            notes,
+            ..Self::of(Recovered::Completed {
+                operation,
+                backups_at,
+            })
+        }
+    }
+
     /// Whether recovery brought everything to a consistent state (it could act).
     #[must_use]
     pub fn is_settled(&self) -> bool {
@@ -156,6 +166,10 @@ impl Recovered {
 pub fn recover(ctx: &Context<'_>, source: &Path) -> Result<Recovery> {
     let source = absolute(source)?;
     let _lock = Lock::acquire(&source)?;
+    // Off the plan of any operation: no time left is promised.
+    ctx.progress.report(Progress::Phase {
+        phase: Phase::Recovering,
+    });
     let mut recovery = match journal::load(&source)? {
         Some(mut j) => recover_journal(ctx, &source, &mut j)?,
         None => Recovery::of(Recovered::NothingToDo),
@@ -301,35 +315,28 @@ fn recover_revert(ctx: &Context<'_>, j: &mut Journal) -> Result<Recovery> {
     let operation = Operation::Revert;
     let previous = j.previous.clone().unwrap_or_default();
     if j.step == Step::Copying {
-        roll_back_copy(ctx, j)?;
-        relink_if_missing(ctx, &j.source, &previous)?;
-        return Ok(Recovery::of(Recovered::RolledBack {
-            operation,
-            backups_at: previous,
-        }));
+        return back_on_the_old_copy(ctx, j, &previous);
     }
     let notes = revert::finish(ctx, j)?;
-    Ok(Recovery {
-        notes,
-        ..Recovery::of(Recovered::Completed {
-            operation,
-            backups_at: j.source.clone(),
-        })
-    })
+    Ok(Recovery::completed(operation, j.source.clone(), notes))
+}
+
+/// A move back or a move on cut off in its copy: the copy undone, the
+/// link (put back if it went) to the old copy, where the backups are.
+fn back_on_the_old_copy(ctx: &Context<'_>, j: &Journal, previous: &Path) -> Result<Recovery> {
+    roll_back_copy(ctx, j)?;
+    relink_if_missing(ctx, &j.source, previous)?;
+    Ok(Recovery::of(Recovered::RolledBack {
+        operation: j.operation,
+        backups_at: previous.to_owned(),
+    }))
 }
 
 fn recover_retarget(ctx: &Context<'_>, j: &mut Journal) -> Result<Recovery> {
     let operation = Operation::Retarget;
     let previous = j.previous.clone().unwrap_or_default();
     match j.step {
-        Step::Copying => {
-            roll_back_copy(ctx, j)?;
-            relink_if_missing(ctx, &j.source, &previous)?;
-            Ok(Recovery::of(Recovered::RolledBack {
-                operation,
-                backups_at: previous,
-            }))
-        }
+        Step::Copying => back_on_the_old_copy(ctx, j, &previous),
         Step::Renaming if is_real_dir(&previous) && !exists(&j.target) => {
             j.finish()?;
             Ok(Recovery::of(Recovered::RolledBack {
@@ -339,13 +346,7 @@ fn recover_retarget(ctx: &Context<'_>, j: &mut Journal) -> Result<Recovery> {
         }
         _ => {
             let notes = retarget::finish(ctx, j)?;
-            Ok(Recovery {
-                notes,
-                ..Recovery::of(Recovered::Completed {
-                    operation,
-                    backups_at: j.target.clone(),
-                })
-            })
+            Ok(Recovery::completed(operation, j.target.clone(), notes))
         }
     }
 }

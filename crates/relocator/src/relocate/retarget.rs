@@ -27,13 +27,8 @@ pub fn retarget(
     options: Options,
 ) -> Result<Outcome> {
     let (source, _lock) = steps::begin(ctx, source)?;
-    let (pre, current) = checks::check_retarget(ctx, &source, destination)?;
-    let pre = pre.into_result()?;
-    let previous = current.expect("a passing retarget check found the current target");
-    ctx.cancel.check()?;
-    // Moved by hand: ours from now on (the check read every file of it).
-    super::take_over::mark(&source, &previous)?;
-    let id = crate::names::new_id();
+    let checked = checks::check_retarget(ctx, &source, destination)?;
+    let (pre, previous, id) = steps::replacing(ctx, &source, checked)?;
     let (target, staging) = steps::drive_places(destination, &id, &pre)?;
     let mut j = Journal::new(Operation::Retarget, &id, &source, &target, &staging);
     steps::record_start(&mut j, &pre, Some(&previous), options.keep_previous);

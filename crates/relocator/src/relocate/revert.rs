@@ -23,13 +23,7 @@ use super::{Context, Options, Outcome};
 /// Moves relocated backups back into `source`, replacing the link.
 pub fn revert(ctx: &Context<'_>, source: &Path, options: Options) -> Result<Outcome> {
     let (source, _lock) = steps::begin(ctx, source)?;
-    let (pre, target) = checks::check_revert(ctx, &source)?;
-    let pre = pre.into_result()?;
-    let previous = target.expect("a passing revert check found the target");
-    ctx.cancel.check()?;
-    // Moved by hand: ours from now on (the check read every file of it).
-    super::take_over::mark(&source, &previous)?;
-    let id = crate::names::new_id();
+    let (pre, previous, id) = steps::replacing(ctx, &source, checks::check_revert(ctx, &source)?)?;
     let staging = crate::names::local_staging(&source, &id);
     let mut j = Journal::new(Operation::Revert, &id, &source, &source, &staging);
     steps::record_start(&mut j, &pre, Some(&previous), options.keep_previous);

@@ -98,6 +98,22 @@ pub(super) fn drive_places(
     ))
 }
 
+/// What a move back or a move on starts from once its check `checked`
+/// passed: the checks' facts, the copy it replaces (a hand-made one marked
+/// ours from now on: the check read every file of it) and a fresh id.
+pub(super) fn replacing(
+    ctx: &Context<'_>,
+    source: &Path,
+    checked: (Preflight, Option<std::path::PathBuf>),
+) -> Result<(Preflight, std::path::PathBuf, String)> {
+    let (pre, current) = checked;
+    let pre = pre.into_result()?;
+    let previous = current.ok_or_else(|| Error::Refused(Vec::new()))?;
+    ctx.cancel.check()?;
+    super::take_over::mark(source, &previous)?;
+    Ok((pre, previous, crate::names::new_id()))
+}
+
 /// Records in `j` what the preflight `pre` counted and, for a move back or
 /// a move on, the copy it replaces (`previous`, and whether to keep it).
 pub(super) fn record_start(j: &mut Journal, pre: &Preflight, previous: Option<&Path>, keep: bool) {
