@@ -169,6 +169,14 @@ pub const BEING_FINISHED: Duration = Duration::from_hours(1);
 /// A finished backup is "recent" (worth a note) for this many quiet periods.
 const RECENT_FACTOR: u32 = 6;
 
+/// Whether a device last backed up at `last` counts as not backed up
+/// lately at `now`: longer ago than `stale_after`. (The window, the
+/// terminal and the guard all ask this.)
+#[must_use]
+pub fn is_stale(last: SystemTime, now: SystemTime, stale_after: Duration) -> bool {
+    now.duration_since(last).is_ok_and(|ago| ago > stale_after)
+}
+
 /// Whole days since `last`, at `now` (0 for a time in the future).
 #[must_use]
 pub fn days_since(last: SystemTime, now: SystemTime) -> u64 {
@@ -327,5 +335,17 @@ mod tests {
         assert_eq!(a.newest_change, Some(t0 + Duration::from_secs(5)));
         assert_eq!(a.metadata, [Some(10), None, None, Some(0)]);
         assert_eq!(days_since(t0, t0 + Duration::from_hours(49)), 2);
+    }
+
+    #[test]
+    fn a_device_is_stale_once_its_backup_is_older_than_the_setting() {
+        let t0 = SystemTime::UNIX_EPOCH + Duration::from_secs(1_000_000);
+        let week = Duration::from_hours(7 * 24);
+        assert!(!is_stale(t0, t0 + week, week));
+        assert!(is_stale(t0, t0 + week + Duration::from_secs(1), week));
+        assert!(
+            !is_stale(t0 + week, t0, week),
+            "a time in the future is never late"
+        );
     }
 }

@@ -29,6 +29,7 @@ mod file_id;
 #[cfg(test)]
 mod floors;
 pub mod freshness;
+pub mod guard;
 pub mod health;
 mod in_use;
 pub mod inventory;

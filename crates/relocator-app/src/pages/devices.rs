@@ -61,7 +61,7 @@ pub fn table(
                             Some(at) => {
                                 let days = relocator::freshness::days_since(at, now);
                                 let text = words::last_backup(at, now);
-                                if u128::from(days) * 86_400 > policy.stale_after.as_secs().into() {
+                                if relocator::freshness::is_stale(at, now, policy.stale_after) {
                                     ui.label(RichText::new(text).color(style::warning(dark)))
                                         .on_hover_text(words::stale(days));
                                 } else {
@@ -116,8 +116,7 @@ fn stacked(
         }
         facts.push(format_bytes(d.bytes));
         let stale = d.last_backup_at.map(|at| {
-            let days = relocator::freshness::days_since(at, now);
-            let stale = u128::from(days) * 86_400 > policy.stale_after.as_secs().into();
+            let stale = relocator::freshness::is_stale(at, now, policy.stale_after);
             (
                 format!("Last backup: {}", words::last_backup(at, now)),
                 stale,

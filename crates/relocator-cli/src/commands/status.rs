@@ -191,7 +191,7 @@ impl Status {
 fn stale(d: &DeviceBackup, stale_after: Duration) -> bool {
     let now = std::time::SystemTime::now();
     d.last_backup_at
-        .is_some_and(|t| now.duration_since(t).unwrap_or_default() > stale_after)
+        .is_some_and(|t| freshness::is_stale(t, now, stale_after))
 }
 
 fn device_json(d: &DeviceBackup, stale_after: Duration) -> Value {
