@@ -59,7 +59,65 @@ impl Outline {
         }
         phases
     }
+
+    /// Before anything has run: how long an operation of this outline
+    /// should take on a fast drive and on a slow one — a range, since no
+    /// speed is known yet — from the same cost of each phase as
+    /// [`Tracker::time_left`]. `None` while the backups are not counted.
+    #[must_use]
+    pub fn estimate(&self) -> Option<(Duration, Duration)> {
+        (self.files > 0).then(|| (self.taking(&FAST_DRIVE), self.taking(&SLOW_DRIVE)))
+    }
+
+    /// The whole operation's time on a drive of `speed`.
+    fn taking(&self, speed: &DriveSpeed) -> Duration {
+        let mut tracker = Tracker::new(*self, Instant::now());
+        tracker.rates = Rates {
+            lookups: Some(speed.lookups),
+            copy: Some(speed.bytes),
+            read_back: Some(speed.bytes),
+            deletes: None,
+        };
+        let (bytes, files) = (self.bytes as f64, self.files as f64);
+        let seconds: f64 = self
+            .phases()
+            .into_iter()
+            .map(|phase| match phase {
+                Phase::Checking => tracker.ahead_walks(1.0),
+                Phase::Copying => (bytes / speed.bytes).max(files / speed.creates),
+                _ => tracker.ahead(phase, Some(speed.bytes)),
+            })
+            .sum();
+        Duration::from_secs_f64(seconds.ceil())
+    }
 }
+
+/// What a drive does per second, for an estimate before any run.
+struct DriveSpeed {
+    /// Bytes written.
+    bytes: f64,
+    /// Files created.
+    creates: f64,
+    /// Files looked up.
+    lookups: f64,
+}
+
+/// A fast drive (an SSD over USB 3 or Thunderbolt), as recorded moves
+/// showed on this project's disks: 8 GB of photos at 180 MB/s overall,
+/// 200,000 tiny files at 4,400 a second.
+const FAST_DRIVE: DriveSpeed = DriveSpeed {
+    bytes: 400e6,
+    creates: 5_000.0,
+    lookups: PRIOR_LOOKUPS,
+};
+
+/// A slow one (a hard disk on USB 2, a share over Wi-Fi, exFAT on a
+/// memory stick).
+const SLOW_DRIVE: DriveSpeed = DriveSpeed {
+    bytes: 35e6,
+    creates: 400.0,
+    lookups: 5_000.0,
+};
 
 /// Where a phase stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -492,6 +550,43 @@ mod tests {
             verify_full: false,
             frees: true,
         }
+    }
+
+    #[test]
+    fn an_estimate_before_the_run_spans_a_fast_and_a_slow_drive() {
+        let photos = Outline {
+            bytes: 30_000_000_000,
+            files: 20_000,
+            copies: true,
+            verify_full: true,
+            frees: true,
+        };
+        let (fast, slow) = photos.estimate().unwrap();
+        // 30 GB at 400 MB/s is 75 s of copying; at 35 MB/s about 14 minutes.
+        assert!(
+            fast >= Duration::from_secs(75) && fast < Duration::from_mins(2),
+            "{fast:?}"
+        );
+        assert!(
+            slow >= Duration::from_secs(857) && slow < Duration::from_secs(1_000),
+            "{slow:?}"
+        );
+        // Many tiny files: their creation, not their bytes, sets the copy's time.
+        let tiny = Outline {
+            bytes: 200_000_000,
+            files: 200_000,
+            ..photos
+        };
+        let (fast, slow) = tiny.estimate().unwrap();
+        assert!(fast >= Duration::from_secs(40), "{fast:?}");
+        assert!(slow >= Duration::from_secs(500), "{slow:?}");
+        // A rename on the same drive copies nothing: only its walks.
+        let rename = Outline {
+            copies: false,
+            ..photos
+        };
+        assert!(rename.estimate().unwrap().1 < Duration::from_secs(30));
+        assert_eq!(Outline::default().estimate(), None, "not counted yet");
     }
 
     #[test]

@@ -147,7 +147,7 @@ fn verdict(ui: &mut Ui, state: &AppState, plan: &Plan) -> Option<Action> {
         } else {
             state.backup_bytes()
         };
-        widgets::drive_card(ui, v, &name, taking);
+        widgets::drive_card(ui, v, &name, widgets::Backups::Coming(taking));
     }
     widgets::path_label(ui, &destination.folder.join("Backup"));
     if destination.problems.is_empty() {

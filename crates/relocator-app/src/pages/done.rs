@@ -41,7 +41,8 @@ pub fn ui(state: &AppState, ui: &mut Ui) -> Option<Action> {
             .as_ref()
             .and_then(|p| p.destination.as_ref())
             .is_some_and(crate::plan::Destination::is_same_drive);
-        widgets::drive_card(ui, v, &name, if same_drive { 0 } else { outcome.bytes });
+        let taken = if same_drive { 0 } else { outcome.bytes };
+        widgets::drive_card(ui, v, &name, widgets::Backups::Coming(taken));
         ui.add_space(6.0);
     }
     match outcome.operation {

@@ -57,10 +57,8 @@ fn relocated(
     (selected, by_hand): (bool, bool),
 ) -> Option<Action> {
     let mut action = None;
-    let drive = report.volume.as_ref().map_or_else(
-        || relocator::locations::drive_name_in(target),
-        relocator::volume::VolumeInfo::display_name,
-    );
+    // The drive by the name every page gives it.
+    let drive = state.place_name(target);
     if by_hand {
         status_row(ui, Status::Good, &words::moved_by_hand(&drive));
     } else {
@@ -68,7 +66,10 @@ fn relocated(
     }
     widgets::path_label(ui, target);
     if let Some(v) = &report.volume {
-        ui.label(RichText::new(words::drive_line(v)).weak());
+        // The same card as Review's and Done's, with the backups on it.
+        let backups = report.facts.as_ref().map_or(0, |f| f.bytes);
+        ui.add_space(4.0);
+        widgets::drive_card(ui, v, &drive, widgets::Backups::There(backups));
     }
     if !selected {
         return None;

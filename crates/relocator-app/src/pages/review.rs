@@ -1,5 +1,5 @@
 //! Review: what will happen, in one sentence; the devices whose backups
-//! move; the drive's card (its room after the move); what checking the copy
+//! move and about how long it takes; the drive's card (its room after the move); what checking the copy
 //! means with the box as it is set; and the button that starts it (in the
 //! bar). The folder's path comes last, once, small.
 
@@ -40,6 +40,17 @@ pub fn ui(state: &AppState, ui: &mut Ui) -> Option<Action> {
     if !devices.is_empty() {
         ui.label(words::devices_moving(devices));
     }
+    let counted = state
+        .report()
+        .and_then(|r| r.facts.as_ref())
+        .map(|f| (f.bytes, f.files));
+    if let Some((fast, slow)) = counted.and_then(|sizes| {
+        state
+            .outline_of(plan.operation, state.options(), sizes)
+            .estimate()
+    }) {
+        ui.label(words::how_long(fast, slow));
+    }
     if plan.operation != Operation::Revert
         && let Some(v) = plan
             .destination
@@ -49,7 +60,12 @@ pub fn ui(state: &AppState, ui: &mut Ui) -> Option<Action> {
         ui.add_space(4.0);
         // One rename on the same drive takes no room.
         let taking = if same_drive { 0 } else { state.backup_bytes() };
-        widgets::drive_card(ui, v, &state.place_name(&target), taking);
+        widgets::drive_card(
+            ui,
+            v,
+            &state.place_name(&target),
+            widgets::Backups::Coming(taking),
+        );
     }
     ui.add_space(10.0);
     if !same_drive {

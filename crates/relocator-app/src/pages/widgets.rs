@@ -261,32 +261,59 @@ pub fn one_line(ui: &mut Ui, text: &str, weak: bool) -> Response {
     response
 }
 
+/// Where the backups are, for a drive's card.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backups {
+    /// Bytes a move is about to put on the drive (the card shows the drive
+    /// as it is and what stays free after the move).
+    Coming(u64),
+    /// Bytes of backups already on it (the card shows what is free now).
+    There(u64),
+}
+
 /// A drive's card, as Migration Assistant shows one: the drive's name
 /// large, a bar across the column with a legend under it (used, your
-/// backups, free after the move) and how much stays free on it. `name` is
-/// the drive's name as every page says it ([`AppState::place_name`]);
-/// `backups` are the bytes the move puts there.
+/// backups, free) and how much stays free on it. `name` is the drive's
+/// name as every page says it ([`AppState::place_name`]).
 ///
 /// [`AppState::place_name`]: crate::state::AppState::place_name
-pub fn drive_card(ui: &mut Ui, v: &VolumeInfo, name: &str, backups: u64) -> Response {
+pub fn drive_card(ui: &mut Ui, v: &VolumeInfo, name: &str, backups: Backups) -> Response {
     ui.label(RichText::new(name).size(19.0).strong());
     ui.label(RichText::new(crate::words::drive_line(v)).weak());
     let response = capacity_bar(ui, v, backups);
-    let after = v.free_bytes.saturating_sub(backups);
-    ui.label(crate::words::free_after(after, Some(name)));
+    ui.label(match backups {
+        Backups::Coming(bytes) => {
+            crate::words::free_after(v.free_bytes.saturating_sub(bytes), Some(name))
+        }
+        Backups::There(_) => crate::words::free_now(v.free_bytes, name),
+    });
     response
 }
 
 /// The bar of [`drive_card`] and its legend.
-fn capacity_bar(ui: &mut Ui, v: &VolumeInfo, backups: u64) -> Response {
+fn capacity_bar(ui: &mut Ui, v: &VolumeInfo, backups: Backups) -> Response {
     let dark = ui.visuals().dark_mode;
     let width = ui.available_width();
     let (rect, response) = ui.allocate_exact_size(egui::vec2(width, 14.0), Sense::hover());
     let total = v.total_bytes.max(1) as f32;
-    let used_bytes = v.total_bytes.saturating_sub(v.free_bytes);
+    let in_use = v.total_bytes.saturating_sub(v.free_bytes);
+    // What the rest of the drive holds, the backups' part, and what stays free.
+    let (used_bytes, backups_bytes, free_bytes, over) = match backups {
+        Backups::Coming(bytes) => (
+            in_use,
+            bytes.min(v.free_bytes),
+            v.free_bytes.saturating_sub(bytes),
+            bytes > v.free_bytes,
+        ),
+        Backups::There(bytes) => (
+            in_use.saturating_sub(bytes),
+            bytes.min(in_use),
+            v.free_bytes,
+            false,
+        ),
+    };
     let used = used_bytes as f32 / total;
-    let taken = (backups.min(v.free_bytes) as f32) / total;
-    let over = backups > v.free_bytes;
+    let taken = backups_bytes as f32 / total;
     let (used_color, backups_color) = (
         Color32::from_gray(if dark { 120 } else { 150 }),
         if over {
@@ -311,16 +338,22 @@ fn capacity_bar(ui: &mut Ui, v: &VolumeInfo, backups: u64) -> Response {
         Stroke::new(1.0, ui.visuals().widgets.inactive.bg_stroke.color),
         egui::StrokeKind::Inside,
     );
-    let after = v.free_bytes.saturating_sub(backups);
+    let shown_backups = match backups {
+        Backups::Coming(bytes) | Backups::There(bytes) => bytes,
+    };
+    let free_label = match backups {
+        Backups::Coming(_) => "Free after",
+        Backups::There(_) => "Free",
+    };
     let parts = [
         (used_color, format!("Used {}", format_bytes(used_bytes))),
         (
             backups_color,
-            format!("Your backups {}", format_bytes(backups)),
+            format!("Your backups {}", format_bytes(shown_backups)),
         ),
         (
             ui.visuals().extreme_bg_color,
-            format!("Free after {}", format_bytes(after)),
+            format!("{free_label} {}", format_bytes(free_bytes)),
         ),
     ];
     ui.horizontal_wrapped(|ui| {

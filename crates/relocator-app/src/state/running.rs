@@ -123,16 +123,26 @@ impl AppState {
         }
     }
 
-    /// What `job` will do, for its progress: a copy unless it stays on one
-    /// drive, checked as the plan says, the old place freed.
+    /// What `job` will do, for its progress.
     fn outline(&self, job: &Job, expected: Option<(u64, u64)>) -> Outline {
-        let (bytes, files) = expected.unwrap_or_default();
         let Job::Run {
             operation, options, ..
         } = job
         else {
             return Outline::default();
         };
+        self.outline_of(*operation, *options, expected.unwrap_or_default())
+    }
+
+    /// What `operation` of the plan will do with `options`, for its
+    /// progress and Review's estimate: a copy unless it stays on one drive,
+    /// checked as the plan says, the old place freed.
+    pub(crate) fn outline_of(
+        &self,
+        operation: Operation,
+        options: Options,
+        (bytes, files): (u64, u64),
+    ) -> Outline {
         let same_drive = match operation {
             Operation::Revert => self.checks.same_drive_home,
             _ => self

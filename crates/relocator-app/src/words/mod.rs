@@ -204,6 +204,12 @@ pub fn free_after(free: u64, drive: Option<&str>) -> String {
     }
 }
 
+/// "23.3 GB free on Big Drive": the room a drive has now.
+#[must_use]
+pub fn free_now(free: u64, drive: &str) -> String {
+    format!("{} free on {drive}", format_bytes(free))
+}
+
 /// Why the headroom is there, for a tooltip.
 pub const HEADROOM_WHY: &str = "A little space stays free beside the backups: a drive filled to the last byte makes the next backup fail.";
 
@@ -274,6 +280,30 @@ pub fn time_left(d: Duration) -> String {
         60..120 => "About a minute left".to_owned(),
         120..3_600 => format!("About {} minutes left", secs.div_ceil(60)),
         _ => format!("About {} h {} min left", secs / 3_600, (secs % 3_600) / 60),
+    }
+}
+
+/// How long an operation should take, before it starts: from `fast` (a
+/// fast drive) to `slow` (a slow one). "It takes about 2 to 15 minutes,
+/// depending on how fast the drive is."
+#[must_use]
+pub fn how_long(fast: Duration, slow: Duration) -> String {
+    const DEPENDS: &str = "depending on how fast the drive is";
+    let minutes = |d: Duration| d.as_secs().div_ceil(60).max(1);
+    let (least, most) = (minutes(fast), minutes(slow));
+    if slow.as_secs() < 60 {
+        "It takes less than a minute.".to_owned()
+    } else if least == most {
+        format!("It takes about {}.", count_of(most, "minute", "minutes"))
+    } else if most < 60 {
+        format!("It takes about {least} to {most} minutes, {DEPENDS}.")
+    } else {
+        let rounded = |m: u64| Duration::from_secs(m * 60);
+        format!(
+            "It takes about {} to {}, {DEPENDS}.",
+            relocator::units::span(rounded(least)),
+            relocator::units::span(rounded(most))
+        )
     }
 }
 
@@ -636,6 +666,22 @@ mod tests {
         );
         assert_eq!(time_left(Duration::from_secs(61)), "About a minute left");
         assert_eq!(time_left(Duration::from_secs(301)), "About 6 minutes left");
+        assert_eq!(
+            how_long(Duration::from_secs(90), Duration::from_secs(880)),
+            "It takes about 2 to 15 minutes, depending on how fast the drive is."
+        );
+        assert_eq!(
+            how_long(Duration::from_secs(5), Duration::from_secs(50)),
+            "It takes less than a minute."
+        );
+        assert_eq!(
+            how_long(Duration::from_secs(20), Duration::from_mins(55)),
+            "It takes about 1 to 55 minutes, depending on how fast the drive is."
+        );
+        assert_eq!(
+            how_long(Duration::from_mins(30), Duration::from_secs(3 * 3_600 + 5)),
+            "It takes about 30 minutes to 3 hours, depending on how fast the drive is."
+        );
         assert_eq!(time_left(Duration::from_mins(182)), "About 3 h 2 min left");
     }
 
