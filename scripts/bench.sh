@@ -26,11 +26,11 @@ install_tool diskus 0.8.0
 if [ ! -x "$tools/bin/fcp" ]; then
     # fcp 0.2.1 (2020, the last release) no longer compiles with current Rust:
     # two one-line fixes (a type annotation, a macro's trailing semicolon).
+    # Its source straight from crates.io: letting `cargo install` fetch it
+    # (and fail) compiled every dependency twice.
     echo "Installing fcp 0.2.1 into $tools, patched for current Rust (once)" >&2
-    cargo install --locked --quiet --root "$tools" fcp --version 0.2.1 2>/dev/null || true
-    crate=$(ls "${CARGO_HOME:-$HOME/.cargo}"/registry/cache/*/fcp-0.2.1.crate | head -1)
     src=$(mktemp -d)
-    tar xzf "$crate" -C "$src"
+    curl -fsSL --retry 3 https://static.crates.io/crates/fcp/fcp-0.2.1.crate | tar xz -C "$src"
     sed -i 's/let args: Box<_> = env::args/let args: Box<[String]> = env::args/' "$src/fcp-0.2.1/src/main.rs"
     sed -i '47s/err));$/err))/' "$src/fcp-0.2.1/src/filesystem.rs"
     cargo install --locked --quiet --force --root "$tools" --path "$src/fcp-0.2.1"

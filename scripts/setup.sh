@@ -12,7 +12,7 @@
 #   scripts/setup.sh icons     Python's venv and Cairo, for rendering the icon files
 #   scripts/setup.sh package   what building, installing and trying the .deb needs
 #   scripts/setup.sh checks    Python's YAML reader, for checking the GitHub workflow
-#   scripts/setup.sh bench     the benchmark's tools from apt (hyperfine, rsync, GNU time, mkfs.ext4, fio)
+#   scripts/setup.sh bench     the benchmark's tools from apt (hyperfine, rsync, GNU time, mkfs.ext4, fio, curl)
 # Each list is installed only if something in it is missing.
 set -euo pipefail
 
@@ -43,7 +43,7 @@ for part in "${@:-tests}"; do
         targets) want rustc-web rust-web-src cargo-web llvm ;;
         icons) want python3-venv libcairo2 ;;
         checks) want python3-yaml ;;
-        bench) want hyperfine rsync time e2fsprogs diffutils util-linux fio findutils ;;
+        bench) want hyperfine rsync time e2fsprogs diffutils util-linux fio findutils curl ;;
         package) want dpkg-dev desktop-file-utils xvfb xauth imagemagick x11-utils ;;
         *) echo "unknown part: $part" >&2; exit 2 ;;
     esac
