@@ -23,8 +23,19 @@ pub struct Watched {
     /// The id of the move, written in our marker beside the backups on the
     /// drive: how the drive is known again under another name.
     pub record_id: String,
-    /// Each device's name and when it last backed up, as last read.
-    pub devices: Vec<(String, Option<SystemTime>)>,
+    /// The devices whose backups are there, as last read.
+    pub devices: Vec<WatchedDevice>,
+}
+
+/// One device whose backups the guard watches over.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WatchedDevice {
+    /// Its id (the backup's folder name): two devices may share a name.
+    pub udid: String,
+    /// Its name, for the notice.
+    pub name: String,
+    /// When it last backed up, if it ever did.
+    pub last_backup: Option<SystemTime>,
 }
 
 /// Where the watched drive is, as far as the guard knows.
@@ -74,10 +85,12 @@ pub enum Seen {
     LinkReplaced,
     /// The backup folder is our link again.
     LinkRestored,
-    /// A device's last backup, as newly read.
+    /// A device's last backup, as read again (perhaps the same as before).
     BackedUp {
+        /// The device's id.
+        udid: String,
         /// The device's name.
-        device: String,
+        name: String,
         /// When it finished.
         at: SystemTime,
     },
@@ -112,7 +125,7 @@ pub enum Notice {
     },
     /// New backups land on the computer again (the link was replaced).
     BackupsOnComputer,
-    /// A device has not backed up for this many days.
+    /// A device has not backed up for longer than the Preferences allow.
     Overdue {
         /// The device, by its name.
         device: String,
@@ -128,6 +141,7 @@ enum Cause {
     ReadOnly,
     Elsewhere(PathBuf),
     LinkReplaced,
+    /// A device, by its id.
     Overdue(String),
 }
 
@@ -137,7 +151,8 @@ pub struct Guard {
     watched: Watched,
     drive: DriveNow,
     stale_after: Duration,
-    last_backup: BTreeMap<String, Option<SystemTime>>,
+    /// Each device's name and last backup, by its id.
+    devices: BTreeMap<String, (String, Option<SystemTime>)>,
     now: Option<SystemTime>,
     told: BTreeSet<Cause>,
 }
@@ -148,12 +163,16 @@ impl Guard {
     /// notice.
     #[must_use]
     pub fn new(watched: Watched, drive: DriveNow, stale_after: Duration) -> Self {
-        let last_backup = watched.devices.iter().cloned().collect();
+        let devices = watched
+            .devices
+            .iter()
+            .map(|d| (d.udid.clone(), (d.name.clone(), d.last_backup)))
+            .collect();
         Self {
             watched,
             drive,
             stale_after,
-            last_backup,
+            devices,
             now: None,
             told: BTreeSet::new(),
         }
@@ -193,9 +212,13 @@ impl Guard {
                 self.told.remove(&Cause::LinkReplaced);
                 Vec::new()
             }
-            Seen::BackedUp { device, at } => {
-                self.told.remove(&Cause::Overdue(device.clone()));
-                self.last_backup.insert(device, Some(at));
+            Seen::BackedUp { udid, name, at } => {
+                let entry = self.devices.entry(udid).or_insert((name.clone(), None));
+                entry.0 = name;
+                // The same backup read again, or an older one, changes nothing.
+                if entry.1.is_none_or(|last| at > last) {
+                    entry.1 = Some(at);
+                }
                 self.overdue()
             }
             Seen::Clock { now } => {
@@ -250,23 +273,25 @@ impl Guard {
         }
     }
 
+    /// Each device late now is told once; one that backed up since is
+    /// told again only when it is late again.
     fn overdue(&mut self) -> Vec<Notice> {
         let Some(now) = self.now else {
             return Vec::new();
         };
-        let late: Vec<(String, u64)> = self
-            .last_backup
-            .iter()
-            .filter_map(|(device, last)| {
-                let last = (*last)?;
-                freshness::is_stale(last, now, self.stale_after)
-                    .then(|| (device.clone(), freshness::days_since(last, now)))
-            })
-            .collect();
+        let mut late = Vec::new();
+        for (udid, (name, last)) in &self.devices {
+            match last.filter(|&last| freshness::is_stale(last, now, self.stale_after)) {
+                Some(last) => late.push((udid.clone(), name.clone(), last)),
+                None => {
+                    self.told.remove(&Cause::Overdue(udid.clone()));
+                }
+            }
+        }
         late.into_iter()
-            .flat_map(|(device, days)| {
-                let cause = Cause::Overdue(device.clone());
-                self.once(cause, Notice::Overdue { device, days })
+            .flat_map(|(udid, device, last)| {
+                let days = freshness::days_since(last, now);
+                self.once(Cause::Overdue(udid), Notice::Overdue { device, days })
             })
             .collect()
     }
@@ -298,9 +323,25 @@ mod tests {
             drive_root: "/media/me/Big Drive".into(),
             record_id: "0d2f9a".into(),
             devices: vec![
-                ("Ana's iPhone".into(), Some(at_day(0))),
-                ("Old iPad".into(), None),
+                device("00008101-0001", "Ana's iPhone", Some(at_day(0))),
+                device("00008101-0002", "Old iPad", None),
             ],
+        }
+    }
+
+    fn device(udid: &str, name: &str, last_backup: Option<SystemTime>) -> WatchedDevice {
+        WatchedDevice {
+            udid: udid.into(),
+            name: name.into(),
+            last_backup,
+        }
+    }
+
+    fn backed_up(udid: &str, name: &str, day: u64) -> Seen {
+        Seen::BackedUp {
+            udid: udid.into(),
+            name: name.into(),
+            at: at_day(day),
         }
     }
 
@@ -491,10 +532,7 @@ mod tests {
         let told = replay(
             &mut guard,
             vec![
-                Seen::BackedUp {
-                    device: "Ana's iPhone".into(),
-                    at: at_day(11),
-                },
+                backed_up("00008101-0001", "Ana's iPhone", 11),
                 Seen::Clock { now: at_day(18) },
                 Seen::Clock { now: at_day(19) },
                 Seen::Clock { now: at_day(20) },
@@ -504,12 +542,57 @@ mod tests {
     }
 
     #[test]
+    fn the_same_backup_read_again_or_an_older_one_is_no_new_backup() {
+        let mut guard = Guard::new(watched(), DriveNow::Here { writable: true }, WEEK);
+        let told = replay(
+            &mut guard,
+            vec![
+                Seen::Clock { now: at_day(9) },
+                backed_up("00008101-0001", "Ana's iPhone", 0),
+                backed_up("00008101-0001", "Ana's iPhone", 0),
+                Seen::Clock { now: at_day(10) },
+            ],
+        );
+        assert_eq!(told.len(), 1, "{told:?}");
+        // A newer backup clears it; an older one read later does not bring it back.
+        let told = replay(
+            &mut guard,
+            vec![
+                backed_up("00008101-0001", "Ana's iPhone", 10),
+                backed_up("00008101-0001", "Ana's iPhone", 0),
+                Seen::Clock { now: at_day(12) },
+            ],
+        );
+        assert!(told.is_empty(), "{told:?}");
+    }
+
+    #[test]
+    fn two_devices_of_one_name_are_told_apart() {
+        let mut watched = watched();
+        watched.devices = vec![
+            device("00008101-000A", "iPhone", Some(at_day(0))),
+            device("00008101-000B", "iPhone", Some(at_day(0))),
+        ];
+        let mut guard = Guard::new(watched, DriveNow::Here { writable: true }, WEEK);
+        let told = replay(
+            &mut guard,
+            vec![
+                backed_up("00008101-000A", "iPhone", 5),
+                Seen::Clock { now: at_day(9) },
+                Seen::Clock { now: at_day(13) },
+            ],
+        );
+        let late = |days| Notice::Overdue {
+            device: "iPhone".into(),
+            days,
+        };
+        assert_eq!(told, [late(9), late(8)], "B at day 9, then A at day 13");
+    }
+
+    #[test]
     fn nothing_is_overdue_before_the_clock_is_read() {
         let mut guard = Guard::new(watched(), DriveNow::Here { writable: true }, Duration::ZERO);
-        let told = guard.see(Seen::BackedUp {
-            device: "Old iPad".into(),
-            at: at_day(0),
-        });
+        let told = guard.see(backed_up("00008101-0002", "Old iPad", 0));
         assert!(told.is_empty());
         assert_eq!(guard.see(Seen::Clock { now: at_day(1) }).len(), 2);
     }

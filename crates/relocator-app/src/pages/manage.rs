@@ -57,8 +57,14 @@ fn relocated(
     (selected, by_hand): (bool, bool),
 ) -> Option<Action> {
     let mut action = None;
-    // The drive by the name every page gives it.
-    let drive = state.place_name(target);
+    // The drive by the name every page gives it: this folder's own drive
+    // (by the drive list's name for it, when listed), whichever folder is
+    // selected.
+    let drive = words::place_name(
+        target,
+        report.location.path.parent(),
+        report.volume.iter().chain(state.drives.drives.iter()),
+    );
     if by_hand {
         status_row(ui, Status::Good, &words::moved_by_hand(&drive));
     } else {
@@ -66,10 +72,17 @@ fn relocated(
     }
     widgets::path_label(ui, target);
     if let Some(v) = &report.volume {
-        // The same card as Review's and Done's, with the backups on it.
-        let backups = report.facts.as_ref().map_or(0, |f| f.bytes);
         ui.add_space(4.0);
-        widgets::drive_card(ui, v, &drive, widgets::Backups::There(backups));
+        // The same card as Review's and Done's, with the backups on it,
+        // once they are counted.
+        match &report.facts {
+            Some(facts) => {
+                widgets::drive_card(ui, v, &drive, widgets::Backups::There(facts.bytes));
+            }
+            None => {
+                ui.label(RichText::new(words::drive_line(v)).weak());
+            }
+        }
     }
     if !selected {
         return None;

@@ -338,8 +338,11 @@ fn capacity_bar(ui: &mut Ui, v: &VolumeInfo, backups: Backups) -> Response {
         Stroke::new(1.0, ui.visuals().widgets.inactive.bg_stroke.color),
         egui::StrokeKind::Inside,
     );
+    // A move too big for the drive shows its whole size (in red); backups
+    // already there, no more than the drive holds.
     let shown_backups = match backups {
-        Backups::Coming(bytes) | Backups::There(bytes) => bytes,
+        Backups::Coming(bytes) => bytes,
+        Backups::There(_) => backups_bytes,
     };
     let free_label = match backups {
         Backups::Coming(_) => "Free after",

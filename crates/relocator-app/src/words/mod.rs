@@ -289,21 +289,32 @@ pub fn time_left(d: Duration) -> String {
 #[must_use]
 pub fn how_long(fast: Duration, slow: Duration) -> String {
     const DEPENDS: &str = "depending on how fast the drive is";
+    if slow.as_secs() < 60 {
+        return "It takes less than a minute.".to_owned();
+    }
     let minutes = |d: Duration| d.as_secs().div_ceil(60).max(1);
     let (least, most) = (minutes(fast), minutes(slow));
-    if slow.as_secs() < 60 {
-        "It takes less than a minute.".to_owned()
-    } else if least == most {
-        format!("It takes about {}.", count_of(most, "minute", "minutes"))
-    } else if most < 60 {
-        format!("It takes about {least} to {most} minutes, {DEPENDS}.")
+    if most < 60 {
+        return if least == most {
+            format!("It takes about {}.", count_of(most, "minute", "minutes"))
+        } else {
+            format!("It takes about {least} to {most} minutes, {DEPENDS}.")
+        };
+    }
+    // In its largest whole unit: the shorter end rounded down, the longer up.
+    let span = |m: u64, round_up: bool| {
+        let whole = |unit: u64| if round_up { m.div_ceil(unit) } else { m / unit };
+        match m {
+            0..60 => count_of(m, "minute", "minutes"),
+            60..1_440 => count_of(whole(60), "hour", "hours"),
+            _ => count_of(whole(1_440), "day", "days"),
+        }
+    };
+    let (shorter, longer) = (span(least, false), span(most, true));
+    if shorter == longer {
+        format!("It takes about {longer}.")
     } else {
-        let rounded = |m: u64| Duration::from_secs(m * 60);
-        format!(
-            "It takes about {} to {}, {DEPENDS}.",
-            relocator::units::span(rounded(least)),
-            relocator::units::span(rounded(most))
-        )
+        format!("It takes about {shorter} to {longer}, {DEPENDS}.")
     }
 }
 
@@ -679,8 +690,17 @@ mod tests {
             "It takes about 1 to 55 minutes, depending on how fast the drive is."
         );
         assert_eq!(
-            how_long(Duration::from_mins(30), Duration::from_secs(3 * 3_600 + 5)),
+            how_long(Duration::from_mins(30), Duration::from_hours(3)),
             "It takes about 30 minutes to 3 hours, depending on how fast the drive is."
+        );
+        assert_eq!(
+            how_long(Duration::from_mins(70), Duration::from_mins(121)),
+            "It takes about 1 hour to 3 hours, depending on how fast the drive is.",
+            "the longer end is never cut short"
+        );
+        assert_eq!(
+            how_long(Duration::from_mins(61), Duration::from_mins(62)),
+            "It takes about 1 hour to 2 hours, depending on how fast the drive is."
         );
         assert_eq!(time_left(Duration::from_mins(182)), "About 3 h 2 min left");
     }
