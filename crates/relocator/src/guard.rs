@@ -214,10 +214,9 @@ impl Guard {
             }
             Seen::BackedUp { udid, name, at } => {
                 let entry = self.devices.entry(udid).or_insert((name.clone(), None));
-                entry.0 = name;
                 // The same backup read again, or an older one, changes nothing.
                 if entry.1.is_none_or(|last| at > last) {
-                    entry.1 = Some(at);
+                    *entry = (name, Some(at));
                 }
                 self.overdue()
             }

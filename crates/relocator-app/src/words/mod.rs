@@ -40,6 +40,9 @@ pub fn place_name<'a>(
     home: Option<&Path>,
     drives: impl IntoIterator<Item = &'a VolumeInfo>,
 ) -> String {
+    // A link made by hand may point at `../../../Volumes/Big Drive/Backup`:
+    // named by where it leads, not by the folder it starts from.
+    let path = &relocator::paths::as_typed(path);
     if home.is_some_and(|h| path.starts_with(h)) {
         return COMPUTER.to_owned();
     }
@@ -294,19 +297,26 @@ pub fn how_long(fast: Duration, slow: Duration) -> String {
     }
     let minutes = |d: Duration| d.as_secs().div_ceil(60).max(1);
     let (least, most) = (minutes(fast), minutes(slow));
-    if most < 60 {
+    if most < 120 {
         return if least == most {
             format!("It takes about {}.", count_of(most, "minute", "minutes"))
         } else {
             format!("It takes about {least} to {most} minutes, {DEPENDS}.")
         };
     }
-    // In its largest whole unit: the shorter end rounded down, the longer up.
-    let span = |m: u64, round_up: bool| {
-        let whole = |unit: u64| if round_up { m.div_ceil(unit) } else { m / unit };
+    // From two hours on, in hours (then days): the shorter end rounded
+    // down, the longer to the nearest.
+    let span = |m: u64, nearest: bool| {
+        let whole = |unit: u64| {
+            if nearest {
+                (m + unit / 2) / unit
+            } else {
+                m / unit
+            }
+        };
         match m {
             0..60 => count_of(m, "minute", "minutes"),
-            60..1_440 => count_of(whole(60), "hour", "hours"),
+            60..2_880 => count_of(whole(60), "hour", "hours"),
             _ => count_of(whole(1_440), "day", "days"),
         }
     };
@@ -666,6 +676,13 @@ mod tests {
         );
         assert_eq!(name("/Volumes/Big Drive/Backups/Backup"), "Big Drive");
         assert_eq!(name("/Volumes/Other/Backup"), "the drive \"Other\"");
+        // A link made by hand, relative: named by where it leads.
+        assert_eq!(
+            name(
+                "/Users/ana/Library/Application Support/MobileSync/../../../../../Volumes/Big Drive/Backup"
+            ),
+            "Big Drive"
+        );
     }
 
     #[test]
@@ -694,13 +711,17 @@ mod tests {
             "It takes about 30 minutes to 3 hours, depending on how fast the drive is."
         );
         assert_eq!(
-            how_long(Duration::from_mins(70), Duration::from_mins(121)),
-            "It takes about 1 hour to 3 hours, depending on how fast the drive is.",
-            "the longer end is never cut short"
+            how_long(Duration::from_mins(61), Duration::from_mins(119)),
+            "It takes about 61 to 119 minutes, depending on how fast the drive is."
         );
         assert_eq!(
-            how_long(Duration::from_mins(61), Duration::from_mins(62)),
-            "It takes about 1 hour to 2 hours, depending on how fast the drive is."
+            how_long(Duration::from_mins(70), Duration::from_mins(155)),
+            "It takes about 1 hour to 3 hours, depending on how fast the drive is.",
+            "the longer end to the nearest hour"
+        );
+        assert_eq!(
+            how_long(Duration::from_hours(20), Duration::from_hours(60)),
+            "It takes about 20 hours to 3 days, depending on how fast the drive is."
         );
         assert_eq!(time_left(Duration::from_mins(182)), "About 3 h 2 min left");
     }
