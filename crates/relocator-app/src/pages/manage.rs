@@ -74,15 +74,17 @@ fn relocated(
     if let Some(v) = &report.volume {
         ui.add_space(4.0);
         // The same card as Review's and Done's, with the backups on it,
-        // once they are counted.
-        match &report.facts {
+        // once they are counted. In a section of its own: the buttons
+        // below keep their ids (a screen reader's press lands) when the
+        // count arrives and the card takes the line's place.
+        widgets::keyed_row(ui, "drive-card", |ui| match &report.facts {
             Some(facts) => {
                 widgets::drive_card(ui, v, &drive, widgets::Backups::There(facts.bytes));
             }
             None => {
                 ui.label(RichText::new(words::drive_line(v)).weak());
             }
-        }
+        });
     }
     if !selected {
         return None;
