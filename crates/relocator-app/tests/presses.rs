@@ -65,10 +65,7 @@ fn a_screen_reader_press_on_moved_backups_lands_when_their_count_arrives_under_i
         ..Fakes::default()
     };
     let mut h = harness(&source, &fakes);
-    click(&mut h, "Move backups…");
-    click(&mut h, "Next");
-    common::choose_drive(&mut h, "Test Drive 1");
-    click(&mut h, "Next");
+    common::to_review(&mut h);
     click(&mut h, "Move");
     settle(&mut h);
     assert_eq!(h.state().page, Page::Done, "{:?}", h.state().result);
