@@ -162,11 +162,11 @@ impl Guard {
     /// up for longer than `stale_after` (the Preferences' days) is worth a
     /// notice.
     #[must_use]
-    pub fn new(watched: Watched, drive: DriveNow, stale_after: Duration) -> Self {
-        let devices = watched
-            .devices
-            .iter()
-            .map(|d| (d.udid.clone(), (d.name.clone(), d.last_backup)))
+    pub fn new(mut watched: Watched, drive: DriveNow, stale_after: Duration) -> Self {
+        // The devices live on in one place, the map the events update.
+        let devices = std::mem::take(&mut watched.devices)
+            .into_iter()
+            .map(|d| (d.udid, (d.name, d.last_backup)))
             .collect();
         Self {
             watched,

@@ -153,11 +153,7 @@ fn remove_entry(part: &mut Part, entry: &Entry<'_>) -> Result<()> {
             .map(|fd| (folder.to_owned(), fd));
         }
         if let Some((_, fd)) = &part.open_folder {
-            match rustix::fs::unlinkat(
-                fd,
-                entry.file_name().as_os_str(),
-                rustix::fs::AtFlags::empty(),
-            ) {
+            match rustix::fs::unlinkat(fd, entry.file_name(), rustix::fs::AtFlags::empty()) {
                 Ok(()) | Err(rustix::io::Errno::NOENT) => return Ok(()),
                 // Permissions and the like: the path-based way lifts them.
                 Err(_) => {}

@@ -126,7 +126,7 @@ impl Visitor for Sizing<'_> {
 
     fn visit(&self, totals: &mut ScanTotals, entry: &Entry<'_>) -> Result<bool> {
         if let Some(folder) = entry.path.parent() {
-            totals.case_twins.note(folder, &entry.file_name());
+            totals.case_twins.note(folder, entry.file_name());
         }
         let ft = entry.file_type;
         if ft.is_dir() {

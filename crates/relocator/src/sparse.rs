@@ -66,7 +66,8 @@ pub fn copy_regions(
         }
         seek(input, SeekFrom::Start(data)).map_err(|e| read_error(e.into()))?;
         seek(&*output, SeekFrom::Start(data)).map_err(|e| write_error(e.into()))?;
-        let mut left = hole.max(data + 1).min(len) - data;
+        let end = hole.max(data + 1);
+        let mut left = end.min(len) - data;
         while left > 0 {
             let n = io::copy(&mut input.take(left.min(chunk)), output).map_err(write_error)?;
             if n == 0 {
@@ -76,7 +77,7 @@ pub fn copy_regions(
             left -= n;
             done(n)?;
         }
-        at = hole.max(data + 1);
+        at = end;
     }
     output.set_len(len).map_err(write_error)
 }

@@ -10,7 +10,7 @@
 //! (see [`crate::apple_double`]), unless a walk asks for them (deletion). Memory is bounded by the folders waiting
 //! in the queue, not by the number of files.
 
-use std::fs::{self, DirEntry, FileType, Metadata};
+use std::fs::{self, FileType, Metadata};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Condvar, Mutex};
@@ -35,8 +35,9 @@ pub struct Entry<'a> {
     pub depth: usize,
     /// Its type as the folder listing gave it (a link is a link).
     pub file_type: FileType,
-    /// The folder listing's entry for it.
-    listing: &'a DirEntry,
+    /// The folder listing's entry for it (its metadata, but on Windows).
+    #[cfg(not(windows))]
+    listing: &'a fs::DirEntry,
 }
 
 impl Entry<'_> {
@@ -59,10 +60,10 @@ impl Entry<'_> {
             .expect("a walk stays under its root")
     }
 
-    /// Its name in its folder.
+    /// Its name in its folder (from its path: no copy of it per entry).
     #[must_use]
-    pub fn file_name(&self) -> std::ffi::OsString {
-        self.listing.file_name()
+    pub fn file_name(&self) -> &std::ffi::OsStr {
+        self.path.file_name().unwrap_or_default()
     }
 }
 
@@ -313,6 +314,7 @@ fn read_folder<V: Visitor>(
             root: shared.root,
             depth: depth + 1,
             file_type,
+            #[cfg(not(windows))]
             listing: &dir_entry,
         };
         if visitor.visit(state, &entry)? && file_type.is_dir() {

@@ -34,10 +34,13 @@ pub fn hand_made_problem(source: &Path, target: &Path) -> Option<Problem> {
             return problem(true);
         }
     }
-    let whole_drive = crate::volume::place_in_volume(&pointed)
-        .is_ok_and(|(_, inside)| inside.as_os_str().is_empty());
+    // The volume is looked up only for a link that holds backups.
+    let whole_drive = || {
+        crate::volume::place_in_volume(&pointed)
+            .is_ok_and(|(_, inside)| inside.as_os_str().is_empty())
+    };
     match contents::judge(&pointed) {
-        Ok(Contents::DeviceBackups { .. }) if whole_drive => {
+        Ok(Contents::DeviceBackups { .. }) if whole_drive() => {
             Some(Problem::HandMadeLinkToAWholeDrive {
                 source: source.to_owned(),
                 target: target.to_owned(),

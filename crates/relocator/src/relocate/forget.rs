@@ -145,12 +145,7 @@ pub fn forget_drive(ctx: &Context<'_>, source: &Path) -> Result<Forgotten> {
         .cloned()
         .collect();
     for place in &ours {
-        let owners = leftovers::Owners {
-            made_by: &j.id,
-            deleting_by: None,
-            unless_written_after: None,
-        };
-        leftovers::remember(&j.source, place, owners)?;
+        leftovers::remember(&j.source, place, leftovers::Owners::made(&j.id))?;
     }
     if bring_back {
         j.begin_undo()?;

@@ -61,6 +61,17 @@ pub(super) struct Owners<'a> {
     pub unless_written_after: Option<u64>,
 }
 
+impl<'a> Owners<'a> {
+    /// A copy the operation `id` made (and nobody else was deleting).
+    pub fn made(id: &'a str) -> Self {
+        Self {
+            made_by: id,
+            deleting_by: None,
+            unless_written_after: None,
+        }
+    }
+}
+
 /// The record file's content.
 #[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
 struct Record {
@@ -406,14 +417,6 @@ mod tests {
 
     const ID: &str = "0123456789ab";
 
-    fn made(id: &str) -> Owners<'_> {
-        Owners {
-            made_by: id,
-            deleting_by: None,
-            unless_written_after: None,
-        }
-    }
-
     fn copy_with(dir: &Path, id: &str, state: MarkerState, source: &Path) {
         fs::create_dir_all(dir.join("dev")).unwrap();
         fs::write(dir.join("dev/Manifest.db"), b"x").unwrap();
@@ -427,7 +430,7 @@ mod tests {
         fs::create_dir_all(&source).unwrap();
         let drive = root.path().join("drive/folder");
         let copy = drive.join("Backup.partial-0123456789ab");
-        remember(&source, &copy, made(ID)).unwrap();
+        remember(&source, &copy, Owners::made(ID)).unwrap();
         let links = crate::link::platform_link();
         // Away: its folder is not there at all.
         let found = leftovers_of(&source, &[], links.as_ref());
@@ -452,12 +455,12 @@ mod tests {
         // Another operation's copy at the recorded place (a later move).
         let later = root.path().join("drive/Backup");
         copy_with(&later, "ba9876543210", MarkerState::Complete, &source);
-        remember(&source, &later, made(ID)).unwrap();
+        remember(&source, &later, Owners::made(ID)).unwrap();
         // No marker at all.
         let plain = root.path().join("drive/Other");
         fs::create_dir_all(plain.join("dev")).unwrap();
         fs::write(plain.join("dev/Manifest.db"), b"x").unwrap();
-        remember(&source, &plain, made(ID)).unwrap();
+        remember(&source, &plain, Owners::made(ID)).unwrap();
         // Ours, but for another backup folder.
         let theirs = root.path().join("drive/Theirs");
         copy_with(
@@ -466,7 +469,7 @@ mod tests {
             MarkerState::Partial,
             Path::new("/elsewhere/Backup"),
         );
-        remember(&source, &theirs, made(ID)).unwrap();
+        remember(&source, &theirs, Owners::made(ID)).unwrap();
         let tidied = tidy(&source, &[], links.as_ref(), &NoProgress).unwrap();
         assert!(tidied.removed.is_empty(), "{tidied:?}");
         assert!(later.join("dev/Manifest.db").exists());
@@ -485,7 +488,7 @@ mod tests {
         let copy = root.path().join("drive/Backup");
         copy_with(&copy, ID, MarkerState::Complete, &source);
         std::os::unix::fs::symlink(&copy, &source).unwrap();
-        remember(&source, &copy, made(ID)).unwrap();
+        remember(&source, &copy, Owners::made(ID)).unwrap();
         let links = crate::link::platform_link();
         let tidied = tidy(&source, &[], links.as_ref(), &NoProgress).unwrap();
         assert!(tidied.removed.is_empty());

@@ -189,9 +189,6 @@ pub fn recover(ctx: &Context<'_>, source: &Path) -> Result<Recovery> {
 /// Finishes or undoes the operation the journal `j` records.
 fn recover_journal(ctx: &Context<'_>, source: &Path, j: &mut Journal) -> Result<Recovery> {
     crate::record_check::check_journal(j, source)?;
-    ctx.progress.report(Progress::Phase {
-        phase: Phase::Recovering,
-    });
     let operation = j.operation;
     if let Some(missing) = missing_drive_folder(j) {
         let Some(safe) = safe_place(j) else {

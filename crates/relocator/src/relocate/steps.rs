@@ -347,9 +347,8 @@ impl OldCopy {
 /// A copy made by `owner` that the operation `j` was deleting.
 fn deleting<'a>(j: &'a Journal, owner: &'a str) -> super::leftovers::Owners<'a> {
     super::leftovers::Owners {
-        made_by: owner,
         deleting_by: Some(&j.id),
-        unless_written_after: None,
+        ..super::leftovers::Owners::made(owner)
     }
 }
 
@@ -436,11 +435,7 @@ pub(super) fn roll_back_staging(
     // the operation is over and nothing waits on that drive.
     let vanished = matches!(cause, Error::DriveDisconnected { .. }) && !exists(&j.staging);
     let cleaned = if vanished {
-        let owners = super::leftovers::Owners {
-            made_by: &j.id,
-            deleting_by: None,
-            unless_written_after: None,
-        };
+        let owners = super::leftovers::Owners::made(&j.id);
         super::leftovers::remember(&j.source, &j.staging, owners).is_ok()
     } else {
         delete_ours(ctx, j, &j.staging, &j.id).unwrap_or(false)
