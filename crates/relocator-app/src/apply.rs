@@ -120,10 +120,7 @@ impl AppState {
     /// Takes over the backups of the folder being worked on, moved by hand:
     /// every file is read, so its progress runs against the backups' size.
     fn take_over(&mut self) {
-        let expected = self
-            .report()
-            .and_then(|r| r.facts.as_ref())
-            .map(|f| (f.bytes, f.files));
+        let expected = self.backup_sizes();
         if let Some(source) = self.location().map(|l| l.path.clone()) {
             let job = Job::Run {
                 operation: Operation::TakeOver,
@@ -334,10 +331,7 @@ impl AppState {
             to,
             options: self.options(),
         };
-        let expected = self
-            .report()
-            .and_then(|r| r.facts.as_ref())
-            .map(|f| (f.bytes, f.files));
+        let expected = self.backup_sizes();
         self.start_job(job, expected);
     }
 }

@@ -23,26 +23,16 @@ pub fn ui(state: &AppState, ui: &mut Ui) -> Option<Action> {
             .strong(),
     );
     ui.add_space(4.0);
-    ui.label(words::done_sentence(
-        outcome,
-        &state.place_name(&outcome.backups_at),
-    ));
+    let place = state.place_name(&outcome.backups_at);
+    ui.label(words::done_sentence(outcome, &place));
     ui.add_space(6.0);
+    let destination = state.destination();
     if matches!(outcome.operation, Operation::Move | Operation::Retarget)
-        && let Some(v) = state
-            .plan
-            .as_ref()
-            .and_then(|p| p.destination.as_ref())
-            .and_then(|d| d.facts.volume.as_ref())
+        && let Some(d) = destination
+        && let Some(v) = d.facts.volume.as_ref()
     {
-        let name = state.place_name(&outcome.backups_at);
-        let same_drive = state
-            .plan
-            .as_ref()
-            .and_then(|p| p.destination.as_ref())
-            .is_some_and(crate::plan::Destination::is_same_drive);
-        let taken = if same_drive { 0 } else { outcome.bytes };
-        widgets::drive_card(ui, v, &name, widgets::Backups::Coming(taken));
+        let taken = if d.is_same_drive() { 0 } else { outcome.bytes };
+        widgets::drive_card(ui, v, &place, widgets::Backups::Coming(taken));
         ui.add_space(6.0);
     }
     match outcome.operation {
@@ -53,10 +43,7 @@ pub fn ui(state: &AppState, ui: &mut Ui) -> Option<Action> {
         | Operation::TakeOver => {
             // A drive inside the computer is always there; only one that
             // can be unplugged needs the reminder.
-            let removable = state
-                .plan
-                .as_ref()
-                .and_then(|p| p.destination.as_ref())
+            let removable = destination
                 .and_then(|d| d.facts.volume.as_ref())
                 .is_none_or(|v| v.kind() != relocator::volume::DriveKind::Internal);
             status_row(

@@ -1,7 +1,7 @@
 //! Review: what will happen, in one sentence; the devices whose backups
-//! move and about how long it takes; the drive's card (its room after the move); what checking the copy
-//! means with the box as it is set; and the button that starts it (in the
-//! bar). The folder's path comes last, once, small.
+//! move and about how long it takes; the drive's card (its room after the
+//! move); what checking the copy means with the box as it is set; and the
+//! button that starts it (in the bar). The folder's path comes last, once, small.
 
 use egui::{RichText, Ui};
 
@@ -40,11 +40,7 @@ pub fn ui(state: &AppState, ui: &mut Ui) -> Option<Action> {
     if !devices.is_empty() {
         ui.label(words::devices_moving(devices));
     }
-    let counted = state
-        .report()
-        .and_then(|r| r.facts.as_ref())
-        .map(|f| (f.bytes, f.files));
-    if let Some((fast, slow)) = counted.and_then(|sizes| {
+    if let Some((fast, slow)) = state.backup_sizes().and_then(|sizes| {
         state
             .outline_of(plan.operation, state.options(), sizes)
             .estimate()

@@ -280,43 +280,68 @@ pub enum Backups {
 pub fn drive_card(ui: &mut Ui, v: &VolumeInfo, name: &str, backups: Backups) -> Response {
     ui.label(RichText::new(name).size(19.0).strong());
     ui.label(RichText::new(crate::words::drive_line(v)).weak());
-    let response = capacity_bar(ui, v, backups);
+    let shares = Shares::of(v, backups);
+    let response = capacity_bar(ui, v, &shares);
     ui.label(match backups {
-        Backups::Coming(bytes) => {
-            crate::words::free_after(v.free_bytes.saturating_sub(bytes), Some(name))
-        }
-        Backups::There(_) => crate::words::free_now(v.free_bytes, name),
+        Backups::Coming(_) => crate::words::free_after(shares.free, Some(name)),
+        Backups::There(_) => crate::words::free_now(shares.free, name),
     });
     response
 }
 
+/// A drive's room, as its card draws and words it.
+struct Shares {
+    /// What the rest of the drive holds.
+    used: u64,
+    /// The backups' part of the bar (no more than there is room for).
+    drawn: u64,
+    /// The backups' size as the legend says it.
+    backups: u64,
+    /// What stays free.
+    free: u64,
+    /// "Free after" (a move to come) or "Free" (backups already there).
+    free_label: &'static str,
+    /// A move too big for the drive.
+    over: bool,
+}
+
+impl Shares {
+    fn of(v: &VolumeInfo, backups: Backups) -> Self {
+        let in_use = v.total_bytes.saturating_sub(v.free_bytes);
+        match backups {
+            // A move too big for the drive shows its whole size (in red).
+            Backups::Coming(bytes) => Self {
+                used: in_use,
+                drawn: bytes.min(v.free_bytes),
+                backups: bytes,
+                free: v.free_bytes.saturating_sub(bytes),
+                free_label: "Free after",
+                over: bytes > v.free_bytes,
+            },
+            // Backups already there: no more than the drive holds.
+            Backups::There(bytes) => Self {
+                used: in_use.saturating_sub(bytes),
+                drawn: bytes.min(in_use),
+                backups: bytes.min(in_use),
+                free: v.free_bytes,
+                free_label: "Free",
+                over: false,
+            },
+        }
+    }
+}
+
 /// The bar of [`drive_card`] and its legend.
-fn capacity_bar(ui: &mut Ui, v: &VolumeInfo, backups: Backups) -> Response {
+fn capacity_bar(ui: &mut Ui, v: &VolumeInfo, shares: &Shares) -> Response {
     let dark = ui.visuals().dark_mode;
     let width = ui.available_width();
     let (rect, response) = ui.allocate_exact_size(egui::vec2(width, 14.0), Sense::hover());
     let total = v.total_bytes.max(1) as f32;
-    let in_use = v.total_bytes.saturating_sub(v.free_bytes);
-    // What the rest of the drive holds, the backups' part, and what stays free.
-    let (used_bytes, backups_bytes, free_bytes, over) = match backups {
-        Backups::Coming(bytes) => (
-            in_use,
-            bytes.min(v.free_bytes),
-            v.free_bytes.saturating_sub(bytes),
-            bytes > v.free_bytes,
-        ),
-        Backups::There(bytes) => (
-            in_use.saturating_sub(bytes),
-            bytes.min(in_use),
-            v.free_bytes,
-            false,
-        ),
-    };
-    let used = used_bytes as f32 / total;
-    let taken = backups_bytes as f32 / total;
+    let used = shares.used as f32 / total;
+    let taken = shares.drawn as f32 / total;
     let (used_color, backups_color) = (
         Color32::from_gray(if dark { 120 } else { 150 }),
-        if over {
+        if shares.over {
             style::blocking(dark)
         } else {
             style::accent_fill(dark)
@@ -338,25 +363,15 @@ fn capacity_bar(ui: &mut Ui, v: &VolumeInfo, backups: Backups) -> Response {
         Stroke::new(1.0, ui.visuals().widgets.inactive.bg_stroke.color),
         egui::StrokeKind::Inside,
     );
-    // A move too big for the drive shows its whole size (in red); backups
-    // already there, no more than the drive holds.
-    let shown_backups = match backups {
-        Backups::Coming(bytes) => bytes,
-        Backups::There(_) => backups_bytes,
-    };
-    let free_label = match backups {
-        Backups::Coming(_) => "Free after",
-        Backups::There(_) => "Free",
-    };
     let parts = [
-        (used_color, format!("Used {}", format_bytes(used_bytes))),
+        (used_color, format!("Used {}", format_bytes(shares.used))),
         (
             backups_color,
-            format!("Your backups {}", format_bytes(shown_backups)),
+            format!("Your backups {}", format_bytes(shares.backups)),
         ),
         (
             ui.visuals().extreme_bg_color,
-            format!("{free_label} {}", format_bytes(free_bytes)),
+            format!("{} {}", shares.free_label, format_bytes(shares.free)),
         ),
     ];
     ui.horizontal_wrapped(|ui| {

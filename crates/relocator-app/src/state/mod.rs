@@ -240,7 +240,7 @@ impl AppState {
     #[must_use]
     pub fn place_name(&self, path: &std::path::Path) -> String {
         let home = self.location().and_then(|l| l.path.parent());
-        let destination = self.plan.as_ref().and_then(|p| p.destination.as_ref());
+        let destination = self.destination();
         // A drive in the list (by the name the list gives it) or the moved
         // backups' drive, holding the path…
         let known = self
@@ -271,15 +271,27 @@ impl AppState {
     /// Bytes of the backups being worked on, once counted (0 before).
     #[must_use]
     pub fn backup_bytes(&self) -> u64 {
+        self.backup_sizes().map_or(0, |(bytes, _)| bytes)
+    }
+
+    /// Bytes and files of the backups being worked on, once counted.
+    #[must_use]
+    pub fn backup_sizes(&self) -> Option<(u64, u64)> {
         self.report()
             .and_then(|r| r.facts.as_ref())
-            .map_or(0, |f| f.bytes)
+            .map(|f| (f.bytes, f.files))
     }
 
     /// The operation of the plan, if one is being prepared.
     #[must_use]
     pub fn operation(&self) -> Option<Operation> {
         self.plan.as_ref().map(|p| p.operation)
+    }
+
+    /// The plan's destination, once chosen.
+    #[must_use]
+    pub fn destination(&self) -> Option<&crate::plan::Destination> {
+        self.plan.as_ref().and_then(|p| p.destination.as_ref())
     }
 
     /// Whether the running job links a moved folder again (no plan, no copy).

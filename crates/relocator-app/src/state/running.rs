@@ -145,11 +145,7 @@ impl AppState {
     ) -> Outline {
         let same_drive = match operation {
             Operation::Revert => self.checks.same_drive_home,
-            _ => self
-                .plan
-                .as_ref()
-                .and_then(|p| p.destination.as_ref())
-                .is_some_and(Destination::is_same_drive),
+            _ => self.destination().is_some_and(Destination::is_same_drive),
         };
         let copies = matches!(
             operation,
