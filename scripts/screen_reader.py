@@ -74,10 +74,8 @@ class Window:
         return list(walk(app)) if app is not None else []
 
     def frame_name(self):
-        for node in self.nodes():
-            if node.getRoleName() == "frame":
-                return node.name
-        return None
+        frame = self.frame()
+        return frame.name if frame is not None else None
 
     def wait(self, what, test, timeout=60):
         """Polls until test() gives something, or fails saying what it waited for."""

@@ -45,23 +45,11 @@ echo "== building the tests and the CLI for $target" >&2
 # window's are not built here: compiling eframe for Windows would add
 # minutes to a CI run near its limit; they run on windows-latest.)
 tests_json="$out/tests.json"
-# The JSON (kept for the list of test binaries) holds the compiler's
-# messages too: on a failure they are printed as the compiler words them.
+# JSON for the list of test binaries; the compiler's warnings and errors
+# rendered on the log as it words them.
 /usr/bin/cargo test -Zbuild-std --target "$target" --target-dir "$out/build" --locked \
     -p relocator -p relocator-cli -p relocator-tests --no-run \
-    --message-format=json >"$tests_json" || {
-    python3 - "$tests_json" <<'PY' >&2
-import json, sys
-for line in open(sys.argv[1]):
-    try:
-        message = json.loads(line)
-    except ValueError:
-        continue
-    if message.get("reason") == "compiler-message":
-        print(message["message"].get("rendered") or "")
-PY
-    exit 1
-}
+    --message-format=json-render-diagnostics >"$tests_json"
 /usr/bin/cargo build -Zbuild-std --target "$target" --target-dir "$out/build" --locked \
     -p relocator-cli --bin backup-relocator-cli -p relocator-tests --bin cli-under-test
 cli_exe="$out/build/$target/debug/backup-relocator-cli.exe"
