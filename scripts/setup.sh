@@ -35,7 +35,7 @@ want() {
 for part in "${@:-tests}"; do
     case "$part" in
         tests) want util-linux mount e2fsprogs xfsprogs btrfs-progs ntfs-3g exfat-fuse exfatprogs \
-                    fusefat dosfstools attr ;;
+                    fusefat dosfstools attr dbus python3-gi ;;
         wine) want wine64 gcc-mingw-w64-x86-64 rustc-web rust-web-src cargo-web ;;
         app) want xvfb xauth libgl1 libegl1 libegl-mesa0 libgl1-mesa-dri libxkbcommon-x11-0 \
                   libxcursor1 libxrandr2 libxi6 x11-apps imagemagick ;;

@@ -48,9 +48,9 @@ impl Wizard for Operation {
             ],
             Operation::Retarget => &[Page::Checks, Page::Destination, Page::Review],
             Operation::Revert => &[Page::Checks, Page::Review],
-            // Re-linking, adopting and taking over start from a button,
-            // with no pages before.
-            Operation::Relink | Operation::Adopt | Operation::TakeOver => &[],
+            // Re-linking, adopting, taking over and merging start from a
+            // button, with no pages before.
+            Operation::Relink | Operation::Adopt | Operation::TakeOver | Operation::Merge => &[],
         }
     }
 
@@ -72,7 +72,9 @@ impl Wizard for Operation {
                 Step::Done,
             ],
             Operation::Revert => &[Step::Checks, Step::Review, Step::Move, Step::Done],
-            Operation::Relink | Operation::Adopt | Operation::TakeOver => &[Step::Move, Step::Done],
+            Operation::Relink | Operation::Adopt | Operation::TakeOver | Operation::Merge => {
+                &[Step::Move, Step::Done]
+            }
         }
     }
 
@@ -83,7 +85,8 @@ impl Wizard for Operation {
             | Operation::Revert
             | Operation::Relink
             | Operation::Adopt
-            | Operation::TakeOver => Page::Manage,
+            | Operation::TakeOver
+            | Operation::Merge => Page::Manage,
         }
     }
 }

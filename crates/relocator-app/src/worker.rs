@@ -190,6 +190,9 @@ fn run(job: &Job, policy: Policy, emit: &Emitter<WorkerEvent>, cancel: &Cancel) 
             .and_then(|to| relocate::adopt(&ctx, source, to)),
         Operation::Revert => relocate::revert(&ctx, source, options),
         Operation::TakeOver => relocate::take_over(&ctx, source),
+        Operation::Merge => to
+            .ok_or_else(nowhere)
+            .and_then(|to| relocate::merge(&ctx, source, to, options)),
     };
     match result {
         Ok(outcome) => JobResult::Done(outcome),

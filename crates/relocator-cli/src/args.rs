@@ -165,6 +165,22 @@ pub enum Command {
         #[command(flatten)]
         common: RunArgs,
     },
+    /// Bring new backups to the drive after an update replaced the link
+    /// with a real folder: each device's backup is copied to the copy on
+    /// the drive and checked (a newer one replaces the drive's, whose older
+    /// one is kept beside it; nothing is overwritten), then the link is put
+    /// back.
+    Merge {
+        /// The backup folder (a real folder again).
+        #[arg(value_parser = typed_path(), long)]
+        source: PathBuf,
+        /// The copy on the drive (default: the one found for this folder).
+        #[arg(value_parser = typed_path(), long)]
+        to: Option<PathBuf>,
+        /// Verification, confirmation and output.
+        #[command(flatten)]
+        common: RunArgs,
+    },
     /// Move relocated backups to another drive.
     Retarget {
         /// The backup folder (now a link).
@@ -261,6 +277,14 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Watch over moved backups between visits: a system notification
+    /// when the drive is missing as a backup comes, when an update replaced
+    /// the link, or when a device has not backed up lately.
+    Guard {
+        /// On, off, status, or run.
+        #[command(subcommand)]
+        action: GuardAction,
+    },
     /// Make a realistic sample backup (for trying things out and for tests).
     Sample {
         #[arg(value_parser = typed_path())]
@@ -279,6 +303,31 @@ pub enum Command {
         #[arg(long, default_value_t = 60_000_000)]
         bytes: u64,
     },
+}
+
+/// What to do with the guard.
+#[derive(Debug, Subcommand)]
+pub enum GuardAction {
+    /// Turn it on: a login item starts it at each login, and it starts now.
+    On(GuardArgs),
+    /// Turn it off: the login item goes and the running guard ends.
+    Off,
+    /// Whether it is on and running, and what it watches.
+    Status,
+    /// Run it here, without a window (what the login item starts).
+    Run(GuardArgs),
+}
+
+/// What the guard watches and when a device is late.
+#[derive(Debug, Clone, clap::Args)]
+pub struct GuardArgs {
+    /// Watch this backup folder instead of the usual places.
+    #[arg(value_parser = typed_path(), long)]
+    pub source: Option<PathBuf>,
+    /// Tell when a device has not backed up for more than this many days.
+    #[arg(long, value_name = "DAYS", default_value_t = 7,
+          value_parser = clap::value_parser!(u64).range(1..=36_500))]
+    pub stale_days: u64,
 }
 
 /// Paths as people type them (a trailing slash from a shell's completion,

@@ -178,6 +178,12 @@ impl Guard {
         }
     }
 
+    /// What it watches over (its devices apart: they live in the guard).
+    #[must_use]
+    pub fn watched(&self) -> &Watched {
+        &self.watched
+    }
+
     /// Where the drive is, as far as the guard knows.
     #[must_use]
     pub fn drive(&self) -> &DriveNow {

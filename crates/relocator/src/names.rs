@@ -67,6 +67,13 @@ pub fn drive_target(destination: &Path) -> PathBuf {
     destination.join("Backup")
 }
 
+/// Where a merge keeps the older of two backups of one device, beside the
+/// one in use: `<Backup>/<UDID>.older-<id>`.
+#[must_use]
+pub fn older_backup(target: &Path, name: &std::ffi::OsStr, id: &str) -> PathBuf {
+    sibling(&target.join(name), &format!(".older-{id}"))
+}
+
 /// Where a copy onto a drive is made: `<DEST>/Backup.partial-<id>`, or
 /// `<DEST>/Backup` itself on a drive whose folders cannot be renamed safely.
 #[must_use]

@@ -19,6 +19,9 @@ pub enum Operation {
     /// Manage backups moved by hand (a link made by a person or another
     /// tool): our marker added after a check of the copy.
     TakeOver,
+    /// New backups in a folder that replaced the link brought to the copy
+    /// on the drive, device by device, and the link put back.
+    Merge,
 }
 
 impl Operation {
@@ -32,6 +35,7 @@ impl Operation {
             Operation::Adopt => "adoption",
             Operation::Relink => "re-link",
             Operation::TakeOver => "take-over",
+            Operation::Merge => "merge of new backups",
         }
     }
 }

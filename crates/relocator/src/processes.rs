@@ -25,6 +25,37 @@ pub const RESIDENT_HELPERS: &[&str] = &[
     "MobileDeviceUpdater",
 ];
 
+/// The processes whose start means a backup may be about to be written:
+/// the apps that make backups and the helpers that write them (the guard
+/// watches for these; which helper writes the files is unconfirmed, so
+/// every candidate is listed).
+pub const BACKUP_STARTERS: &[&str] = &[
+    "iTunes",
+    "AppleDevices",
+    "AppleMobileBackup",
+    "AppleMobileSync",
+    "AMPDevicesAgent",
+];
+
+/// A process name as the lists hold it: without a path or `.exe`, lower case.
+fn normalized(name: &str) -> String {
+    let name = name.rsplit(['/', '\\']).next().unwrap_or(name);
+    let lower = name.to_ascii_lowercase();
+    lower
+        .strip_suffix(".exe")
+        .map_or(lower.clone(), str::to_owned)
+}
+
+/// Whether the process named `name` (any case, with or without a path or
+/// `.exe`) is one whose start means a backup may be coming.
+#[must_use]
+pub fn starts_backups(name: &str) -> bool {
+    let name = normalized(name);
+    BACKUP_STARTERS
+        .iter()
+        .any(|s| s.to_ascii_lowercase() == name)
+}
+
 /// Apple's processes found running, in the two kinds.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SyncProcesses {
@@ -46,16 +77,7 @@ fn matching(list: &[&str], running: &[String]) -> Vec<String> {
 /// Sorts the process names `names` into apps to quit and resident helpers.
 #[must_use]
 pub fn classify<'a>(names: impl IntoIterator<Item = &'a str>) -> SyncProcesses {
-    let running: Vec<String> = names
-        .into_iter()
-        .map(|n| {
-            let n = n.rsplit(['/', '\\']).next().unwrap_or(n);
-            let lower = n.to_ascii_lowercase();
-            lower
-                .strip_suffix(".exe")
-                .map_or(lower.clone(), str::to_owned)
-        })
-        .collect();
+    let running: Vec<String> = names.into_iter().map(normalized).collect();
     SyncProcesses {
         apps: matching(QUITTABLE_APPS, &running),
         helpers: matching(RESIDENT_HELPERS, &running),
@@ -114,6 +136,18 @@ mod tests {
         let pid = child.id();
         child.wait().unwrap();
         assert!(!is_alive(pid));
+    }
+
+    #[test]
+    fn the_apps_and_helpers_that_write_backups_are_known_by_any_spelling() {
+        assert!(starts_backups("AppleMobileBackup"));
+        assert!(starts_backups(
+            "C:\\Program Files\\Common Files\\Apple\\AppleMobileBackup.EXE"
+        ));
+        assert!(starts_backups("/usr/local/bin/itunes"));
+        assert!(!starts_backups("AppleMobileDeviceService.exe"));
+        assert!(!starts_backups("Finder"));
+        assert!(!starts_backups("AppleMobileBackupX"));
     }
 
     #[test]

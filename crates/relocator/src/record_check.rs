@@ -53,7 +53,9 @@ pub fn check_journal(j: &Journal, source: &Path) -> Result<()> {
     }
     check_copy_places(j)?;
     match (j.operation, &j.aside) {
-        (Operation::Move, Some(aside)) if *aside != set_aside(&j.source, &j.id) => {
+        (Operation::Move | Operation::Merge, Some(aside))
+            if *aside != set_aside(&j.source, &j.id) =>
+        {
             return Err(refuse(
                 j,
                 "set-aside original",
@@ -74,7 +76,7 @@ pub fn check_journal(j: &Journal, source: &Path) -> Result<()> {
         _ => {}
     }
     match (j.operation, &j.previous) {
-        (Operation::Move, Some(previous)) => {
+        (Operation::Move | Operation::Merge, Some(previous)) => {
             Err(refuse(j, "previous copy", previous, "none".to_owned()))
         }
         (Operation::Revert | Operation::Retarget, None) => Err(Error::Journal {
@@ -82,7 +84,7 @@ pub fn check_journal(j: &Journal, source: &Path) -> Result<()> {
             message: "it does not say where the backups were before".to_owned(),
         }),
         (Operation::Revert | Operation::Retarget, Some(previous)) => check_previous(j, previous),
-        (Operation::Move, None)
+        (Operation::Move | Operation::Merge, None)
         | (Operation::Relink | Operation::Adopt | Operation::TakeOver, _) => Ok(()),
     }
 }
@@ -113,6 +115,34 @@ fn check_copy_places(j: &Journal) -> Result<()> {
                     .collect::<Vec<_>>()
                     .join(" or ");
                 Err(refuse(j, "partial copy", &j.staging, one_of))
+            }
+        }
+        Operation::Merge => {
+            // Into our copy of this folder (its marker names it), made beside it.
+            let destination = j.target.parent().unwrap_or(&j.target);
+            let staging = drive_staging(destination, &j.id, true);
+            let ours = std::fs::symlink_metadata(&j.target).is_err()
+                || marker::read(&j.target).is_some_and(|m| same_place(&m.moved_from, &j.source));
+            if !ours {
+                return Err(refuse(
+                    j,
+                    "copy",
+                    &j.target,
+                    format!(
+                        "a folder carrying Backup Relocator's marker for {}",
+                        j.source.display()
+                    ),
+                ));
+            }
+            if j.staging == staging {
+                Ok(())
+            } else {
+                Err(refuse(
+                    j,
+                    "partial copy",
+                    &j.staging,
+                    staging.display().to_string(),
+                ))
             }
         }
         Operation::Relink | Operation::Adopt | Operation::TakeOver => {

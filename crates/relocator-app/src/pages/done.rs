@@ -40,7 +40,8 @@ pub fn ui(state: &AppState, ui: &mut Ui) -> Option<Action> {
         | Operation::Retarget
         | Operation::Relink
         | Operation::Adopt
-        | Operation::TakeOver => {
+        | Operation::TakeOver
+        | Operation::Merge => {
             // A drive inside the computer is always there; only one that
             // can be unplugged needs the reminder.
             let removable = destination

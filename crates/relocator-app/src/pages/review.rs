@@ -18,7 +18,9 @@ pub fn ui(state: &AppState, ui: &mut Ui) -> Option<Action> {
     let source = state.location()?.path.clone();
     let (target, same_drive) = match plan.operation {
         Operation::Revert => (source.clone(), state.checks.same_drive_home),
-        Operation::Relink | Operation::Adopt | Operation::TakeOver => return None,
+        Operation::Relink | Operation::Adopt | Operation::TakeOver | Operation::Merge => {
+            return None;
+        }
         Operation::Move | Operation::Retarget => {
             let destination = plan.destination.as_ref()?;
             (

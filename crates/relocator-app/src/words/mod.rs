@@ -88,6 +88,7 @@ pub fn working_title(operation: Option<Operation>) -> &'static str {
         Some(Operation::Revert) => "Moving your backups back",
         Some(Operation::Relink | Operation::Adopt) => "Linking your backups again",
         Some(Operation::TakeOver) => "Checking the backups moved by hand",
+        Some(Operation::Merge) => "Bringing the new backups to the drive",
         None => "Finishing what was left unfinished",
     }
 }
@@ -100,6 +101,7 @@ pub fn start_button(operation: Operation) -> &'static str {
         Operation::Revert => "Move back",
         Operation::Relink | Operation::Adopt => "Link",
         Operation::TakeOver => "Manage them",
+        Operation::Merge => "Bring them to the drive",
     }
 }
 
@@ -244,6 +246,9 @@ pub fn plan_sentence(operation: Operation, bytes: u64, target: &str, same_drive:
         }
         (Operation::TakeOver, _) => format!(
             "Every file of your backups ({size}) in {target} will be read, then Backup Relocator's mark is added there; nothing is copied or deleted."
+        ),
+        (Operation::Merge, _) => format!(
+            "The new backups on {COMPUTER} ({size}) will be copied to {target} and checked, device by device; nothing there is overwritten. Then the link is put back."
         ),
     }
 }
@@ -465,6 +470,7 @@ pub fn done_headline(o: &Outcome) -> String {
         Operation::Relink => "Your backups are linked again".to_owned(),
         Operation::Adopt => "Your backups are linked".to_owned(),
         Operation::TakeOver => "Backup Relocator now manages your backups".to_owned(),
+        Operation::Merge => "The new backups are on the drive".to_owned(),
     }
 }
 
@@ -498,6 +504,9 @@ pub fn done_sentence(o: &Outcome, place: &str) -> String {
         Operation::TakeOver => format!(
             "{moved} read on {place}: nothing was copied or changed. You can move them back or to another drive from here whenever you like."
         ),
+        Operation::Merge => format!(
+            "{moved} brought to {place} and checked; the link is back, so backups go there again."
+        ),
     }
 }
 
@@ -512,6 +521,7 @@ pub fn failure_headline(f: &Failure, operation: Option<Operation>) -> &'static s
         (_, Some(Operation::Revert)) => "The move back did not finish",
         (_, Some(Operation::Relink | Operation::Adopt)) => "The link was not made",
         (_, Some(Operation::TakeOver)) => "Backup Relocator did not take them over",
+        (_, Some(Operation::Merge)) => "The new backups were not brought to the drive",
         (_, None) => "It did not finish",
     }
 }

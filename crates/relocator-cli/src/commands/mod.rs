@@ -2,6 +2,7 @@
 
 mod check;
 mod copy;
+mod guard;
 mod health;
 mod operate;
 mod sample;
@@ -51,6 +52,7 @@ pub fn dispatch(cli: Cli, links: &dyn FolderLink) -> relocator::Result<ExitCode>
             files,
             bytes,
         } => sample::run(&dir, seed, devices, files, bytes),
+        Command::Guard { action } => guard::run(action),
         op => operate::run(links, op),
     }
 }

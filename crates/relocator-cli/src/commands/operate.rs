@@ -23,6 +23,7 @@ use crate::signals::{self, OnStop};
 pub fn run(links: &dyn link::FolderLink, command: Command) -> relocator::Result<ExitCode> {
     let (json, source, policy) = match &command {
         Command::Move { common, source, .. }
+        | Command::Merge { common, source, .. }
         | Command::Revert { common, source, .. }
         | Command::Retarget { common, source, .. } => {
             (common.json, source.clone(), common.gate.policy())
@@ -55,6 +56,26 @@ pub fn run(links: &dyn link::FolderLink, command: Command) -> relocator::Result<
                 Some(code) => return Ok(code),
                 None => relocate::move_backups(&ctx, &source, &to, options(common.verify, false)),
             }
+        }
+        Command::Merge { source, to, common } => {
+            let Some(copy) = to.or_else(|| relocate::merge_candidates(&source).into_iter().next())
+            else {
+                let none = relocator::Problem::NoCopyFound {
+                    source: source.clone(),
+                };
+                return Ok(failure(&Error::Refused(vec![none]), &source, json));
+            };
+            let question = format!(
+                "Bring the new backups in {} to {}, checking each device's copy, then put the link back? Nothing on the drive is overwritten.",
+                source.display(),
+                copy.display()
+            );
+            let answer = Ok(common.yes || json || ask(&question));
+            if let Some(code) = stop_unless_confirmed(answer, &source, json) {
+                return Ok(code);
+            }
+            operating();
+            relocate::merge(&ctx, &source, &copy, options(common.verify, false))
         }
         Command::Revert {
             source,
@@ -110,6 +131,11 @@ pub fn run(links: &dyn link::FolderLink, command: Command) -> relocator::Result<
         },
         _ => unreachable!("dispatched elsewhere"),
     };
+    if let Ok(outcome) = &result
+        && outcome.operation == Operation::Revert
+    {
+        super::guard::moved_back(&outcome.source);
+    }
     Ok(match result {
         Ok(outcome) => success(&outcome, cancel.is_cancelled(), json),
         Err(e) => failure(&e, &source, json),
@@ -162,6 +188,7 @@ fn on_stop_before_starting(command: &Command) -> OnStop {
         | Command::SetAsideRecord { .. }
         | Command::ForgetDrive { yes: true, .. } => OnStop::Finish,
         Command::Move { common, .. }
+        | Command::Merge { common, .. }
         | Command::Revert { common, .. }
         | Command::Retarget { common, .. }
             if common.yes =>
@@ -235,6 +262,13 @@ fn success(o: &Outcome, stop_came_late: bool, json: bool) -> ExitCode {
             "{} now links to {}.",
             o.source.display(),
             o.backups_at.display()
+        ),
+        Operation::Merge => format!(
+            "Brought {} in {} to {} and checked them. {} links there again.",
+            format_bytes(o.bytes),
+            count_of(o.files, "file", "files"),
+            o.backups_at.display(),
+            o.source.display()
         ),
         Operation::TakeOver => format!(
             "Backup Relocator now manages the backups at {} ({} in {}, every file read): move them back or on whenever you like.",

@@ -252,6 +252,8 @@ pub fn state_problem(
     state: &LocationState,
 ) -> Option<Problem> {
     let source = source.to_owned();
+    // A move and a merge start from a real folder; the rest from a link.
+    let from_a_folder = matches!(operation, Operation::Move | Operation::Merge);
     match state {
         LocationState::Interrupted {
             journal, operation, ..
@@ -264,23 +266,19 @@ pub fn state_problem(
             operation: None,
         }),
         LocationState::Absent => Some(Problem::SourceMissing { source }),
-        LocationState::Local if operation == Operation::Move => None,
+        LocationState::Local if from_a_folder => None,
         // Moved by us, or by hand (taken over once its link is checked).
-        LocationState::Relocated { .. } | LocationState::ForeignLink { .. }
-            if operation != Operation::Move =>
-        {
+        LocationState::Relocated { .. } | LocationState::ForeignLink { .. } if !from_a_folder => {
             None
         }
-        LocationState::Dangling { target } if operation != Operation::Move => {
-            Some(Problem::TargetMissing {
-                target: target.clone(),
-            })
-        }
+        LocationState::Dangling { target } if !from_a_folder => Some(Problem::TargetMissing {
+            target: target.clone(),
+        }),
         LocationState::Unexpected { found } => Some(Problem::SourceNotAFolder {
             source,
             found: found.clone(),
         }),
-        link if operation == Operation::Move => Some(Problem::SourceIsLink {
+        link if from_a_folder => Some(Problem::SourceIsLink {
             target: link.target().map_or_else(|| source.clone(), Path::to_owned),
             source,
         }),

@@ -13,7 +13,7 @@ use crate::progress::{Phase, Progress};
 
 use super::leftovers::Tidied;
 use super::steps::{self, exists, is_real_dir};
-use super::{Context, absolute, move_out, relink, retarget, revert};
+use super::{Context, absolute, merge, move_out, relink, retarget, revert};
 
 /// What recovery found and did: with the interrupted operation, the
 /// copies of ours it removed (see `relocate::leftovers`) and what a person
@@ -210,6 +210,7 @@ fn recover_journal(ctx: &Context<'_>, source: &Path, j: &mut Journal) -> Result<
     }
     let result = match j.operation {
         Operation::Move => recover_move(ctx, j),
+        Operation::Merge => recover_merge(ctx, j),
         Operation::Revert => recover_revert(ctx, j),
         Operation::Retarget => recover_retarget(ctx, j),
         Operation::Relink | Operation::Adopt | Operation::TakeOver => {
@@ -252,6 +253,10 @@ fn finish_undo(ctx: &Context<'_>, j: &Journal) -> Result<Recovery> {
                 return Err(in_the_way);
             }
             move_out::roll_back(ctx, j)?;
+            j.source.clone()
+        }
+        Operation::Merge => {
+            merge::roll_back(ctx, j)?;
             j.source.clone()
         }
         Operation::Revert => {
@@ -306,6 +311,19 @@ fn recover_move(ctx: &Context<'_>, j: &mut Journal) -> Result<Recovery> {
             }))
         }
     }
+}
+
+fn recover_merge(ctx: &Context<'_>, j: &mut Journal) -> Result<Recovery> {
+    let operation = Operation::Merge;
+    if j.step == Step::Copying {
+        roll_back_copy(ctx, j)?;
+        return Ok(Recovery::of(Recovered::RolledBack {
+            operation,
+            backups_at: j.source.clone(),
+        }));
+    }
+    let notes = merge::finish(ctx, j)?;
+    Ok(Recovery::completed(operation, j.target.clone(), notes))
 }
 
 fn recover_revert(ctx: &Context<'_>, j: &mut Journal) -> Result<Recovery> {
@@ -380,7 +398,7 @@ pub(super) fn missing_drive_folder(j: &Journal) -> Option<PathBuf> {
     let copies_gone = !exists(&j.staging) && !exists(&j.target);
     match (j.operation, j.step) {
         // Rolling back a copy needs its drive, to delete the partial copy.
-        (Operation::Move | Operation::Retarget, Step::Copying) => {
+        (Operation::Move | Operation::Retarget | Operation::Merge, Step::Copying) => {
             let drive = drive_of(&j.staging);
             (!drive.is_dir()).then_some(drive)
         }
@@ -395,6 +413,8 @@ pub(super) fn missing_drive_folder(j: &Journal) -> Option<PathBuf> {
             (!exists(previous) && !exists(&j.target)).then(|| drive_of(&j.target))
         }
         (Operation::Move | Operation::Retarget, _) => copies_gone.then(|| drive_of(&j.target)),
+        // Placing, linking and cleaning all need the copy on the drive.
+        (Operation::Merge, _) => (!exists(&j.target)).then(|| drive_of(&j.target)),
         (Operation::Relink | Operation::Adopt | Operation::TakeOver, _) => {
             (!exists(&j.target)).then(|| drive_of(&j.target))
         }
@@ -405,7 +425,7 @@ pub(super) fn missing_drive_folder(j: &Journal) -> Option<PathBuf> {
 /// a place that is really there.
 fn safe_place(j: &Journal) -> Option<&Path> {
     let candidate = match j.operation {
-        Operation::Move => match &j.aside {
+        Operation::Move | Operation::Merge => match &j.aside {
             Some(a) if exists(a) => a.as_path(),
             _ if is_real_dir(&j.source) => &j.source,
             _ => &j.target,

@@ -1,0 +1,159 @@
+//! `guard on | off | status | run`: the guard that watches over moved
+//! backups between visits (see the `relocator-guard` crate). Its login item
+//! starts this program again with `guard run`.
+
+use std::path::Path;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use relocator_guard::control;
+use relocator_guard::login_item::Start;
+use relocator_guard::notify::Notifier;
+use relocator_guard::places::Places;
+use relocator_guard::run::Ended;
+
+use crate::args::{GuardAction, GuardArgs};
+
+/// How long the guard sleeps between two looks at the system.
+const TICK: Duration = Duration::from_secs(2);
+
+/// Runs one guard action.
+pub fn run(action: GuardAction) -> relocator::Result<ExitCode> {
+    let Some(places) = Places::current() else {
+        eprintln!("The guard needs a home folder, and none is set (HOME).");
+        return Ok(ExitCode::FAILURE);
+    };
+    Ok(match action {
+        GuardAction::On(args) => on(&places, &args),
+        GuardAction::Off => off(&places),
+        GuardAction::Status => status(&places),
+        GuardAction::Run(args) => run_here(places, &args),
+    })
+}
+
+/// After a move back of `source`: the guard forgets it (and is turned off
+/// when nothing is left to watch). Said, never fatal: the move back is done.
+pub fn moved_back(source: &Path) {
+    let Some(places) = Places::current() else {
+        return;
+    };
+    match control::forget(&places, source) {
+        Ok(true) => println!("The guard is off: no moved backups are left to watch over."),
+        Ok(false) => {}
+        Err(e) => eprintln!("The guard could not forget {}: {e}", source.display()),
+    }
+}
+
+fn this_program(args: &GuardArgs) -> Start {
+    let mut arguments = vec!["guard".to_owned(), "run".to_owned()];
+    if let Some(source) = &args.source {
+        arguments.push("--source".to_owned());
+        arguments.push(source.to_string_lossy().into_owned());
+    }
+    arguments.push("--stale-days".to_owned());
+    arguments.push(args.stale_days.to_string());
+    Start {
+        program: std::env::current_exe().unwrap_or_else(|_| "backup-relocator-cli".into()),
+        args: arguments,
+    }
+}
+
+fn on(places: &Places, args: &GuardArgs) -> ExitCode {
+    match control::turn_on(places, &this_program(args)) {
+        Ok(()) => {
+            println!(
+                "The guard is on: it runs now and at each login, and tells you when the drive is missing as a backup comes, when an update replaced the link, or when a device has not backed up for {} days.",
+                args.stale_days
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("The guard could not be turned on: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn off(places: &Places) -> ExitCode {
+    match control::turn_off(places) {
+        Ok(true) => {
+            println!("The guard is off: nothing starts at login any more.");
+            ExitCode::SUCCESS
+        }
+        Ok(false) => {
+            println!(
+                "The guard is off: nothing starts at login any more. The guard running now has not ended yet; it ends within a minute."
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("The guard could not be turned off: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn status(places: &Places) -> ExitCode {
+    let status = control::status(places);
+    println!(
+        "The guard is {}{}.",
+        if status.on { "on" } else { "off" },
+        match (status.on, status.running) {
+            (true, true) => " and running",
+            (true, false) => ", but not running now (it starts at the next login)",
+            (false, true) => ", and the guard running now ends soon",
+            (false, false) => "",
+        }
+    );
+    for folder in &status.folders {
+        println!(
+            "  watches {} (on {})",
+            folder.source.display(),
+            folder.drive_name
+        );
+    }
+    ExitCode::SUCCESS
+}
+
+fn run_here(places: Places, args: &GuardArgs) -> ExitCode {
+    let options = relocator_guard::Options {
+        places,
+        source: args.source.clone(),
+        stale_after: Duration::from_secs(args.stale_days * 86_400),
+        tick: TICK,
+        notifier: Notifier {
+            open: app_beside_me(args.source.as_deref()),
+        },
+    };
+    match relocator_guard::run(&options) {
+        Ok(Ended::TurnedOff) => {
+            println!("The guard was turned off.");
+            ExitCode::SUCCESS
+        }
+        Ok(Ended::AlreadyRunning) => {
+            println!("The guard is running already.");
+            ExitCode::SUCCESS
+        }
+        Ok(Ended::NothingToWatch) => {
+            println!("No moved backups to watch over.");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("The guard stopped: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The app, when it is installed beside this program: what a
+/// notification's action opens.
+fn app_beside_me(source: Option<&Path>) -> Option<Start> {
+    let me = std::env::current_exe().ok()?;
+    let app = me.with_file_name(format!("backup-relocator{}", std::env::consts::EXE_SUFFIX));
+    app.is_file().then(|| Start {
+        program: app,
+        args: source
+            .map(|s| vec!["--source".to_owned(), s.to_string_lossy().into_owned()])
+            .unwrap_or_default(),
+    })
+}

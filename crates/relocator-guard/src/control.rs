@@ -1,0 +1,93 @@
+//! Turning the guard on and off, and asking how it is: what the CLI's
+//! `guard on | off | status` and the app's Preferences both call. On
+//! makes the login item and starts the guard now; off removes the login
+//! item and waits for the running guard to see that and end; a move back
+//! forgets its folder and turns the guard off once nothing is left.
+
+use std::fs::File;
+use std::io;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use crate::login_item::{self, Start};
+use crate::places::Places;
+use crate::watched::{Folder, Memory};
+
+/// How the guard is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Status {
+    /// Its login item is there.
+    pub on: bool,
+    /// A guard is running now.
+    pub running: bool,
+    /// The folders it watched when it last started.
+    pub folders: Vec<Folder>,
+}
+
+/// How long `off` waits for a running guard to end.
+const PATIENCE: Duration = Duration::from_secs(10);
+
+/// Makes the login item that starts `start` at each login, and starts it now.
+pub fn turn_on(places: &Places, start: &Start) -> io::Result<()> {
+    login_item::install(places, start)?;
+    if !is_running(places) {
+        login_item::start_now(places, start)?;
+    }
+    Ok(())
+}
+
+/// Removes the login item and waits (a few seconds at most) for a running
+/// guard to end; `true` when it is not running any more.
+pub fn turn_off(places: &Places) -> io::Result<bool> {
+    login_item::remove(places)?;
+    let began = Instant::now();
+    while is_running(places) {
+        if began.elapsed() > PATIENCE {
+            return Ok(false);
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    Ok(true)
+}
+
+/// The guard's state now.
+#[must_use]
+pub fn status(places: &Places) -> Status {
+    Status {
+        on: login_item::is_installed(places),
+        running: is_running(places),
+        folders: Memory::load(&places.memory()).folders,
+    }
+}
+
+/// After a move back of `source`: the guard forgets it, and is turned off
+/// when it watched nothing else. `true` when it was turned off.
+pub fn forget(places: &Places, source: &Path) -> io::Result<bool> {
+    let path = places.memory();
+    let mut memory = Memory::load(&path);
+    let before = memory.folders.len();
+    memory.folders.retain(|f| f.source != source);
+    if memory.folders.len() != before {
+        memory.save(&path)?;
+    }
+    if memory.folders.is_empty() && login_item::is_installed(places) {
+        turn_off(places)?;
+        return Ok(true);
+    }
+    Ok(false)
+}
+
+/// Whether a guard holds the lock now.
+#[must_use]
+pub fn is_running(places: &Places) -> bool {
+    let Ok(file) = File::options().read(true).write(true).open(places.lock()) else {
+        return false;
+    };
+    match file.try_lock() {
+        Ok(()) => {
+            let _ = file.unlock();
+            false
+        }
+        Err(_) => true,
+    }
+}

@@ -1,0 +1,296 @@
+//! The guard's loop: one guard at a time (a lock in the settings folder),
+//! the watched folders gathered once, then every few seconds a sample of
+//! the system compared with the last one, its changes turned into the
+//! events each folder's decisions take in, and their notices shown. The
+//! drive is read only when it has just been mounted (to know it again) or
+//! a backup has just ended (its devices' dates): never to poll it. The
+//! guard ends when its login item is gone (turned off).
+
+use std::fs::File;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
+
+use relocator::guard::{DriveNow, Guard, Notice, Seen, Watched};
+use relocator::link::{FolderLink, platform_link};
+use relocator::locations::{HomeDirs, Platform, known_locations};
+
+use crate::login_item;
+use crate::notify::Notifier;
+use crate::places::Places;
+use crate::sample::{Change, Sample, Sampler, changes};
+use crate::watched::{self, Folder, FolderNow, Memory};
+use crate::words;
+
+/// How the guard runs.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Its files and login item.
+    pub places: Places,
+    /// Watch this backup folder instead of the usual places.
+    pub source: Option<PathBuf>,
+    /// A device not backed up for longer is worth a notice.
+    pub stale_after: Duration,
+    /// How long it sleeps between looks.
+    pub tick: Duration,
+    /// Shows the notices.
+    pub notifier: Notifier,
+}
+
+/// Why the guard ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Ended {
+    /// Its login item is gone: the person turned it off.
+    TurnedOff,
+    /// Another guard is running already.
+    AlreadyRunning,
+    /// No moved backups to watch over.
+    NothingToWatch,
+}
+
+/// The id the decisions know our copy by: `watched::copy_on` recognises
+/// it (by our marker naming the folder), so one fixed id is enough.
+const OURS: &str = "ours";
+
+/// How many looks pass between two checks that the login item is still
+/// there: each look elsewhere (a file's metadata); on Windows a check
+/// starts `reg.exe`, so every tenth.
+const LOOKS_PER_LOGIN_CHECK: u32 = if cfg!(windows) { 10 } else { 1 };
+
+/// One watched folder and its decisions.
+struct Watch {
+    folder: Folder,
+    guard: Guard,
+    /// Where the drive is mounted when it is at home (the link's place).
+    home: Option<PathBuf>,
+    now: FolderNow,
+}
+
+/// Runs the guard until it is turned off; prints each notice it shows.
+pub fn run(options: &Options) -> Result<Ended, String> {
+    let places = &options.places;
+    std::fs::create_dir_all(&places.config)
+        .map_err(|e| format!("{}: {e}", places.config.display()))?;
+    let lock =
+        File::create(places.lock()).map_err(|e| format!("{}: {e}", places.lock().display()))?;
+    if lock.try_lock().is_err() {
+        return Ok(Ended::AlreadyRunning);
+    }
+    let links = platform_link();
+    let mut memory = Memory::load(&places.memory());
+    let sources = options
+        .source
+        .clone()
+        .map_or_else(usual_sources, |s| vec![s]);
+    let mut sampler = Sampler::default();
+    let mut before = sampler.sample();
+    let folders = watched::gather(&sources, &memory, links.as_ref(), &|copy| {
+        copy.is_dir()
+            .then(|| relocator::volume::volume_of(copy).ok())
+            .flatten()
+            .map(|v| v.display_name())
+    });
+    if folders.is_empty() {
+        return Ok(Ended::NothingToWatch);
+    }
+    memory.folders.clone_from(&folders);
+    let _ = memory.save(&places.memory());
+    let mut watches: Vec<Watch> = folders
+        .into_iter()
+        .map(|f| Watch::new(f, &before, links.as_ref(), options.stale_after))
+        .collect();
+    for watch in &mut watches {
+        let mut first = vec![Seen::Clock {
+            now: SystemTime::now(),
+        }];
+        if watch.now == FolderNow::RealFolder {
+            first.push(Seen::LinkReplaced);
+        }
+        if watch.home.is_none() {
+            // Away at the start: perhaps mounted elsewhere already.
+            for (root, writable) in &before.mounts {
+                watch.translate(
+                    &Change::Mounted {
+                        root: root.clone(),
+                        writable: *writable,
+                    },
+                    &mut first,
+                );
+            }
+        }
+        watch.tell(first, &options.notifier);
+    }
+    let mut looks = 0_u32;
+    loop {
+        std::thread::sleep(options.tick);
+        looks = looks.wrapping_add(1);
+        if looks % LOOKS_PER_LOGIN_CHECK == 0 && !login_item::is_installed(places) {
+            return Ok(Ended::TurnedOff);
+        }
+        let after = sampler.sample();
+        let changed = changes(&before, &after);
+        for watch in &mut watches {
+            let mut seen = Vec::new();
+            for change in &changed {
+                watch.translate(change, &mut seen);
+            }
+            watch.look_at_folder(links.as_ref(), &mut seen);
+            seen.push(Seen::Clock {
+                now: SystemTime::now(),
+            });
+            watch.tell(seen, &options.notifier);
+        }
+        before = after;
+    }
+}
+
+/// The usual backup folders on this system.
+fn usual_sources() -> Vec<PathBuf> {
+    HomeDirs::from_environment()
+        .map(|dirs| {
+            known_locations(Platform::current(), &dirs)
+                .into_iter()
+                .map(|l| l.path)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The mount point holding `path` among `mounts`: the longest prefix.
+fn mount_of<'a>(path: &Path, mounts: &'a Sample) -> Option<(&'a PathBuf, bool)> {
+    mounts
+        .mounts
+        .iter()
+        .filter(|(root, _)| path.starts_with(root))
+        .max_by_key(|(root, _)| root.components().count())
+        .map(|(root, writable)| (root, *writable))
+}
+
+impl Watch {
+    fn new(folder: Folder, sample: &Sample, links: &dyn FolderLink, stale_after: Duration) -> Self {
+        let present = folder.copy.is_dir();
+        let mount = present.then(|| mount_of(&folder.copy, sample)).flatten();
+        let home = mount.map(|(root, _)| root.clone());
+        let drive = match mount {
+            Some((_, writable)) => DriveNow::Here { writable },
+            None => DriveNow::Missing,
+        };
+        let devices = if present {
+            watched::devices_in(&folder.copy)
+        } else {
+            Vec::new()
+        };
+        let watched = Watched {
+            drive_name: folder.drive_name.clone(),
+            drive_root: home
+                .clone()
+                .unwrap_or_else(|| folder.copy.parent().unwrap_or(&folder.copy).to_owned()),
+            record_id: OURS.to_owned(),
+            devices,
+        };
+        let now = watched::folder_now(&folder.source, links);
+        Self {
+            guard: Guard::new(watched, drive, stale_after),
+            folder,
+            home,
+            now,
+        }
+    }
+
+    /// The root the decisions know the drive at home by.
+    fn home_root(&self) -> PathBuf {
+        self.guard.watched().drive_root.clone()
+    }
+
+    /// Turns one change of the system into what this folder's decisions see.
+    fn translate(&mut self, change: &Change, seen: &mut Vec<Seen>) {
+        match change {
+            Change::Mounted { root, writable } => {
+                let Some(found) = watched::copy_on(root, &self.folder) else {
+                    return;
+                };
+                if found == self.folder.copy {
+                    self.home = Some(root.clone());
+                    seen.push(Seen::DriveMounted {
+                        root: self.home_root(),
+                        writable: *writable,
+                        record_id: Some(OURS.to_owned()),
+                    });
+                    self.read_backups(seen);
+                } else {
+                    seen.push(Seen::DriveMounted {
+                        root: found,
+                        writable: *writable,
+                        record_id: Some(OURS.to_owned()),
+                    });
+                }
+            }
+            Change::Unmounted { root } => {
+                let root = if self.home.as_ref() == Some(root) {
+                    self.home = None;
+                    self.home_root()
+                } else {
+                    // Elsewhere, the decisions know the drive by its copy's place.
+                    match self.guard.drive() {
+                        DriveNow::Elsewhere { root: at } if at.starts_with(root) => at.clone(),
+                        _ => root.clone(),
+                    }
+                };
+                seen.push(Seen::DriveUnmounted { root });
+            }
+            Change::DeviceConnected { name } => {
+                seen.push(Seen::DeviceConnected { name: name.clone() });
+            }
+            Change::BackupStarting => seen.push(Seen::BackupStarting),
+            Change::BackupEnded => {
+                if self.home.is_some() {
+                    self.read_backups(seen);
+                }
+            }
+        }
+    }
+
+    /// Each device's last backup, read from the copy (the drive is awake:
+    /// it was just mounted, or a backup just ended).
+    fn read_backups(&self, seen: &mut Vec<Seen>) {
+        for device in watched::devices_in(&self.folder.copy) {
+            if let Some(at) = device.last_backup {
+                seen.push(Seen::BackedUp {
+                    udid: device.udid,
+                    name: device.name,
+                    at,
+                });
+            }
+        }
+    }
+
+    /// Whether the link is still a link (read on this computer's disk).
+    fn look_at_folder(&mut self, links: &dyn FolderLink, seen: &mut Vec<Seen>) {
+        let now = watched::folder_now(&self.folder.source, links);
+        if now == self.now {
+            return;
+        }
+        match &now {
+            FolderNow::RealFolder => seen.push(Seen::LinkReplaced),
+            FolderNow::Link(_) => seen.push(Seen::LinkRestored),
+            FolderNow::Absent => {}
+        }
+        self.now = now;
+    }
+
+    fn tell(&mut self, seen: Vec<Seen>, notifier: &Notifier) {
+        for event in seen {
+            for notice in self.guard.see(event) {
+                say(&notice, &self.folder, notifier);
+            }
+        }
+    }
+}
+
+/// Shows `notice` and prints it (the guard's own record, for a log).
+fn say(notice: &Notice, folder: &Folder, notifier: &Notifier) {
+    let message = words::message(notice, &folder.drive_name);
+    match notifier.show(&message) {
+        Ok(()) => println!("notified: {}: {}", message.summary, message.body),
+        Err(e) => eprintln!("could not show \"{}\": {e}", message.summary),
+    }
+}
