@@ -91,3 +91,40 @@ pub fn is_running(places: &Places) -> bool {
         Err(_) => true,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use relocator::locations::{HomeDirs, Platform};
+
+    #[test]
+    fn a_move_back_turns_the_guard_off_only_once_nothing_is_left_to_watch() {
+        let home = tempfile::tempdir().unwrap();
+        let dirs = HomeDirs {
+            home: home.path().to_owned(),
+            app_data: None,
+        };
+        let places = Places::of(Platform::Other, &dirs, None);
+        let folder = |name: &str| Folder {
+            source: home.path().join(name).join("Backup"),
+            copy: format!("/media/drive/{name}/Backup").into(),
+            drive_name: "Big Drive".to_owned(),
+        };
+        let memory = Memory {
+            folders: vec![folder("iTunes"), folder("Apple Devices")],
+        };
+        memory.save(&places.memory()).unwrap();
+        let start = Start {
+            program: "/bin/true".into(),
+            args: Vec::new(),
+        };
+        login_item::install(&places, &start).unwrap();
+        assert!(!is_running(&places));
+        assert!(!forget(&places, &folder("iTunes").source).unwrap());
+        assert!(status(&places).on);
+        assert_eq!(status(&places).folders, [folder("Apple Devices")]);
+        assert!(forget(&places, &folder("Apple Devices").source).unwrap());
+        let after = status(&places);
+        assert!(!after.on && !after.running && after.folders.is_empty());
+    }
+}

@@ -43,15 +43,17 @@ fn show(message: &Message, open: Option<&Start>) -> io::Result<()> {
     }
     let handle = notification.show().map_err(io::Error::other)?;
     if let Some(open) = open.cloned() {
-        std::thread::spawn(move || {
-            handle.wait_for_action(|action| {
-                if action == "default" {
-                    let _ = std::process::Command::new(&open.program)
-                        .args(&open.args)
-                        .spawn();
-                }
-            });
-        });
+        std::thread::Builder::new()
+            .name("notification action".to_owned())
+            .spawn(move || {
+                handle.wait_for_action(|action| {
+                    if action == "default" {
+                        let _ = std::process::Command::new(&open.program)
+                            .args(&open.args)
+                            .spawn();
+                    }
+                });
+            })?;
     }
     Ok(())
 }

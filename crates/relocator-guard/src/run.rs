@@ -51,10 +51,12 @@ pub enum Ended {
 /// it (by our marker naming the folder), so one fixed id is enough.
 const OURS: &str = "ours";
 
-/// How many looks pass between two checks that the login item is still
-/// there: each look elsewhere (a file's metadata); on Windows a check
-/// starts `reg.exe`, so every tenth.
-const LOOKS_PER_LOGIN_CHECK: u32 = if cfg!(windows) { 10 } else { 1 };
+/// Whether this look checks that the login item is still there: every
+/// look (a file's metadata), but on Windows, where a check starts
+/// `reg.exe`, every tenth.
+fn checks_login_item(look: u32) -> bool {
+    !cfg!(windows) || look.is_multiple_of(10)
+}
 
 /// One watched folder and its decisions.
 struct Watch {
@@ -123,7 +125,7 @@ pub fn run(options: &Options) -> Result<Ended, String> {
     loop {
         std::thread::sleep(options.tick);
         looks = looks.wrapping_add(1);
-        if looks % LOOKS_PER_LOGIN_CHECK == 0 && !login_item::is_installed(places) {
+        if checks_login_item(looks) && !login_item::is_installed(places) {
             return Ok(Ended::TurnedOff);
         }
         let after = sampler.sample();

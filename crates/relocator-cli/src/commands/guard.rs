@@ -18,17 +18,17 @@ use crate::args::{GuardAction, GuardArgs};
 const TICK: Duration = Duration::from_secs(2);
 
 /// Runs one guard action.
-pub fn run(action: GuardAction) -> relocator::Result<ExitCode> {
+pub fn run(action: GuardAction) -> ExitCode {
     let Some(places) = Places::current() else {
         eprintln!("The guard needs a home folder, and none is set (HOME).");
-        return Ok(ExitCode::FAILURE);
+        return ExitCode::FAILURE;
     };
-    Ok(match action {
+    match action {
         GuardAction::On(args) => on(&places, &args),
         GuardAction::Off => off(&places),
         GuardAction::Status => status(&places),
         GuardAction::Run(args) => run_here(places, &args),
-    })
+    }
 }
 
 /// After a move back of `source`: the guard forgets it (and is turned off

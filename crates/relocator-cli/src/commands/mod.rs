@@ -52,7 +52,7 @@ pub fn dispatch(cli: Cli, links: &dyn FolderLink) -> relocator::Result<ExitCode>
             files,
             bytes,
         } => sample::run(&dir, seed, devices, files, bytes),
-        Command::Guard { action } => guard::run(action),
+        Command::Guard { action } => Ok(guard::run(action)),
         op => operate::run(links, op),
     }
 }

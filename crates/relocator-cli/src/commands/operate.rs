@@ -57,26 +57,13 @@ pub fn run(links: &dyn link::FolderLink, command: Command) -> relocator::Result<
                 None => relocate::move_backups(&ctx, &source, &to, options(common.verify, false)),
             }
         }
-        Command::Merge { source, to, common } => {
-            let Some(copy) = to.or_else(|| relocate::merge_candidates(&source).into_iter().next())
-            else {
-                let none = relocator::Problem::NoCopyFound {
-                    source: source.clone(),
-                };
-                return Ok(failure(&Error::Refused(vec![none]), &source, json));
-            };
-            let question = format!(
-                "Bring the new backups in {} to {}, checking each device's copy, then put the link back? Nothing on the drive is overwritten.",
-                source.display(),
-                copy.display()
-            );
-            let answer = Ok(common.yes || json || ask(&question));
-            if let Some(code) = stop_unless_confirmed(answer, &source, json) {
-                return Ok(code);
+        Command::Merge { source, to, common } => match merge_into(&source, to, &common, json) {
+            Ok(copy) => {
+                operating();
+                relocate::merge(&ctx, &source, &copy, options(common.verify, false))
             }
-            operating();
-            relocate::merge(&ctx, &source, &copy, options(common.verify, false))
-        }
+            Err(code) => return Ok(code),
+        },
         Command::Revert {
             source,
             keep_target,
@@ -131,15 +118,53 @@ pub fn run(links: &dyn link::FolderLink, command: Command) -> relocator::Result<
         },
         _ => unreachable!("dispatched elsewhere"),
     };
-    if let Ok(outcome) = &result
-        && outcome.operation == Operation::Revert
-    {
-        super::guard::moved_back(&outcome.source);
+    Ok(ended(&result, &source, cancel.is_cancelled(), json))
+}
+
+/// Says how an operation on `source` ended; after a move back, the guard
+/// forgets the folder.
+fn ended(
+    result: &relocator::Result<Outcome>,
+    source: &Path,
+    stop_came_late: bool,
+    json: bool,
+) -> ExitCode {
+    match result {
+        Ok(outcome) => {
+            if outcome.operation == Operation::Revert {
+                super::guard::moved_back(&outcome.source);
+            }
+            success(outcome, stop_came_late, json)
+        }
+        Err(e) => failure(e, source, json),
     }
-    Ok(match result {
-        Ok(outcome) => success(&outcome, cancel.is_cancelled(), json),
-        Err(e) => failure(&e, &source, json),
-    })
+}
+
+/// Where `merge` brings the new backups: `--to`, or our copy of the folder
+/// found on a connected drive, once the person agreed; `Err` is the exit
+/// code when there is none or the person says no.
+fn merge_into(
+    source: &Path,
+    to: Option<std::path::PathBuf>,
+    common: &crate::args::RunArgs,
+    json: bool,
+) -> Result<std::path::PathBuf, ExitCode> {
+    let Some(copy) = to.or_else(|| relocate::merge_candidates(source).into_iter().next()) else {
+        let none = relocator::Problem::NoCopyFound {
+            source: source.to_owned(),
+        };
+        return Err(failure(&Error::Refused(vec![none]), source, json));
+    };
+    let question = format!(
+        "Bring the new backups in {} to {}, checking each device's copy, then put the link back? Nothing on the drive is overwritten.",
+        source.display(),
+        copy.display()
+    );
+    let answer = Ok(common.yes || json || ask(&question));
+    match stop_unless_confirmed(answer, source, json) {
+        Some(code) => Err(code),
+        None => Ok(copy),
+    }
 }
 
 /// Where `relink` points the link: `--to`, or the one place the backups
