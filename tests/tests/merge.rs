@@ -114,10 +114,7 @@ fn replaced(seed: u64) -> Replaced {
     change_a_file(&source.join(&newer));
     set_backup_date(&source.join(&newer), now);
     change_a_file(&source.join(&older));
-    set_backup_date(
-        &source.join(&older),
-        now - Duration::from_hours(400 * 24),
-    );
+    set_backup_date(&source.join(&older), now - Duration::from_hours(400 * 24));
     let here = [&new, &newer, &older, &same]
         .into_iter()
         .map(|n| (n.clone(), digest(&source.join(n))))

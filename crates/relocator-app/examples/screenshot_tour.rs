@@ -478,6 +478,7 @@ fn main() -> eframe::Result {
                 running: Arc::new(SyncProcesses::default),
                 drives: Arc::new(Vec::new),
                 open_folder: Arc::new(|_| Ok(())),
+                guard: None,
             };
             let settings = Settings {
                 theme,

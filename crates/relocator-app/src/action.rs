@@ -70,6 +70,11 @@ pub enum Action {
     Relink(PathBuf),
     /// Manage the backups the selected folder links to, moved by hand.
     TakeOver,
+    /// Turn the guard on (a login item) or off.
+    SetGuard(bool),
+    /// Bring the new backups in the selected folder (a folder where our
+    /// link was) to our copy at this path, and link it again.
+    Merge(PathBuf),
     /// Show (or hide) what saying "the drive is gone for good" means.
     AskForgetDrive(bool),
     /// The drive an interrupted operation waits for is gone for good: undo

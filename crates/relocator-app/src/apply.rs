@@ -10,7 +10,7 @@ use relocator::relocate::Options;
 
 use crate::plan::{Plan, Wizard as _};
 use crate::settings::Settings;
-use crate::state::{AppState, DriveList, Notice, NoticeKind, TypedFolder};
+use crate::state::{AppState, DriveList, GuardSwitch, Notice, NoticeKind, TypedFolder};
 use crate::worker::Job;
 
 impl AppState {
@@ -87,6 +87,7 @@ impl AppState {
                 options: Options::default(),
             }),
             Action::TakeOver => self.take_over(),
+            Action::Merge(to) => self.merge(to),
             Action::AskForgetDrive(asking) => self.asking_forget = asking,
             Action::ForgetDrive => {
                 self.asking_forget = false;
@@ -110,15 +111,37 @@ impl AppState {
                     *Settings::QUIET_MINUTES.end(),
                 );
             }
-            Action::SetStaleDays(days) => {
-                self.settings.stale_days =
-                    days.clamp(*Settings::STALE_DAYS.start(), *Settings::STALE_DAYS.end());
-            }
+            Action::SetStaleDays(days) => self.set_stale_days(days),
+            Action::SetGuard(on) => self.set_guard(on),
         }
     }
 
     /// Takes over the backups of the folder being worked on, moved by hand:
     /// every file is read, so its progress runs against the backups' size.
+    fn merge(&mut self, to: std::path::PathBuf) {
+        let (expected, options) = (self.backup_sizes(), self.options());
+        if let Some(source) = self.location().map(|l| l.path.clone()) {
+            let job = Job::Run {
+                operation: Operation::Merge,
+                source,
+                to: Some(to),
+                options,
+            };
+            self.start_job(job, expected);
+        }
+    }
+
+    fn set_stale_days(&mut self, days: u32) {
+        self.settings.stale_days =
+            days.clamp(*Settings::STALE_DAYS.start(), *Settings::STALE_DAYS.end());
+        // The running guard reads its days again at its next look.
+        if self.guard == GuardSwitch::On
+            && let Err(e) = self.save_guard_settings()
+        {
+            tracing::warn!(error = %e, "the guard's days could not be saved");
+        }
+    }
+
     fn take_over(&mut self) {
         let expected = self.backup_sizes();
         if let Some(source) = self.location().map(|l| l.path.clone()) {

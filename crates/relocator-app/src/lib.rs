@@ -7,6 +7,7 @@ mod action;
 mod app;
 mod apply;
 mod config;
+pub mod guard_mode;
 mod health_job;
 pub mod log;
 mod page;
@@ -33,7 +34,9 @@ pub use plan::{Destination, NotReady, Plan, Wizard};
 pub use scan_job::{LocationReport, ScanJob};
 pub use services::{DriveLister, FolderOpener, ProcessLister, Services, open_with_file_manager};
 pub use settings::{Settings, ThemeChoice};
-pub use state::{AppState, Checks, DRIVES_REFRESH, DriveList, Notice, NoticeKind, TypedFolder};
+pub use state::{
+    AppState, Checks, DRIVES_REFRESH, DriveList, GuardSwitch, Notice, NoticeKind, TypedFolder,
+};
 pub use style::{MIN_WINDOW, apply as apply_style};
 pub use task::{Emitter, Task, Waker};
 pub use worker::{Job, JobFailure, JobResult, Worker, WorkerEvent};

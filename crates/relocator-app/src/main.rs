@@ -1,5 +1,6 @@
 //! `backup-relocator`: the window. Parses `--source DIR` and `--demo`, then
-//! hands over to the app state in the library.
+//! hands over to the app state in the library; `--guard` first runs the
+//! guard instead, without a window.
 
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
@@ -7,7 +8,12 @@ use relocator_app::{App, StartConfig};
 
 fn main() -> eframe::Result {
     let launched = std::time::Instant::now();
-    let mut config = match StartConfig::from_args(std::env::args_os().skip(1)) {
+    let args: Vec<std::ffi::OsString> = std::env::args_os().skip(1).collect();
+    // Started by its login item: the guard, without a window.
+    if let Some(code) = relocator_app::guard_mode::run_if_asked(&args) {
+        std::process::exit(code);
+    }
+    let mut config = match StartConfig::from_args(args) {
         Ok(c) => c,
         Err(message) => {
             eprintln!("{message}");

@@ -42,6 +42,8 @@ pub struct LocationReport {
     pub volume: Option<VolumeInfo>,
     /// A moved folder whose drive is away: our copies found on connected drives.
     pub relink_candidates: Vec<PathBuf>,
+    /// A real folder where our link was: our copies of it, to merge into.
+    pub merge_into: Vec<PathBuf>,
     /// A folder whose record is damaged: where the backups are, or may be.
     pub found: Vec<Found>,
     /// An interrupted operation that waits for a drive not connected.
@@ -64,6 +66,7 @@ impl LocationReport {
             facts: None,
             volume: None,
             relink_candidates: Vec::new(),
+            merge_into: Vec::new(),
             found: Vec::new(),
             drive_needed: None,
             leftovers: Leftovers::default(),
@@ -143,6 +146,7 @@ impl ScanJob {
                     r.contents = looked.contents;
                     r.volume = looked.drive;
                     r.relink_candidates = looked.relink_candidates;
+                    r.merge_into = looked.merge_into;
                     r.found = looked.found;
                     r.drive_needed = looked.drive_needed;
                     r.leftovers = looked.leftovers;

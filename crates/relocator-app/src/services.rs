@@ -1,6 +1,6 @@
 //! What the app asks of the system beyond the core: the folder dialog,
-//! which Apple apps are running, which drives are connected, and opening a
-//! folder in the file manager. The real ones in the app; tests pass their
+//! which Apple apps are running, which drives are connected, opening a
+//! folder in the file manager, and where the guard's login item goes. The real ones in the app; tests pass their
 //! own, so a test never opens a dialog or depends on this machine's drives.
 
 use std::path::Path;
@@ -28,6 +28,8 @@ pub struct Services {
     pub drives: DriveLister,
     /// Shows a folder in Finder, Explorer or the file manager.
     pub open_folder: FolderOpener,
+    /// The guard's login item and program (`None`: it cannot be turned on).
+    pub guard: Option<crate::guard_mode::GuardSetup>,
 }
 
 impl Services {
@@ -39,6 +41,7 @@ impl Services {
             running: Arc::new(processes::running),
             drives: Arc::new(volume::connected),
             open_folder: Arc::new(open_with_file_manager),
+            guard: crate::guard_mode::GuardSetup::current(),
         }
     }
 }

@@ -308,26 +308,31 @@ pub enum Command {
 /// What to do with the guard.
 #[derive(Debug, Subcommand)]
 pub enum GuardAction {
-    /// Turn it on: a login item starts it at each login, and it starts now.
-    On(GuardArgs),
+    /// Turn it on (or change its days): a login item starts it at each
+    /// login, and it starts now.
+    On {
+        /// What it watches.
+        #[command(flatten)]
+        watch: GuardWatch,
+        /// Tell when a device has not backed up for more than this many days.
+        #[arg(long, value_name = "DAYS", default_value_t = 7,
+              value_parser = clap::value_parser!(u64).range(1..=36_500))]
+        stale_days: u64,
+    },
     /// Turn it off: the login item goes and the running guard ends.
     Off,
     /// Whether it is on and running, and what it watches.
     Status,
     /// Run it here, without a window (what the login item starts).
-    Run(GuardArgs),
+    Run(GuardWatch),
 }
 
-/// What the guard watches and when a device is late.
+/// What the guard watches.
 #[derive(Debug, Clone, clap::Args)]
-pub struct GuardArgs {
+pub struct GuardWatch {
     /// Watch this backup folder instead of the usual places.
     #[arg(value_parser = typed_path(), long)]
     pub source: Option<PathBuf>,
-    /// Tell when a device has not backed up for more than this many days.
-    #[arg(long, value_name = "DAYS", default_value_t = 7,
-          value_parser = clap::value_parser!(u64).range(1..=36_500))]
-    pub stale_days: u64,
 }
 
 /// Paths as people type them (a trailing slash from a shell's completion,

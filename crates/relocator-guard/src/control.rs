@@ -27,27 +27,41 @@ pub struct Status {
 /// How long `off` waits for a running guard to end.
 const PATIENCE: Duration = Duration::from_secs(10);
 
-/// Makes the login item that starts `start` at each login, and starts it now.
+/// Makes the login item that starts `start` at each login, and starts it
+/// now; a guard running with other settings ends first (it sees its login
+/// item change), so the new settings hold at once.
 pub fn turn_on(places: &Places, start: &Start) -> io::Result<()> {
+    let before = login_item::current(places);
     login_item::install(places, start)?;
+    if is_running(places) && login_item::current(places) != before {
+        // It ends at its next look; one that does not is told apart below
+        // (it keeps running, and the new one steps aside).
+        let _ = wait_until_ended(places);
+    }
     if !is_running(places) {
         login_item::start_now(places, start)?;
     }
     Ok(())
 }
 
-/// Removes the login item and waits (a few seconds at most) for a running
-/// guard to end; `true` when it is not running any more.
-pub fn turn_off(places: &Places) -> io::Result<bool> {
-    login_item::remove(places)?;
+/// Removes the login item: nothing starts at login any more, and a
+/// running guard ends at its next look.
+pub fn turn_off(places: &Places) -> io::Result<()> {
+    login_item::remove(places).map(drop)
+}
+
+/// Waits (a few seconds at most) for a running guard to end; `true` when
+/// none runs any more.
+#[must_use]
+pub fn wait_until_ended(places: &Places) -> bool {
     let began = Instant::now();
     while is_running(places) {
         if began.elapsed() > PATIENCE {
-            return Ok(false);
+            return false;
         }
         std::thread::sleep(Duration::from_millis(100));
     }
-    Ok(true)
+    true
 }
 
 /// The guard's state now.

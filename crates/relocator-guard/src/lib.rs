@@ -12,6 +12,7 @@ pub mod notify;
 pub mod places;
 pub mod run;
 pub mod sample;
+pub mod settings;
 pub mod watched;
 pub mod words;
 

@@ -163,14 +163,23 @@ pub fn remove(places: &Places) -> io::Result<bool> {
 /// Whether the login item is there.
 #[must_use]
 pub fn is_installed(places: &Places) -> bool {
+    current(places).is_some()
+}
+
+/// What the login item holds now (`None` when there is none): a guard
+/// started from it ends when it changes (turned off, or on again with other
+/// settings).
+#[must_use]
+pub fn current(places: &Places) -> Option<String> {
     match places.platform {
         Platform::Windows => Command::new("reg")
             .args(["query", RUN_KEY, "/v", LOGIN_ITEM_NAME])
-            .stdout(Stdio::null())
             .stderr(Stdio::null())
-            .status()
-            .is_ok_and(|s| s.success()),
-        Platform::MacOs | Platform::Other => places.login_item.is_file(),
+            .output()
+            .ok()
+            .filter(|o| o.status.success())
+            .map(|o| String::from_utf8_lossy(&o.stdout).into_owned()),
+        Platform::MacOs | Platform::Other => std::fs::read_to_string(&places.login_item).ok(),
     }
 }
 

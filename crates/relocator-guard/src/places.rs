@@ -81,6 +81,14 @@ impl Places {
         self.config.join("guard.lock")
     }
 
+    /// The guard's settings (the days after which a device is late),
+    /// written by the app's Preferences and `guard on`, read by the guard
+    /// at each look, so a change holds at once.
+    #[must_use]
+    pub fn settings(&self) -> PathBuf {
+        self.config.join("guard-settings.json")
+    }
+
     /// The guard's memory: the folders it watches and their drives' names,
     /// so that a folder whose link was replaced, or whose drive is away
     /// when the guard starts, is still known.

@@ -3,8 +3,9 @@
 //! the system compared with the last one, its changes turned into the
 //! events each folder's decisions take in, and their notices shown. The
 //! drive is read only when it has just been mounted (to know it again) or
-//! a backup has just ended (its devices' dates): never to poll it. The
-//! guard ends when its login item is gone (turned off).
+//! a backup has just ended (its devices' dates): never to poll it. Its
+//! settings are read again at each look (a change holds at once); it ends
+//! when its login item is gone (turned off) or changed.
 
 use std::fs::File;
 use std::path::{Path, PathBuf};
@@ -18,6 +19,7 @@ use crate::login_item;
 use crate::notify::Notifier;
 use crate::places::Places;
 use crate::sample::{Change, Sample, Sampler, changes};
+use crate::settings::GuardSettings;
 use crate::watched::{self, Folder, FolderNow, Memory};
 use crate::words;
 
@@ -28,8 +30,6 @@ pub struct Options {
     pub places: Places,
     /// Watch this backup folder instead of the usual places.
     pub source: Option<PathBuf>,
-    /// A device not backed up for longer is worth a notice.
-    pub stale_after: Duration,
     /// How long it sleeps between looks.
     pub tick: Duration,
     /// Shows the notices.
@@ -39,7 +39,8 @@ pub struct Options {
 /// Why the guard ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Ended {
-    /// Its login item is gone: the person turned it off.
+    /// Its login item is gone (the person turned it off) or changed (on
+    /// again with other settings: the guard started from it now runs).
     TurnedOff,
     /// Another guard is running already.
     AlreadyRunning,
@@ -77,6 +78,9 @@ pub fn run(options: &Options) -> Result<Ended, String> {
     if lock.try_lock().is_err() {
         return Ok(Ended::AlreadyRunning);
     }
+    // The login item this guard was started from: when it goes or changes,
+    // this guard ends.
+    let started_from = login_item::current(places);
     let links = platform_link();
     let mut memory = Memory::load(&places.memory());
     let sources = options
@@ -96,9 +100,10 @@ pub fn run(options: &Options) -> Result<Ended, String> {
     }
     memory.folders.clone_from(&folders);
     let _ = memory.save(&places.memory());
+    let mut settings = GuardSettings::load(&places.settings());
     let mut watches: Vec<Watch> = folders
         .into_iter()
-        .map(|f| Watch::new(f, &before, links.as_ref(), options.stale_after))
+        .map(|f| Watch::new(f, &before, links.as_ref(), settings.stale_after()))
         .collect();
     for watch in &mut watches {
         let mut first = vec![Seen::Clock {
@@ -125,8 +130,18 @@ pub fn run(options: &Options) -> Result<Ended, String> {
     loop {
         std::thread::sleep(options.tick);
         looks = looks.wrapping_add(1);
-        if checks_login_item(looks) && !login_item::is_installed(places) {
-            return Ok(Ended::TurnedOff);
+        if checks_login_item(looks) {
+            let now = login_item::current(places);
+            if now.is_none() || now != started_from {
+                return Ok(Ended::TurnedOff);
+            }
+        }
+        let now_set = GuardSettings::load(&places.settings());
+        if now_set != settings {
+            settings = now_set;
+            for watch in &mut watches {
+                watch.guard.set_stale_after(settings.stale_after());
+            }
         }
         let after = sampler.sample();
         let changed = changes(&before, &after);

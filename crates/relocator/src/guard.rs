@@ -178,6 +178,12 @@ impl Guard {
         }
     }
 
+    /// A device not backed up for longer than `stale_after` is worth a
+    /// notice from now on (the Preferences changed); said at the next clock.
+    pub fn set_stale_after(&mut self, stale_after: Duration) {
+        self.stale_after = stale_after;
+    }
+
     /// What it watches over (its devices apart: they live in the guard).
     #[must_use]
     pub fn watched(&self) -> &Watched {

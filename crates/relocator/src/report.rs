@@ -30,6 +30,9 @@ pub struct FolderReport {
     pub drive: Option<VolumeInfo>,
     /// A dangling link: copies of ours found on connected drives.
     pub relink_candidates: Vec<PathBuf>,
+    /// A real folder where our link was (an update replaced it): our
+    /// copies of it on connected drives, where its backups can be merged.
+    pub merge_into: Vec<PathBuf>,
     /// A damaged record: where the backups are, or may be.
     pub found: Vec<Found>,
     /// An interrupted (or running) operation's record, as read.
@@ -56,6 +59,10 @@ impl FolderReport {
         };
         let relink_candidates = match &state {
             LocationState::Dangling { .. } => relocate::relink_candidates(folder, links)?,
+            _ => Vec::new(),
+        };
+        let merge_into = match &state {
+            LocationState::Local => relocate::merge_candidates(folder),
             _ => Vec::new(),
         };
         let found = match &state {
@@ -90,6 +97,7 @@ impl FolderReport {
             contents,
             drive,
             relink_candidates,
+            merge_into,
             found,
             interrupted,
             drive_needed,

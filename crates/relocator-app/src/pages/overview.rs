@@ -71,10 +71,27 @@ pub fn ui(state: &AppState, ui: &mut Ui) -> Option<Action> {
     action
 }
 
+/// A folder where our link was: new backups here, the earlier ones in
+/// `copy` on a drive; one button brings them there.
+fn merge_offer(state: &AppState, ui: &mut Ui, copy: &std::path::Path) -> Option<Action> {
+    status_row(
+        ui,
+        Status::Warning,
+        &words::link_replaced(&state.place_name(copy)),
+    );
+    let start = egui::Button::new(words::start_button(relocator::Operation::Merge));
+    ui.add_enabled(state.worker.is_none(), start)
+        .clicked()
+        .then(|| Action::Merge(copy.to_owned()))
+}
+
 fn location(state: &AppState, ui: &mut Ui, r: &LocationReport) -> Option<Action> {
     let mut action = None;
     widgets::path_label(ui, &r.location.path);
     match &r.state {
+        Ok(LocationState::Local) if !r.merge_into.is_empty() => {
+            action = merge_offer(state, ui, &r.merge_into[0]);
+        }
         Ok(LocationState::Local) => match &r.contents {
             Some(Ok(c @ Contents::DeviceBackups { .. })) => {
                 status_row(

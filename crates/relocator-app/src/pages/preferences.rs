@@ -1,13 +1,15 @@
 //! Preferences: light or dark (or as the system), whether copies are read
 //! back, how long a backup must be quiet before it is moved, when a device
-//! counts as not backed up lately, the backup folder, and the log.
+//! counts as not backed up lately, the guard between visits, the backup
+//! folder, and the log.
 
 use egui::{RichText, Ui};
 
 use super::widgets;
 use crate::action::{Action, FolderPurpose};
 use crate::settings::{Settings, ThemeChoice};
-use crate::state::AppState;
+use crate::state::{AppState, GuardSwitch};
+use crate::words;
 
 /// Draws the page.
 pub fn ui(state: &AppState, ui: &mut Ui) -> Option<Action> {
@@ -73,6 +75,8 @@ pub fn ui(state: &AppState, ui: &mut Ui) -> Option<Action> {
         }
     });
 
+    action = guard(state, ui).or(action);
+
     widgets::section(ui, "Backup folder");
     for l in &state.config.locations {
         widgets::path_label(ui, &l.path);
@@ -107,13 +111,27 @@ pub fn ui(state: &AppState, ui: &mut Ui) -> Option<Action> {
         action = Some(a);
     }
 
-    if let Some(dir) = &state.config.log_dir {
-        widgets::section(ui, "Log");
-        ui.label("What Backup Relocator did, for you or for support.");
-        widgets::path_label(ui, dir);
-        if ui.button("Open log folder").clicked() {
-            action = Some(Action::OpenFolder(dir.clone()));
-        }
-    }
-    action
+    log(state, ui).or(action)
+}
+
+/// Where the log is, and a way to open its folder.
+fn log(state: &AppState, ui: &mut Ui) -> Option<Action> {
+    let dir = state.config.log_dir.as_ref()?;
+    widgets::section(ui, "Log");
+    ui.label("What Backup Relocator did, for you or for support.");
+    widgets::path_label(ui, dir);
+    ui.button("Open log folder")
+        .clicked()
+        .then(|| Action::OpenFolder(dir.clone()))
+}
+
+/// The guard between visits: on or off, and what it does.
+fn guard(state: &AppState, ui: &mut Ui) -> Option<Action> {
+    widgets::section(ui, "Between visits");
+    let was_on = state.guard == GuardSwitch::On;
+    let mut on = was_on;
+    let available = state.guard_available();
+    let switch = ui.add_enabled(available, egui::Checkbox::new(&mut on, words::GUARD_SWITCH));
+    ui.label(RichText::new(words::guard_explained(available, was_on)).weak());
+    switch.changed().then_some(Action::SetGuard(on))
 }

@@ -27,6 +27,8 @@ use crate::task::{Task, Waker};
 use crate::worker::{Job, JobResult, Worker};
 
 mod folders;
+mod guard;
+pub use guard::GuardSwitch;
 mod preparing;
 mod running;
 
@@ -143,6 +145,8 @@ pub struct AppState {
     pub typed: Option<TypedFolder>,
     /// Text to put on the clipboard at the next frame.
     pub clipboard: Option<String>,
+    /// Whether the guard is on (its login item is there).
+    pub guard: GuardSwitch,
     opening: Option<Opening>,
     pub(crate) services: Services,
     pub(crate) wake: Waker,
@@ -159,6 +163,7 @@ impl AppState {
     ) -> Self {
         config.remember_source(settings.source_folder.as_deref());
         let scan = ScanJob::start(config.locations.clone(), wake.clone());
+        let guard = GuardSwitch::of(services.guard.as_ref());
         let mut state = Self {
             config,
             settings,
@@ -179,6 +184,7 @@ impl AppState {
             picking: None,
             typed: None,
             clipboard: None,
+            guard,
             opening: None,
             services,
             wake,

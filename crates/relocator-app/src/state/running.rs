@@ -92,7 +92,13 @@ impl AppState {
                 });
                 Page::Overview
             }
-            JobResult::Done(_) => Page::Done,
+            JobResult::Done(outcome) => {
+                if outcome.operation == relocator::Operation::Revert {
+                    let source = outcome.source.clone();
+                    self.guard_forgets(&source);
+                }
+                Page::Done
+            }
             JobResult::Failed(_) => Page::Failed,
         };
         self.result = Some(result);
@@ -149,7 +155,7 @@ impl AppState {
         };
         let copies = matches!(
             operation,
-            Operation::Move | Operation::Retarget | Operation::Revert
+            Operation::Move | Operation::Retarget | Operation::Revert | Operation::Merge
         ) && !same_drive;
         Outline {
             bytes,

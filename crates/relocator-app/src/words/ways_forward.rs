@@ -1,5 +1,6 @@
 //! The window's words for the ways forward a folder can offer: backups
-//! moved by hand, a drive gone for good, the copies of ours left on drives.
+//! moved by hand, a link an update replaced, a drive gone for good, the
+//! copies of ours left on drives.
 
 use std::path::Path;
 
@@ -16,6 +17,33 @@ pub const TAKE_OVER: &str = "Let Backup Relocator manage them";
 
 /// What taking over does, for the button's tooltip.
 pub const TAKE_OVER_WHY: &str = "Reads every file of the backups, then adds Backup Relocator's mark to their folder: nothing is copied, moved or deleted.";
+
+/// A folder where our link to `drive` was: an update replaced it.
+#[must_use]
+pub fn link_replaced(drive: &str) -> String {
+    format!(
+        "New backups are on this computer again: an update put a folder where the link to {drive} was, and your earlier backups are still on {drive}. Bring the new ones to the drive: each device's backup is copied and checked, nothing there is overwritten (an older backup is kept beside the newer one), and the link is put back."
+    )
+}
+
+/// The Preferences' switch for the guard.
+pub const GUARD_SWITCH: &str = "Watch over my moved backups between visits";
+
+/// What the guard does, as the switch is set (and whether it can be).
+#[must_use]
+pub fn guard_explained(available: bool, on: bool) -> &'static str {
+    match (available, on) {
+        (false, _) => {
+            "Not available here: it needs a home folder, and the demo's backups are only for trying things out."
+        }
+        (true, true) => {
+            "On: a small helper without a window runs now and at each login. It tells you, as a notification, when the drive is missing as a backup starts, when an update replaced the link, or when a device has not backed up for the days above. It never holds files open on the drive, so ejecting it always works."
+        }
+        (true, false) => {
+            "Off. When on, a small helper without a window runs at each login and tells you, as a notification, when the drive is missing as a backup starts, when an update replaced the link, or when a device has not backed up for the days above."
+        }
+    }
+}
 
 /// The button that offers to go on without a drive that is gone for good.
 pub const DRIVE_GONE: &str = "The drive is gone for good…";

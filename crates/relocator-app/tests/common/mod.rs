@@ -44,6 +44,8 @@ pub struct Fakes {
     pub drives: Vec<PathBuf>,
     pub apps: Apps,
     pub opened: Opened,
+    /// Where the guard's login item goes (a test's own home), if anywhere.
+    pub guard: Option<relocator_app::guard_mode::GuardSetup>,
 }
 
 /// A connected drive as the drive list shows it: the test mount, by name.
@@ -79,6 +81,7 @@ impl Fakes {
                     None => Ok(()),
                 }
             }),
+            guard: self.guard.clone(),
         }
     }
 }

@@ -11,8 +11,9 @@ use relocator_guard::login_item::Start;
 use relocator_guard::notify::Notifier;
 use relocator_guard::places::Places;
 use relocator_guard::run::Ended;
+use relocator_guard::settings::GuardSettings;
 
-use crate::args::{GuardAction, GuardArgs};
+use crate::args::{GuardAction, GuardWatch};
 
 /// How long the guard sleeps between two looks at the system.
 const TICK: Duration = Duration::from_secs(2);
@@ -24,7 +25,7 @@ pub fn run(action: GuardAction) -> ExitCode {
         return ExitCode::FAILURE;
     };
     match action {
-        GuardAction::On(args) => on(&places, &args),
+        GuardAction::On { watch, stale_days } => on(&places, &watch, stale_days),
         GuardAction::Off => off(&places),
         GuardAction::Status => status(&places),
         GuardAction::Run(args) => run_here(places, &args),
@@ -44,26 +45,27 @@ pub fn moved_back(source: &Path) {
     }
 }
 
-fn this_program(args: &GuardArgs) -> Start {
+fn this_program(watch: &GuardWatch) -> Start {
     let mut arguments = vec!["guard".to_owned(), "run".to_owned()];
-    if let Some(source) = &args.source {
+    if let Some(source) = &watch.source {
         arguments.push("--source".to_owned());
         arguments.push(source.to_string_lossy().into_owned());
     }
-    arguments.push("--stale-days".to_owned());
-    arguments.push(args.stale_days.to_string());
     Start {
         program: std::env::current_exe().unwrap_or_else(|_| "backup-relocator-cli".into()),
         args: arguments,
     }
 }
 
-fn on(places: &Places, args: &GuardArgs) -> ExitCode {
-    match control::turn_on(places, &this_program(args)) {
+fn on(places: &Places, watch: &GuardWatch, stale_days: u64) -> ExitCode {
+    let settings = GuardSettings { stale_days };
+    let turned_on = settings
+        .save(&places.settings())
+        .and_then(|()| control::turn_on(places, &this_program(watch)));
+    match turned_on {
         Ok(()) => {
             println!(
-                "The guard is on: it runs now and at each login, and tells you when the drive is missing as a backup comes, when an update replaced the link, or when a device has not backed up for {} days.",
-                args.stale_days
+                "The guard is on: it runs now and at each login, and tells you when the drive is missing as a backup comes, when an update replaced the link, or when a device has not backed up for {stale_days} days."
             );
             ExitCode::SUCCESS
         }
@@ -75,7 +77,7 @@ fn on(places: &Places, args: &GuardArgs) -> ExitCode {
 }
 
 fn off(places: &Places) -> ExitCode {
-    match control::turn_off(places) {
+    match control::turn_off(places).map(|()| control::wait_until_ended(places)) {
         Ok(true) => {
             println!("The guard is off: nothing starts at login any more.");
             ExitCode::SUCCESS
@@ -115,14 +117,13 @@ fn status(places: &Places) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-fn run_here(places: Places, args: &GuardArgs) -> ExitCode {
+fn run_here(places: Places, watch: &GuardWatch) -> ExitCode {
     let options = relocator_guard::Options {
         places,
-        source: args.source.clone(),
-        stale_after: Duration::from_secs(args.stale_days * 86_400),
+        source: watch.source.clone(),
         tick: TICK,
         notifier: Notifier {
-            open: app_beside_me(args.source.as_deref()),
+            open: app_beside_me(watch.source.as_deref()),
         },
     };
     match relocator_guard::run(&options) {
