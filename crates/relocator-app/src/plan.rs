@@ -50,7 +50,12 @@ impl Wizard for Operation {
             Operation::Revert => &[Page::Checks, Page::Review],
             // Re-linking, adopting, taking over and merging start from a
             // button, with no pages before.
-            Operation::Relink | Operation::Adopt | Operation::TakeOver | Operation::Merge => &[],
+            Operation::Relink
+            | Operation::Adopt
+            | Operation::TakeOver
+            | Operation::Merge
+            | Operation::Archive
+            | Operation::BringBack => &[],
         }
     }
 
@@ -72,15 +77,18 @@ impl Wizard for Operation {
                 Step::Done,
             ],
             Operation::Revert => &[Step::Checks, Step::Review, Step::Move, Step::Done],
-            Operation::Relink | Operation::Adopt | Operation::TakeOver | Operation::Merge => {
-                &[Step::Move, Step::Done]
-            }
+            Operation::Relink
+            | Operation::Adopt
+            | Operation::TakeOver
+            | Operation::Merge
+            | Operation::Archive
+            | Operation::BringBack => &[Step::Move, Step::Done],
         }
     }
 
     fn home(self) -> Page {
         match self {
-            Operation::Move => Page::Overview,
+            Operation::Move | Operation::Archive | Operation::BringBack => Page::Overview,
             Operation::Retarget
             | Operation::Revert
             | Operation::Relink

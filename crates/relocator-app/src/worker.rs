@@ -193,6 +193,21 @@ fn run(job: &Job, policy: Policy, emit: &Emitter<WorkerEvent>, cancel: &Cancel) 
         Operation::Merge => to
             .ok_or_else(nowhere)
             .and_then(|to| relocate::merge(&ctx, source, to, options)),
+        // `to` is where the device's backup goes: `<DEST>/<archive folder>/<UDID>`.
+        Operation::Archive => to.ok_or_else(nowhere).and_then(|to| {
+            let device = to.file_name().map(|n| n.to_string_lossy().into_owned());
+            let destination = to.parent().and_then(std::path::Path::parent);
+            match (device, destination) {
+                (Some(device), Some(destination)) => {
+                    relocate::archive(&ctx, source, &device, destination, options)
+                }
+                _ => Err(nowhere()),
+            }
+        }),
+        // `to` is the archived backup brought back.
+        Operation::BringBack => to
+            .ok_or_else(nowhere)
+            .and_then(|from| relocate::bring_back(&ctx, source, from, options)),
     };
     match result {
         Ok(outcome) => JobResult::Done(outcome),

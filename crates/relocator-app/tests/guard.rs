@@ -97,5 +97,9 @@ fn a_folder_where_our_link_was_is_brought_to_the_drive_by_one_button() {
             .map(|(path, entry)| (std::path::Path::new(&device).join(path), entry)),
     );
     before_and_new.insert(device.clone().into(), relocator_tests::Entry::Folder);
-    assert_eq!(digest(&copy), before_and_new, "nothing else on the drive changed");
+    assert_eq!(
+        digest(&copy),
+        before_and_new,
+        "nothing else on the drive changed"
+    );
 }

@@ -181,6 +181,36 @@ pub enum Command {
         #[command(flatten)]
         common: RunArgs,
     },
+    /// Take one device's backup out of the backup folder and keep it on a
+    /// drive, in "Archived iPhone and iPad backups" (copied and checked
+    /// first); the other devices' backups stay as they are.
+    Archive {
+        /// The backup folder.
+        #[arg(value_parser = typed_path(), long)]
+        source: PathBuf,
+        /// The device's folder name (its id, as `status` lists it).
+        #[arg(long)]
+        device: String,
+        /// The folder on the drive to keep it in.
+        #[arg(value_parser = typed_path(), long)]
+        to: PathBuf,
+        /// Verification, confirmation and output.
+        #[command(flatten)]
+        common: RunArgs,
+    },
+    /// Bring an archived device backup back into the backup folder (copied
+    /// and checked first; the archived copy is then removed).
+    BringBack {
+        /// The backup folder.
+        #[arg(value_parser = typed_path(), long)]
+        source: PathBuf,
+        /// The archived backup (a device's folder in "Archived iPhone and iPad backups").
+        #[arg(value_parser = typed_path(), long)]
+        from: PathBuf,
+        /// Verification, confirmation and output.
+        #[command(flatten)]
+        common: RunArgs,
+    },
     /// Move relocated backups to another drive.
     Retarget {
         /// The backup folder (now a link).

@@ -67,6 +67,16 @@ pub fn drive_target(destination: &Path) -> PathBuf {
     destination.join("Backup")
 }
 
+/// The folder on a drive that keeps archived device backups, one folder
+/// per device as in a backup folder.
+pub const ARCHIVE_FOLDER: &str = "Archived iPhone and iPad backups";
+
+/// The archive folder in `destination`.
+#[must_use]
+pub fn archive_folder(destination: &Path) -> PathBuf {
+    destination.join(ARCHIVE_FOLDER)
+}
+
 /// Where a merge keeps the older of two backups of one device, beside the
 /// one in use: `<Backup>/<UDID>.older-<id>`.
 #[must_use]

@@ -22,6 +22,10 @@ pub enum Operation {
     /// New backups in a folder that replaced the link brought to the copy
     /// on the drive, device by device, and the link put back.
     Merge,
+    /// One device's backup taken out of the backup folder, kept on a drive.
+    Archive,
+    /// An archived device backup brought back into the backup folder.
+    BringBack,
 }
 
 impl Operation {
@@ -36,6 +40,8 @@ impl Operation {
             Operation::Relink => "re-link",
             Operation::TakeOver => "take-over",
             Operation::Merge => "merge of new backups",
+            Operation::Archive => "archive of a device's backup",
+            Operation::BringBack => "return of an archived backup",
         }
     }
 }

@@ -9,7 +9,7 @@ use std::path::Path;
 use crate::error::{Error, Result};
 use crate::journal::Journal;
 use crate::marker;
-use crate::names::{drive_staging, is_our_id, local_staging, set_aside};
+use crate::names::{ARCHIVE_FOLDER, drive_staging, is_our_id, local_staging, set_aside};
 use crate::operation::Operation;
 
 /// A refusal naming what the journal says and what the operation derives.
@@ -51,6 +51,9 @@ pub fn check_journal(j: &Journal, source: &Path) -> Result<()> {
             source.display().to_string(),
         ));
     }
+    if matches!(j.operation, Operation::Archive | Operation::BringBack) {
+        return check_device_places(j);
+    }
     check_copy_places(j)?;
     match (j.operation, &j.aside) {
         (Operation::Move | Operation::Merge, Some(aside))
@@ -85,7 +88,14 @@ pub fn check_journal(j: &Journal, source: &Path) -> Result<()> {
         }),
         (Operation::Revert | Operation::Retarget, Some(previous)) => check_previous(j, previous),
         (Operation::Move | Operation::Merge, None)
-        | (Operation::Relink | Operation::Adopt | Operation::TakeOver, _) => Ok(()),
+        | (
+            Operation::Relink
+            | Operation::Adopt
+            | Operation::TakeOver
+            | Operation::Archive
+            | Operation::BringBack,
+            _,
+        ) => Ok(()),
     }
 }
 
@@ -117,34 +127,8 @@ fn check_copy_places(j: &Journal) -> Result<()> {
                 Err(refuse(j, "partial copy", &j.staging, one_of))
             }
         }
-        Operation::Merge => {
-            // Into our copy of this folder (its marker names it), made beside it.
-            let destination = j.target.parent().unwrap_or(&j.target);
-            let staging = drive_staging(destination, &j.id, true);
-            let ours = std::fs::symlink_metadata(&j.target).is_err()
-                || marker::read(&j.target).is_some_and(|m| same_place(&m.moved_from, &j.source));
-            if !ours {
-                return Err(refuse(
-                    j,
-                    "copy",
-                    &j.target,
-                    format!(
-                        "a folder carrying Backup Relocator's marker for {}",
-                        j.source.display()
-                    ),
-                ));
-            }
-            if j.staging == staging {
-                Ok(())
-            } else {
-                Err(refuse(
-                    j,
-                    "partial copy",
-                    &j.staging,
-                    staging.display().to_string(),
-                ))
-            }
-        }
+        Operation::Archive | Operation::BringBack => check_device_places(j),
+        Operation::Merge => check_merge_places(j),
         Operation::Relink | Operation::Adopt | Operation::TakeOver => {
             if j.staging != j.target {
                 return Err(refuse(
@@ -192,6 +176,114 @@ fn check_copy_places(j: &Journal) -> Result<()> {
             }
         }
     }
+}
+
+/// A merge brings new backups into our copy of this folder (its marker
+/// names it), made beside it.
+fn check_merge_places(j: &Journal) -> Result<()> {
+    // Into our copy of this folder (its marker names it), made beside it.
+    let destination = j.target.parent().unwrap_or(&j.target);
+    let staging = drive_staging(destination, &j.id, true);
+    let ours = std::fs::symlink_metadata(&j.target).is_err()
+        || marker::read(&j.target).is_some_and(|m| same_place(&m.moved_from, &j.source));
+    if !ours {
+        return Err(refuse(
+            j,
+            "copy",
+            &j.target,
+            format!(
+                "a folder carrying Backup Relocator's marker for {}",
+                j.source.display()
+            ),
+        ));
+    }
+    if j.staging == staging {
+        Ok(())
+    } else {
+        Err(refuse(
+            j,
+            "partial copy",
+            &j.staging,
+            staging.display().to_string(),
+        ))
+    }
+}
+
+/// An archive or a bring-back moves one device's folder between the
+/// backup folder (where its backups are now) and an archive folder of ours
+/// on a drive: each place must be that, under the device's one name, and
+/// the copy and the set-aside folder named as the operation names them.
+fn check_device_places(j: &Journal) -> Result<()> {
+    let (in_folder, archived) = match j.operation {
+        Operation::Archive => (j.previous.as_deref(), Some(j.target.as_path())),
+        _ => (Some(j.target.as_path()), j.previous.as_deref()),
+    };
+    let (Some(in_folder), Some(archived)) = (in_folder, archived) else {
+        return Err(Error::Journal {
+            path: j.path(),
+            message: "it does not say where the device's backup was".to_owned(),
+        });
+    };
+    let name = in_folder
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned());
+    if !name.as_deref().is_some_and(crate::inventory::is_udid)
+        || archived.file_name() != in_folder.file_name()
+    {
+        return Err(refuse(
+            j,
+            "device backup",
+            in_folder,
+            "a device's folder".to_owned(),
+        ));
+    }
+    if !in_backup_folder(in_folder, &j.source) {
+        return Err(refuse(
+            j,
+            "device backup",
+            in_folder,
+            format!("a folder in {}", j.source.display()),
+        ));
+    }
+    if archived.parent().and_then(Path::file_name) != Some(std::ffi::OsStr::new(ARCHIVE_FOLDER)) {
+        return Err(refuse(
+            j,
+            "archived backup",
+            archived,
+            format!("a folder in {ARCHIVE_FOLDER}"),
+        ));
+    }
+    let staging = local_staging(&j.target, &j.id);
+    if j.staging != staging {
+        return Err(refuse(
+            j,
+            "partial copy",
+            &j.staging,
+            staging.display().to_string(),
+        ));
+    }
+    let aside = (j.operation == Operation::Archive).then(|| set_aside(in_folder, &j.id));
+    if j.aside != aside {
+        let found = j.aside.clone().unwrap_or_default();
+        let expected = aside.map_or_else(|| "none".to_owned(), |a| a.display().to_string());
+        return Err(refuse(j, "set-aside backup", &found, expected));
+    }
+    Ok(())
+}
+
+/// Whether `device` is a folder right in the backup folder `source`, or in
+/// the folder its link points to.
+fn in_backup_folder(device: &Path, source: &Path) -> bool {
+    let Some(parent) = device.parent() else {
+        return false;
+    };
+    same_place(parent, source)
+        || std::fs::read_link(source).is_ok_and(|target| {
+            let target = crate::locations::resolve_link_target(source, &target);
+            parent == target
+                || crate::paths::canonical(&target)
+                    .is_ok_and(|t| crate::paths::canonical(parent).is_ok_and(|p| p == t))
+        })
 }
 
 /// The copy a move back or move on replaces must be ours: if it is there,

@@ -60,6 +60,20 @@ pub fn ui(state: &AppState, ui: &mut Ui) -> Option<Action> {
                 );
             }
         }
+        Operation::Archive => {
+            status_row(
+                ui,
+                Status::Note,
+                "The other devices' backups are as they were. This one is kept on the drive: bring it back from the overview whenever you like.",
+            );
+        }
+        Operation::BringBack => {
+            status_row(
+                ui,
+                Status::Note,
+                "Finder, iTunes and Apple Devices see this device's backup again; the archived copy was removed.",
+            );
+        }
         Operation::Revert => {
             status_row(
                 ui,

@@ -18,7 +18,12 @@ pub fn ui(state: &AppState, ui: &mut Ui) -> Option<Action> {
     let source = state.location()?.path.clone();
     let (target, same_drive) = match plan.operation {
         Operation::Revert => (source.clone(), state.checks.same_drive_home),
-        Operation::Relink | Operation::Adopt | Operation::TakeOver | Operation::Merge => {
+        Operation::Relink
+        | Operation::Adopt
+        | Operation::TakeOver
+        | Operation::Merge
+        | Operation::Archive
+        | Operation::BringBack => {
             return None;
         }
         Operation::Move | Operation::Retarget => {

@@ -89,6 +89,8 @@ pub fn working_title(operation: Option<Operation>) -> &'static str {
         Some(Operation::Relink | Operation::Adopt) => "Linking your backups again",
         Some(Operation::TakeOver) => "Checking the backups moved by hand",
         Some(Operation::Merge) => "Bringing the new backups to the drive",
+        Some(Operation::Archive) => "Archiving a device's backup",
+        Some(Operation::BringBack) => "Bringing an archived backup back",
         None => "Finishing what was left unfinished",
     }
 }
@@ -102,6 +104,8 @@ pub fn start_button(operation: Operation) -> &'static str {
         Operation::Relink | Operation::Adopt => "Link",
         Operation::TakeOver => "Manage them",
         Operation::Merge => "Bring them to the drive",
+        Operation::Archive => "Archive",
+        Operation::BringBack => "Bring back",
     }
 }
 
@@ -246,6 +250,12 @@ pub fn plan_sentence(operation: Operation, bytes: u64, target: &str, same_drive:
         }
         (Operation::TakeOver, _) => format!(
             "Every file of your backups ({size}) in {target} will be read, then Backup Relocator's mark is added there; nothing is copied or deleted."
+        ),
+        (Operation::Archive, _) => format!(
+            "This device's backup ({size}) will be copied to {target} and checked, then taken out of the backup folder; the other devices' backups stay as they are."
+        ),
+        (Operation::BringBack, _) => format!(
+            "The archived backup ({size}) will be copied back into the backup folder and checked, then removed from {target}."
         ),
         (Operation::Merge, _) => format!(
             "The new backups on {COMPUTER} ({size}) will be copied to {target} and checked, device by device; nothing there is overwritten. Then the link is put back."
@@ -471,6 +481,8 @@ pub fn done_headline(o: &Outcome) -> String {
         Operation::Adopt => "Your backups are linked".to_owned(),
         Operation::TakeOver => "Backup Relocator now manages your backups".to_owned(),
         Operation::Merge => "The new backups are on the drive".to_owned(),
+        Operation::Archive => "The backup is archived on the drive".to_owned(),
+        Operation::BringBack => "The backup is back".to_owned(),
     }
 }
 
@@ -507,6 +519,11 @@ pub fn done_sentence(o: &Outcome, place: &str) -> String {
         Operation::Merge => format!(
             "{moved} brought to {place} and checked; the link is back, so backups go there again."
         ),
+        Operation::Archive if o.freed_bytes > 0 => {
+            format!("{moved} archived on {place}. {freed} is free again where it was.")
+        }
+        Operation::Archive => format!("{moved} archived on {place}."),
+        Operation::BringBack => format!("{moved} back in the backup folder, checked."),
     }
 }
 
@@ -522,6 +539,8 @@ pub fn failure_headline(f: &Failure, operation: Option<Operation>) -> &'static s
         (_, Some(Operation::Relink | Operation::Adopt)) => "The link was not made",
         (_, Some(Operation::TakeOver)) => "Backup Relocator did not take them over",
         (_, Some(Operation::Merge)) => "The new backups were not brought to the drive",
+        (_, Some(Operation::Archive)) => "The backup was not archived",
+        (_, Some(Operation::BringBack)) => "The backup was not brought back",
         (_, None) => "It did not finish",
     }
 }

@@ -4,6 +4,7 @@ mod check;
 mod copy;
 mod guard;
 mod health;
+mod one_device;
 mod operate;
 mod sample;
 mod scan;

@@ -21,21 +21,7 @@ use crate::output::{JsonProgress, TerminalProgress, json_line};
 use crate::signals::{self, OnStop};
 
 pub fn run(links: &dyn link::FolderLink, command: Command) -> relocator::Result<ExitCode> {
-    let (json, source, policy) = match &command {
-        Command::Move { common, source, .. }
-        | Command::Merge { common, source, .. }
-        | Command::Revert { common, source, .. }
-        | Command::Retarget { common, source, .. } => {
-            (common.json, source.clone(), common.gate.policy())
-        }
-        Command::Recover { json, source }
-        | Command::ForgetDrive { json, source, .. }
-        | Command::TakeOver { json, source }
-        | Command::Relink { json, source, .. }
-        | Command::Adopt { json, source, .. }
-        | Command::SetAsideRecord { json, source } => (*json, source.clone(), Policy::default()),
-        _ => unreachable!("dispatched elsewhere"),
-    };
+    let (json, source, policy) = basics(&command);
     let terminal = TerminalProgress::new(outline(&command));
     let progress: &dyn ProgressSink = if json { &JsonProgress } else { &terminal };
     let cancel = signals::from_now(on_stop_before_starting(&command));
@@ -55,6 +41,12 @@ pub fn run(links: &dyn link::FolderLink, command: Command) -> relocator::Result<
             match confirmed(&ctx, moving, &source, &common, json) {
                 Some(code) => return Ok(code),
                 None => relocate::move_backups(&ctx, &source, &to, options(common.verify, false)),
+            }
+        }
+        command @ (Command::Archive { .. } | Command::BringBack { .. }) => {
+            match super::one_device::run(&ctx, command, json) {
+                Ok(result) => result,
+                Err(code) => return Ok(code),
             }
         }
         Command::Merge { source, to, common } => match merge_into(&source, to, &common, json) {
@@ -121,6 +113,28 @@ pub fn run(links: &dyn link::FolderLink, command: Command) -> relocator::Result<
     Ok(ended(&result, &source, cancel.is_cancelled(), json))
 }
 
+/// What every operation command has: JSON or not, its backup folder, and
+/// the finishing gate's rules.
+fn basics(command: &Command) -> (bool, std::path::PathBuf, Policy) {
+    match command {
+        Command::Move { common, source, .. }
+        | Command::Merge { common, source, .. }
+        | Command::Archive { common, source, .. }
+        | Command::BringBack { common, source, .. }
+        | Command::Revert { common, source, .. }
+        | Command::Retarget { common, source, .. } => {
+            (common.json, source.clone(), common.gate.policy())
+        }
+        Command::Recover { json, source }
+        | Command::ForgetDrive { json, source, .. }
+        | Command::TakeOver { json, source }
+        | Command::Relink { json, source, .. }
+        | Command::Adopt { json, source, .. }
+        | Command::SetAsideRecord { json, source } => (*json, source.clone(), Policy::default()),
+        _ => unreachable!("dispatched elsewhere"),
+    }
+}
+
 /// Says how an operation on `source` ended; after a move back, the guard
 /// forgets the folder.
 fn ended(
@@ -160,11 +174,26 @@ fn merge_into(
         source.display(),
         copy.display()
     );
-    let answer = Ok(common.yes || json || ask(&question));
-    match stop_unless_confirmed(answer, source, json) {
+    match asked(&question, source, common, json) {
         Some(code) => Err(code),
         None => Ok(copy),
     }
+}
+
+/// Asks `question` unless told yes: `None` to go ahead (a stop from now
+/// on cancels it), or how the run ends.
+pub(super) fn asked(
+    question: &str,
+    source: &Path,
+    common: &crate::args::RunArgs,
+    json: bool,
+) -> Option<ExitCode> {
+    let answer = Ok(common.yes || json || ask(question));
+    let stop = stop_unless_confirmed(answer, source, json);
+    if stop.is_none() {
+        signals::from_now(OnStop::Cancel);
+    }
+    stop
 }
 
 /// Where `relink` points the link: `--to`, or the one place the backups
@@ -214,6 +243,8 @@ fn on_stop_before_starting(command: &Command) -> OnStop {
         | Command::ForgetDrive { yes: true, .. } => OnStop::Finish,
         Command::Move { common, .. }
         | Command::Merge { common, .. }
+        | Command::Archive { common, .. }
+        | Command::BringBack { common, .. }
         | Command::Revert { common, .. }
         | Command::Retarget { common, .. }
             if common.yes =>
@@ -248,7 +279,7 @@ fn outline(command: &Command) -> Outline {
     }
 }
 
-fn options(verify: VerifyArg, keep_previous: bool) -> Options {
+pub(super) fn options(verify: VerifyArg, keep_previous: bool) -> Options {
     Options {
         verify: verify.into(),
         keep_previous,
@@ -286,6 +317,20 @@ fn success(o: &Outcome, stop_came_late: bool, json: bool) -> ExitCode {
         Operation::Adopt => format!(
             "{} now links to {}.",
             o.source.display(),
+            o.backups_at.display()
+        ),
+        Operation::Archive => format!(
+            "Archived {} in {} to {} and checked it: it is out of {}. Bring it back with bring-back --from \"{}\".",
+            format_bytes(o.bytes),
+            count_of(o.files, "file", "files"),
+            o.backups_at.display(),
+            o.source.display(),
+            o.backups_at.display()
+        ),
+        Operation::BringBack => format!(
+            "Brought {} in {} back to {} and checked it; the archived copy was removed.",
+            format_bytes(o.bytes),
+            count_of(o.files, "file", "files"),
             o.backups_at.display()
         ),
         Operation::Merge => format!(

@@ -13,7 +13,7 @@ use crate::progress::{Phase, Progress};
 
 use super::leftovers::Tidied;
 use super::steps::{self, exists, is_real_dir};
-use super::{Context, absolute, merge, move_out, relink, retarget, revert};
+use super::{Context, absolute, archive, merge, move_out, relink, retarget, revert};
 
 /// What recovery found and did: with the interrupted operation, the
 /// copies of ours it removed (see `relocate::leftovers`) and what a person
@@ -211,6 +211,7 @@ fn recover_journal(ctx: &Context<'_>, source: &Path, j: &mut Journal) -> Result<
     let result = match j.operation {
         Operation::Move => recover_move(ctx, j),
         Operation::Merge => recover_merge(ctx, j),
+        Operation::Archive | Operation::BringBack => recover_archive(ctx, j),
         Operation::Revert => recover_revert(ctx, j),
         Operation::Retarget => recover_retarget(ctx, j),
         Operation::Relink | Operation::Adopt | Operation::TakeOver => {
@@ -258,6 +259,15 @@ fn finish_undo(ctx: &Context<'_>, j: &Journal) -> Result<Recovery> {
         Operation::Merge => {
             merge::roll_back(ctx, j)?;
             j.source.clone()
+        }
+        Operation::Archive => {
+            archive::roll_back_archive(ctx, j)?;
+            j.previous.clone().unwrap_or_default()
+        }
+        Operation::BringBack => {
+            // A bring-back is never undone past its copy: roll the copy back.
+            roll_back_copy(ctx, j)?;
+            j.previous.clone().unwrap_or_default()
         }
         Operation::Revert => {
             revert::roll_back(ctx, j, &previous)?;
@@ -324,6 +334,26 @@ fn recover_merge(ctx: &Context<'_>, j: &mut Journal) -> Result<Recovery> {
     }
     let notes = merge::finish(ctx, j)?;
     Ok(Recovery::completed(operation, j.target.clone(), notes))
+}
+
+/// An archive or a bring-back: undone before its copy was published
+/// (the device's backup is where it was), finished after.
+fn recover_archive(ctx: &Context<'_>, j: &mut Journal) -> Result<Recovery> {
+    let operation = j.operation;
+    let was_at = j.previous.clone().unwrap_or_default();
+    if j.step == Step::Copying {
+        roll_back_copy(ctx, j)?;
+        return Ok(Recovery::of(Recovered::RolledBack {
+            operation,
+            backups_at: was_at,
+        }));
+    }
+    if operation == Operation::Archive {
+        archive::finish_archive(ctx, j)?;
+    } else {
+        archive::finish_bring_back(ctx, j)?;
+    }
+    Ok(Recovery::completed(operation, j.target.clone(), Vec::new()))
 }
 
 fn recover_revert(ctx: &Context<'_>, j: &mut Journal) -> Result<Recovery> {
@@ -398,7 +428,10 @@ pub(super) fn missing_drive_folder(j: &Journal) -> Option<PathBuf> {
     let copies_gone = !exists(&j.staging) && !exists(&j.target);
     match (j.operation, j.step) {
         // Rolling back a copy needs its drive, to delete the partial copy.
-        (Operation::Move | Operation::Retarget | Operation::Merge, Step::Copying) => {
+        (
+            Operation::Move | Operation::Retarget | Operation::Merge | Operation::Archive,
+            Step::Copying,
+        ) => {
             let drive = drive_of(&j.staging);
             (!drive.is_dir()).then_some(drive)
         }
@@ -415,6 +448,11 @@ pub(super) fn missing_drive_folder(j: &Journal) -> Option<PathBuf> {
         (Operation::Move | Operation::Retarget, _) => copies_gone.then(|| drive_of(&j.target)),
         // Placing, linking and cleaning all need the copy on the drive.
         (Operation::Merge, _) => (!exists(&j.target)).then(|| drive_of(&j.target)),
+        // Published on the drive: finishing needs it.
+        (Operation::Archive, _) => copies_gone.then(|| drive_of(&j.target)),
+        // Everything but the last deletion is on this computer; a drive
+        // away then is remembered, as in a move back.
+        (Operation::BringBack, _) => None,
         (Operation::Relink | Operation::Adopt | Operation::TakeOver, _) => {
             (!exists(&j.target)).then(|| drive_of(&j.target))
         }
@@ -433,6 +471,15 @@ fn safe_place(j: &Journal) -> Option<&Path> {
         Operation::Revert => revert::safe_place(j),
         Operation::Retarget => retarget::safe_place(j),
         Operation::Relink | Operation::Adopt | Operation::TakeOver => &j.target,
+        Operation::Archive => match (&j.aside, &j.previous) {
+            (Some(a), _) if exists(a) => a.as_path(),
+            (_, Some(live)) if is_real_dir(live) => live.as_path(),
+            _ => &j.target,
+        },
+        Operation::BringBack => match &j.previous {
+            Some(archived) if !is_real_dir(&j.target) => archived.as_path(),
+            _ => &j.target,
+        },
     };
     is_real_dir(candidate).then_some(candidate)
 }

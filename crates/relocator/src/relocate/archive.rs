@@ -1,0 +1,329 @@
+//! **archive** and **bring back** (issue 21): one device's backup taken out
+//! of the live backup folder and kept on a drive, in
+//! `DEST/Archived iPhone and iPad backups/<UDID>`, then brought back with
+//! one action. This frees an old phone's room without moving everything;
+//! the other devices' backups are never touched. Archive: copy to
+//! `<UDID>.partial-<id>` beside its place, verify, publish with our marker,
+//! set the device's folder aside, look for a late write, delete it. Bring
+//! back: copy the archived backup into the backup folder as
+//! `<UDID>.partial-<id>`, verify, publish, take our marker out of it,
+//! delete the archived copy. Journaled: recovery undoes either before its
+//! copy is published and finishes it after.
+
+use std::path::{Path, PathBuf};
+
+use crate::durable;
+use crate::error::{Error, Result};
+use crate::faults::crash_point;
+use crate::inventory;
+use crate::journal::{Journal, Step};
+use crate::locations;
+use crate::marker::{self, Marker};
+use crate::names;
+use crate::operation::Operation;
+use crate::problem::Problem;
+use crate::progress::{Phase, Progress};
+use crate::removal;
+use crate::verify;
+
+use super::steps::{self, exists, is_real_dir};
+use super::{Context, Options, Outcome, interrupted};
+
+/// Where the backups of the folder `source` are now: the folder itself, or
+/// where its link points.
+fn backups_of(ctx: &Context<'_>, source: &Path) -> Result<PathBuf> {
+    let state = locations::inspect(source, ctx.links)?;
+    state
+        .backups_at(source)
+        .filter(|b| is_real_dir(b))
+        .ok_or_else(|| {
+            Error::Refused(vec![Problem::SourceMissing {
+                source: source.to_owned(),
+            }])
+        })
+}
+
+/// The device backup `device` (its folder name) of `source`, refused unless
+/// it is one, finished, with no sync app open.
+fn device_to_archive(ctx: &Context<'_>, source: &Path, device: &str) -> Result<PathBuf> {
+    let backups = backups_of(ctx, source)?;
+    let live = backups.join(device);
+    let mut problems = Vec::new();
+    if !inventory::is_udid(device) || !is_real_dir(&live) {
+        problems.push(Problem::SourceMissing {
+            source: live.clone(),
+        });
+    } else if inventory::describe(&live, false, ctx.cancel)?.in_progress {
+        problems.push(Problem::BackupInProgress {
+            devices: vec![device.to_owned()],
+        });
+    }
+    if !ctx.sync_apps.is_empty() {
+        problems.push(Problem::SyncAppsRunning {
+            names: ctx.sync_apps.clone(),
+        });
+    }
+    if problems.is_empty() {
+        Ok(live)
+    } else {
+        Err(Error::Refused(problems))
+    }
+}
+
+/// Takes the backup of `device` out of the backup folder `source` and
+/// keeps it in the archive folder on `destination`.
+pub fn archive(
+    ctx: &Context<'_>,
+    source: &Path,
+    device: &str,
+    destination: &Path,
+    options: Options,
+) -> Result<Outcome> {
+    let (source, _lock) = steps::begin(ctx, source)?;
+    let live = device_to_archive(ctx, &source, device)?;
+    let folder = names::archive_folder(&crate::paths::canonical(destination)?);
+    let target = folder.join(device);
+    if exists(&target) {
+        return Err(Error::Refused(vec![Problem::BackupAlreadyThere {
+            path: target,
+        }]));
+    }
+    if !folder.is_dir() {
+        std::fs::create_dir_all(&folder).map_err(|e| Error::io(&folder, e))?;
+        durable::sync_parent(&folder)?;
+    }
+    ctx.cancel.check()?;
+    let id = names::new_id();
+    let staging = names::local_staging(&target, &id);
+    let mut j = Journal::new(Operation::Archive, &id, &source, &target, &staging);
+    j.previous = Some(live.clone());
+    j.aside = Some(names::set_aside(&live, &id));
+    let totals = crate::scan::scan(&live, ctx.progress, ctx.cancel)?;
+    (j.total_bytes, j.total_files) = (totals.bytes, totals.files);
+    j.save()?;
+    crash_point("archive-journaled");
+    if let Err(e) = steps::stage_copy(ctx, &j, &live, options.verify, (totals.bytes, totals.files))
+    {
+        return Err(steps::roll_back_staging(ctx, &j, e, &live));
+    }
+    finish_archive(ctx, &mut j)?;
+    ctx.progress.report(Progress::Done);
+    Ok(outcome(&j, j.total_bytes))
+}
+
+fn outcome(j: &Journal, freed_bytes: u64) -> Outcome {
+    Outcome {
+        operation: j.operation,
+        source: j.source.clone(),
+        backups_at: j.target.clone(),
+        bytes: j.total_bytes,
+        files: j.total_files,
+        freed_bytes,
+        notes: Vec::new(),
+    }
+}
+
+fn recorded(j: &Journal, what: &str, place: Option<&PathBuf>) -> Result<PathBuf> {
+    place.cloned().ok_or_else(|| Error::Journal {
+        path: j.path(),
+        message: format!("it does not say where {what} is"),
+    })
+}
+
+/// Takes an archive from its journal's step to the end (the archive and
+/// recovery both).
+pub(super) fn finish_archive(ctx: &Context<'_>, j: &mut Journal) -> Result<()> {
+    let order = [
+        Step::Copying,
+        Step::Publishing,
+        Step::SettingAside,
+        Step::Cleaning,
+    ];
+    let live = recorded(j, "the device's backup", j.previous.as_ref())?;
+    let aside = recorded(j, "the set-aside backup", j.aside.as_ref())?;
+    for step in steps::steps_from(ctx, j, &order) {
+        match step {
+            Step::Publishing => {
+                j.enter(Step::Publishing)?;
+                steps::publish(j)?;
+                marker::rewrite(&j.target, &Marker::complete(&j.id, &live, &j.target))?;
+                crash_point("archive-published");
+            }
+            Step::SettingAside => {
+                j.enter(Step::SettingAside)?;
+                if is_real_dir(&live) && !exists(&aside) {
+                    durable::rename_no_replace(&live, &aside)?;
+                }
+                crash_point("archive-set-aside");
+            }
+            Step::Cleaning => {
+                j.enter(Step::Cleaning)?;
+                if exists(&aside) {
+                    let how = steps::comparison(j, &aside, &j.target);
+                    if let Err(e) = verify::quick_compare(&aside, &j.target, &how, ctx.cancel) {
+                        // A backup written into it after the copy: keep it.
+                        return Err(undo_archive(ctx, j, e));
+                    }
+                    ctx.progress.report(Progress::Phase {
+                        phase: Phase::CleaningUp,
+                    });
+                    crash_point("deleting");
+                    removal::remove_tree(&aside, ctx.progress)?;
+                }
+                crash_point("archive-cleaned");
+                j.finish()?;
+            }
+            Step::Copying | Step::Renaming | Step::Linking | Step::Unlinking => {}
+        }
+    }
+    Ok(())
+}
+
+/// Puts the device's backup back in the folder and removes our copy.
+fn undo_archive(ctx: &Context<'_>, j: &Journal, cause: Error) -> Error {
+    ctx.progress.report(Progress::Phase {
+        phase: Phase::RollingBack,
+    });
+    let live = j.previous.clone().unwrap_or_default();
+    match roll_back_archive(ctx, j) {
+        Ok(()) => interrupted(cause, &live),
+        Err(undo_error) => {
+            ctx.progress.report(Progress::Warning {
+                message: format!("could not undo completely: {undo_error}"),
+            });
+            interrupted(cause, j.aside.as_deref().unwrap_or(&live))
+        }
+    }
+}
+
+/// The undo's steps, each idempotent, after the journal says it has begun.
+pub(super) fn roll_back_archive(ctx: &Context<'_>, j: &Journal) -> Result<()> {
+    j.begin_undo()?;
+    crash_point("undo-begun");
+    let live = recorded(j, "the device's backup", j.previous.as_ref())?;
+    let aside = recorded(j, "the set-aside backup", j.aside.as_ref())?;
+    if exists(&aside) && !exists(&live) {
+        durable::rename_no_replace(&aside, &live)?;
+    }
+    if is_real_dir(&live) {
+        steps::delete_ours(ctx, j, &j.target, &j.id)?;
+        steps::delete_ours(ctx, j, &j.staging, &j.id)?;
+    }
+    j.finish()
+}
+
+/// Brings the archived backup `archived` (a device's folder in an archive
+/// folder of ours) back into the backup folder `source`.
+pub fn bring_back(
+    ctx: &Context<'_>,
+    source: &Path,
+    archived: &Path,
+    options: Options,
+) -> Result<Outcome> {
+    let (source, _lock) = steps::begin(ctx, source)?;
+    let archived = crate::paths::canonical(archived)?;
+    let backups = backups_of(ctx, &source)?;
+    let device = archived
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let made_by = marker::read(&archived)
+        .filter(|m| m.state == marker::MarkerState::Complete)
+        .map(|m| m.operation_id);
+    let in_an_archive = archived
+        .parent()
+        .and_then(Path::file_name)
+        .is_some_and(|n| n == names::ARCHIVE_FOLDER);
+    if made_by.is_none() || !in_an_archive || !inventory::is_udid(&device) {
+        return Err(Error::Refused(vec![Problem::NotOurCopy { path: archived }]));
+    }
+    let target = backups.join(&device);
+    if exists(&target) {
+        return Err(Error::Refused(vec![Problem::BackupAlreadyThere {
+            path: target,
+        }]));
+    }
+    if !ctx.sync_apps.is_empty() {
+        return Err(Error::Refused(vec![Problem::SyncAppsRunning {
+            names: ctx.sync_apps.clone(),
+        }]));
+    }
+    let id = names::new_id();
+    let staging = names::local_staging(&target, &id);
+    let mut j = Journal::new(Operation::BringBack, &id, &source, &target, &staging);
+    j.previous = Some(archived.clone());
+    j.previous_id = made_by;
+    let totals = crate::scan::scan(&archived, ctx.progress, ctx.cancel)?;
+    (j.total_bytes, j.total_files) = (totals.bytes, totals.files);
+    j.save()?;
+    crash_point("bring-back-journaled");
+    if let Err(e) = steps::stage_copy(
+        ctx,
+        &j,
+        &archived,
+        options.verify,
+        (totals.bytes, totals.files),
+    ) {
+        return Err(steps::roll_back_staging(ctx, &j, e, &archived));
+    }
+    finish_bring_back(ctx, &mut j)?;
+    ctx.progress.report(Progress::Done);
+    Ok(outcome(&j, j.total_bytes))
+}
+
+/// Takes a bring-back from its journal's step to the end.
+pub(super) fn finish_bring_back(ctx: &Context<'_>, j: &mut Journal) -> Result<()> {
+    let order = [Step::Copying, Step::Publishing, Step::Cleaning];
+    let archived = recorded(j, "the archived backup", j.previous.as_ref())?;
+    for step in steps::steps_from(ctx, j, &order) {
+        match step {
+            Step::Publishing => {
+                j.enter(Step::Publishing)?;
+                if exists(&j.staging) {
+                    steps::publish(j)?;
+                }
+                crash_point("bring-back-published");
+                // Our marker has no place in a device's backup.
+                let ours = marker::path_in(&j.target);
+                if exists(&ours) {
+                    std::fs::remove_file(&ours).map_err(|e| Error::io(&ours, e))?;
+                    durable::sync_parent(&ours)?;
+                }
+            }
+            Step::Cleaning => {
+                j.enter(Step::Cleaning)?;
+                let owner = steps::previous_owner(j, &archived);
+                steps::free_space(ctx, j, &archived, &owner)?;
+                crash_point("bring-back-cleaned");
+                j.finish()?;
+            }
+            Step::Copying
+            | Step::Renaming
+            | Step::SettingAside
+            | Step::Linking
+            | Step::Unlinking => {}
+        }
+    }
+    Ok(())
+}
+
+/// The archived device backups on the drive holding `destination`'s
+/// archive folder: each folder there that carries our marker.
+#[must_use]
+pub fn archived_in(destination: &Path) -> Vec<PathBuf> {
+    let folder = names::archive_folder(destination);
+    let Ok(entries) = std::fs::read_dir(&folder) else {
+        return Vec::new();
+    };
+    let mut found: Vec<PathBuf> = entries
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| {
+            p.file_name()
+                .is_some_and(|n| inventory::is_udid(&n.to_string_lossy()))
+                && marker::read(p).is_some_and(|m| m.state == marker::MarkerState::Complete)
+        })
+        .collect();
+    found.sort();
+    found
+}
