@@ -70,6 +70,14 @@ pub enum Action {
     Relink(PathBuf),
     /// Manage the backups the selected folder links to, moved by hand.
     TakeOver,
+    /// Choose a drive to archive this device's backup to (its folder
+    /// name), or stop choosing.
+    AskArchive(Option<String>),
+    /// Archive the backup of this device (its folder name) of the selected
+    /// folder to this drive.
+    Archive(String, PathBuf),
+    /// Bring this archived backup back into the selected folder.
+    BringBack(PathBuf),
     /// Turn the guard on (a login item) or off.
     SetGuard(bool),
     /// Bring the new backups in the selected folder (a folder where our

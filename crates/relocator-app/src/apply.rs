@@ -88,6 +88,9 @@ impl AppState {
             }),
             Action::TakeOver => self.take_over(),
             Action::Merge(to) => self.merge(to),
+            Action::AskArchive(device) => self.ask_archive(device),
+            Action::Archive(device, drive) => self.archive(&device, &drive),
+            Action::BringBack(archived) => self.one_device(Operation::BringBack, archived),
             Action::AskForgetDrive(asking) => self.asking_forget = asking,
             Action::ForgetDrive => {
                 self.asking_forget = false;
@@ -119,10 +122,41 @@ impl AppState {
     /// Takes over the backups of the folder being worked on, moved by hand:
     /// every file is read, so its progress runs against the backups' size.
     fn merge(&mut self, to: std::path::PathBuf) {
-        let (expected, options) = (self.backup_sizes(), self.options());
+        let expected = self.backup_sizes();
+        self.start_with_options(Operation::Merge, to, expected);
+    }
+
+    /// Starts (or stops) choosing a drive to archive `device`'s backup to.
+    fn ask_archive(&mut self, device: Option<String>) {
+        if device.is_some() {
+            self.list_drives();
+        }
+        self.archiving = device;
+    }
+
+    /// Archives `device`'s backup of the selected folder to `drive`.
+    fn archive(&mut self, device: &str, drive: &Path) {
+        self.archiving = None;
+        let to = relocator::names::archive_folder(drive).join(device);
+        self.one_device(Operation::Archive, to);
+    }
+
+    /// An archive (`to`: the device's place in the archive folder) or a
+    /// bring-back (`to`: the archived backup) on the selected folder.
+    fn one_device(&mut self, operation: Operation, to: std::path::PathBuf) {
+        self.start_with_options(operation, to, None);
+    }
+
+    fn start_with_options(
+        &mut self,
+        operation: Operation,
+        to: std::path::PathBuf,
+        expected: Option<(u64, u64)>,
+    ) {
+        let options = self.options();
         if let Some(source) = self.location().map(|l| l.path.clone()) {
             let job = Job::Run {
-                operation: Operation::Merge,
+                operation,
                 source,
                 to: Some(to),
                 options,

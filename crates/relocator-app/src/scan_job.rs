@@ -44,6 +44,8 @@ pub struct LocationReport {
     pub relink_candidates: Vec<PathBuf>,
     /// A real folder where our link was: our copies of it, to merge into.
     pub merge_into: Vec<PathBuf>,
+    /// Its devices' backups archived on connected drives.
+    pub archived: Vec<relocator::relocate::Archived>,
     /// A folder whose record is damaged: where the backups are, or may be.
     pub found: Vec<Found>,
     /// An interrupted operation that waits for a drive not connected.
@@ -67,6 +69,7 @@ impl LocationReport {
             volume: None,
             relink_candidates: Vec::new(),
             merge_into: Vec::new(),
+            archived: Vec::new(),
             found: Vec::new(),
             drive_needed: None,
             leftovers: Leftovers::default(),
@@ -147,6 +150,7 @@ impl ScanJob {
                     r.volume = looked.drive;
                     r.relink_candidates = looked.relink_candidates;
                     r.merge_into = looked.merge_into;
+                    r.archived = looked.archived;
                     r.found = looked.found;
                     r.drive_needed = looked.drive_needed;
                     r.leftovers = looked.leftovers;

@@ -1,7 +1,8 @@
 //! Issue 21 in the window, driven by control names: the guard turned on
 //! and off in Preferences (its login item made in a test's own home, its
-//! days where the guard reads them), and a folder where our link was —
-//! an update replaced it — offered and brought to the drive by one button.
+//! days where the guard reads them); a folder where our link was — an
+//! update replaced it — offered and brought to the drive by one button;
+//! one device's backup archived to a drive and brought back.
 //!
 //! Unix: the stand-in drive and the link are made the Unix way.
 
@@ -10,6 +11,8 @@
 mod common;
 
 use std::fs;
+
+use egui_kittest::kittest::Queryable as _;
 
 use common::{Fakes, click, harness, settle, shows};
 use relocator::locations::{HomeDirs, Platform};
@@ -102,4 +105,55 @@ fn a_folder_where_our_link_was_is_brought_to_the_drive_by_one_button() {
         before_and_new,
         "nothing else on the drive changed"
     );
+}
+
+#[test]
+fn one_devices_backup_is_archived_to_a_drive_and_brought_back() {
+    if relocator_tests::skipped_here(true) {
+        return;
+    }
+    let drive = Drive::mount("128m", "");
+    let root = scratch();
+    let source = root.path().join("Backup");
+    let made = small_backup(&source, 94, 6);
+    let folder = made.device_folders[2].clone();
+    let device = folder.file_name().unwrap().to_owned();
+    let name = relocator::inventory::describe(&folder, false, &relocator::Cancel::new())
+        .unwrap()
+        .display_name();
+    let before = digest(&source);
+    let fakes = Fakes {
+        drives: vec![drive.path().to_owned()],
+        ..Fakes::default()
+    };
+    let mut h = harness(&source, &fakes);
+    settle(&mut h);
+    click(&mut h, &words::archive_button(&name));
+    assert!(shows(&h, &words::archive_where(&name)));
+    let to = words::archive_to("Test Drive 1", "");
+    let to = to.trim_end_matches(" free)").trim_end_matches(" (");
+    h.query_all_by_label_contains(to).next().unwrap().click();
+    h.run();
+    settle(&mut h);
+    assert_eq!(h.state().page, Page::Done, "{:?}", h.state().result);
+    assert!(shows(&h, "The backup is archived on the drive"));
+    let archived = relocator::names::archive_folder(drive.path()).join(&device);
+    assert!(!source.join(&device).exists());
+    let mut rest = before.clone();
+    rest.retain(|p, _| !p.starts_with(&device));
+    assert_eq!(digest(&source), rest, "the other devices' backups untouched");
+    assert_eq!(
+        digest(&archived).len(),
+        before.keys().filter(|p| p.starts_with(&device)).count() - 1
+    );
+
+    click(&mut h, "Back to overview");
+    settle(&mut h);
+    assert!(shows(&h, &format!("{name}: archived on")));
+    click(&mut h, &words::bring_back_button(&name));
+    settle(&mut h);
+    assert_eq!(h.state().page, Page::Done, "{:?}", h.state().result);
+    assert!(shows(&h, "The backup is back"));
+    assert_eq!(digest(&source), before);
+    assert!(!archived.exists());
 }

@@ -33,6 +33,8 @@ pub struct FolderReport {
     /// A real folder where our link was (an update replaced it): our
     /// copies of it on connected drives, where its backups can be merged.
     pub merge_into: Vec<PathBuf>,
+    /// Its devices' backups archived on connected drives.
+    pub archived: Vec<relocate::Archived>,
     /// A damaged record: where the backups are, or may be.
     pub found: Vec<Found>,
     /// An interrupted (or running) operation's record, as read.
@@ -63,6 +65,12 @@ impl FolderReport {
         };
         let merge_into = match &state {
             LocationState::Local => relocate::merge_candidates(folder),
+            _ => Vec::new(),
+        };
+        let archived = match &state {
+            LocationState::Local | LocationState::Relocated { .. } => {
+                relocate::archived_of(folder, links)
+            }
             _ => Vec::new(),
         };
         let found = match &state {
@@ -98,6 +106,7 @@ impl FolderReport {
             drive,
             relink_candidates,
             merge_into,
+            archived,
             found,
             interrupted,
             drive_needed,

@@ -11,6 +11,7 @@ mod devices;
 mod done;
 mod failed;
 mod manage;
+mod one_device;
 mod overview;
 mod preferences;
 mod review;

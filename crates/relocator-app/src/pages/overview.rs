@@ -8,6 +8,7 @@ use relocator::locations::LocationState;
 use relocator::units::{count_of, format_bytes};
 
 use super::devices;
+use super::one_device;
 use super::way_forward;
 use super::widgets::{self, Status, status_row};
 use crate::action::{Action, FolderPurpose};
@@ -177,7 +178,7 @@ fn location(state: &AppState, ui: &mut Ui, r: &LocationReport) -> Option<Action>
             health,
         );
     }
-    action
+    one_device::section(state, ui, r).or(action)
 }
 
 /// Backups moved to `target`, by this app or by hand (`by_hand`): on which drive.

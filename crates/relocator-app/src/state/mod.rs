@@ -147,6 +147,8 @@ pub struct AppState {
     pub clipboard: Option<String>,
     /// Whether the guard is on (its login item is there).
     pub guard: GuardSwitch,
+    /// The device whose backup is about to be archived, while a drive is chosen.
+    pub archiving: Option<String>,
     opening: Option<Opening>,
     pub(crate) services: Services,
     pub(crate) wake: Waker,
@@ -185,6 +187,7 @@ impl AppState {
             typed: None,
             clipboard: None,
             guard,
+            archiving: None,
             opening: None,
             services,
             wake,

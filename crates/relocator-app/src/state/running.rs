@@ -155,7 +155,12 @@ impl AppState {
         };
         let copies = matches!(
             operation,
-            Operation::Move | Operation::Retarget | Operation::Revert | Operation::Merge
+            Operation::Move
+                | Operation::Retarget
+                | Operation::Revert
+                | Operation::Merge
+                | Operation::Archive
+                | Operation::BringBack
         ) && !same_drive;
         Outline {
             bytes,

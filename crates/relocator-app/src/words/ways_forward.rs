@@ -26,6 +26,47 @@ pub fn link_replaced(drive: &str) -> String {
     )
 }
 
+/// The heading of the section for one device at a time.
+pub const ONE_DEVICE: &str = "One device at a time";
+
+/// What archiving is for.
+pub const ONE_DEVICE_WHY: &str = "Archive an old device's backup to a drive to free its room without moving everything; bring it back whenever you like.";
+
+/// The button that starts archiving the backup of `device`.
+#[must_use]
+pub fn archive_button(device: &str) -> String {
+    format!("Archive {device}…")
+}
+
+/// The question while a drive is chosen.
+#[must_use]
+pub fn archive_where(device: &str) -> String {
+    format!(
+        "Archive the backup of {device} to which drive? It is copied and checked first; the other devices' backups stay as they are."
+    )
+}
+
+/// One drive to archive to, with its free space.
+#[must_use]
+pub fn archive_to(drive: &str, free: &str) -> String {
+    format!("Archive to {drive} ({free} free)")
+}
+
+/// When no other drive is connected.
+pub const NO_DRIVE_TO_ARCHIVE: &str = "No other drive is connected. Connect one to archive to.";
+
+/// An archived backup of `device` on `drive`.
+#[must_use]
+pub fn archived_on(device: &str, drive: &str) -> String {
+    format!("{device}: archived on {drive}.")
+}
+
+/// The button that brings the archived backup of `device` back.
+#[must_use]
+pub fn bring_back_button(device: &str) -> String {
+    format!("Bring back {device}")
+}
+
 /// The Preferences' switch for the guard.
 pub const GUARD_SWITCH: &str = "Watch over my moved backups between visits";
 

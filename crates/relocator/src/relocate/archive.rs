@@ -327,3 +327,52 @@ pub fn archived_in(destination: &Path) -> Vec<PathBuf> {
     found.sort();
     found
 }
+
+/// An archived device backup of a backup folder, on a connected drive.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Archived {
+    /// Its folder (`<drive>/<archive folder>/<UDID>`).
+    pub path: PathBuf,
+    /// The device's name, as its backup says.
+    pub device: String,
+    /// The drive's name.
+    pub drive: String,
+}
+
+/// The archived backups of the backup folder `source` on the connected
+/// drives: each one whose marker says it was taken out of this folder (or
+/// out of the folder its link points to).
+#[must_use]
+pub fn archived_of(source: &Path, links: &dyn crate::link::FolderLink) -> Vec<Archived> {
+    let linked = links
+        .read(source)
+        .ok()
+        .flatten()
+        .map(|t| locations::resolve_link_target(source, &t));
+    let from_here = |p: &Path| {
+        let Some(m) = marker::read(p) else {
+            return false;
+        };
+        let parent = m.moved_from.parent();
+        parent == Some(source) || (linked.is_some() && parent == linked.as_deref())
+    };
+    crate::volume::drive_roots()
+        .iter()
+        .flat_map(|root| archived_in(root))
+        .filter(|p| from_here(p))
+        .map(|path| Archived {
+            device: inventory::describe(&path, false, &crate::Cancel::new()).map_or_else(
+                |_| {
+                    path.file_name()
+                        .unwrap_or_default()
+                        .to_string_lossy()
+                        .into_owned()
+                },
+                |d| d.display_name(),
+            ),
+            drive: crate::volume::volume_of(&path)
+                .map_or_else(|_| locations::drive_name_in(&path), |v| v.display_name()),
+            path,
+        })
+        .collect()
+}

@@ -24,7 +24,7 @@ use std::path::{Path, PathBuf};
 use crate::context::Context;
 
 pub use adopt::adopt;
-pub use archive::{archive, archived_in, bring_back};
+pub use archive::{Archived, archive, archived_in, archived_of, bring_back};
 pub use forget::{DriveNeeded, Forgotten, drive_needed, forget_drive};
 pub use leftovers::{Kept, Leftover, Leftovers, Removed, Tidied, leftovers_of};
 pub use locate::{Found, FoundKind, locate_backups, set_aside_record};
