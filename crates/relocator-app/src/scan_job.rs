@@ -46,6 +46,8 @@ pub struct LocationReport {
     pub merge_into: Vec<PathBuf>,
     /// Its devices' backups archived on connected drives.
     pub archived: Vec<relocator::relocate::Archived>,
+    /// Moved by us, its drive here: what a person should know after a move.
+    pub after_move: Option<relocator::accounting::AfterMove>,
     /// A folder whose record is damaged: where the backups are, or may be.
     pub found: Vec<Found>,
     /// An interrupted operation that waits for a drive not connected.
@@ -70,6 +72,7 @@ impl LocationReport {
             relink_candidates: Vec::new(),
             merge_into: Vec::new(),
             archived: Vec::new(),
+            after_move: None,
             found: Vec::new(),
             drive_needed: None,
             leftovers: Leftovers::default(),
@@ -151,6 +154,7 @@ impl ScanJob {
                     r.relink_candidates = looked.relink_candidates;
                     r.merge_into = looked.merge_into;
                     r.archived = looked.archived;
+                    r.after_move = looked.after_move;
                     r.found = looked.found;
                     r.drive_needed = looked.drive_needed;
                     r.leftovers = looked.leftovers;

@@ -141,7 +141,11 @@ fn one_devices_backup_is_archived_to_a_drive_and_brought_back() {
     assert!(!source.join(&device).exists());
     let mut rest = before.clone();
     rest.retain(|p, _| !p.starts_with(&device));
-    assert_eq!(digest(&source), rest, "the other devices' backups untouched");
+    assert_eq!(
+        digest(&source),
+        rest,
+        "the other devices' backups untouched"
+    );
     assert_eq!(
         digest(&archived).len(),
         before.keys().filter(|p| p.starts_with(&device)).count() - 1

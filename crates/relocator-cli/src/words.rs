@@ -171,3 +171,35 @@ pub fn location_hint(state: &LocationState, source: &Path) -> Option<String> {
         _ => None,
     }
 }
+
+/// What a person should know after a move, for a terminal: the space local
+/// snapshots still hold, and whether the backups on the drive have a
+/// second copy.
+#[must_use]
+pub fn after_move_lines(after: Option<&relocator::accounting::AfterMove>) -> Vec<String> {
+    use relocator::accounting::SecondCopy;
+    let Some(after) = after else {
+        return Vec::new();
+    };
+    let mut lines = Vec::new();
+    if after.snapshots_hold_space {
+        lines.push("Local Time Machine snapshots still hold the moved files: macOS frees that space when it removes them, usually within a day.".to_owned());
+    }
+    let second = match after.second_copy {
+        SecondCopy::TimeMachine => {
+            Some("Time Machine backs up the drive too: the backups have a second copy.")
+        }
+        SecondCopy::TimeMachineLeavesItOut => Some(
+            "Time Machine leaves the drive out: the backups there have no second copy (System Settings › General › Time Machine › Options to include it).",
+        ),
+        SecondCopy::NoTimeMachine => {
+            Some("No Time Machine backup is set up: the backups on the drive have no second copy.")
+        }
+        SecondCopy::WindowsLeavesItOut => Some(
+            "File History and Windows Backup do not save folders on other drives: the backups on the drive have no second copy unless you back it up another way.",
+        ),
+        SecondCopy::Unknown => None,
+    };
+    lines.extend(second.map(str::to_owned));
+    lines
+}

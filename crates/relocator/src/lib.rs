@@ -13,6 +13,7 @@
 
 #![deny(missing_docs)]
 
+pub mod accounting;
 mod apple_double;
 pub mod capabilities;
 pub mod case_twins;

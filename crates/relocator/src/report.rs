@@ -35,6 +35,8 @@ pub struct FolderReport {
     pub merge_into: Vec<PathBuf>,
     /// Its devices' backups archived on connected drives.
     pub archived: Vec<relocate::Archived>,
+    /// Moved by us, its drive here: what a person should know after a move.
+    pub after_move: Option<crate::accounting::AfterMove>,
     /// A damaged record: where the backups are, or may be.
     pub found: Vec<Found>,
     /// An interrupted (or running) operation's record, as read.
@@ -73,6 +75,12 @@ impl FolderReport {
             }
             _ => Vec::new(),
         };
+        let after_move = match &state {
+            LocationState::Relocated { target } if target.is_dir() => {
+                Some(crate::accounting::look(target))
+            }
+            _ => None,
+        };
         let found = match &state {
             LocationState::DamagedRecord { .. } => relocate::locate_backups(folder),
             _ => Vec::new(),
@@ -107,6 +115,7 @@ impl FolderReport {
             relink_candidates,
             merge_into,
             archived,
+            after_move,
             found,
             interrupted,
             drive_needed,

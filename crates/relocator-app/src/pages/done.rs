@@ -88,6 +88,14 @@ pub fn ui(state: &AppState, ui: &mut Ui) -> Option<Action> {
     for note in &outcome.notes {
         status_row(ui, Status::Note, note);
     }
+    if matches!(
+        outcome.operation,
+        Operation::Move | Operation::Retarget | Operation::Merge
+    ) {
+        // Read again by the scan that follows the move: shown once it arrives.
+        let after = state.report().and_then(|r| r.after_move.as_ref());
+        widgets::after_move(ui, after, &place);
+    }
     ui.add_space(8.0);
     widgets::path_label(ui, &outcome.backups_at);
     if ui.button(open_label()).clicked() {

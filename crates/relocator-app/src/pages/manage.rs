@@ -86,6 +86,9 @@ fn relocated(
             }
         });
     }
+    widgets::keyed_row(ui, "after-move", |ui| {
+        widgets::after_move(ui, report.after_move.as_ref(), &drive);
+    });
     if !selected {
         return None;
     }

@@ -450,3 +450,19 @@ pub fn typed_folder(ui: &mut Ui, typed: &TypedFolder) -> Option<Action> {
     });
     action
 }
+
+/// What a person should know after a move (`after`, once read) about the
+/// backups on `drive`: the space snapshots still hold, and whether the
+/// backups there have a second copy.
+pub fn after_move(ui: &mut Ui, after: Option<&relocator::accounting::AfterMove>, drive: &str) {
+    let Some(after) = after else {
+        return;
+    };
+    if after.snapshots_hold_space {
+        status_row(ui, Status::Note, crate::words::SNAPSHOTS_HOLD_SPACE);
+    }
+    if let Some((good, sentence)) = crate::words::second_copy(after.second_copy, drive) {
+        let status = if good { Status::Good } else { Status::Warning };
+        status_row(ui, status, &sentence);
+    }
+}

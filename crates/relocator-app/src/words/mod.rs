@@ -18,7 +18,9 @@ use relocator::{Phase, models};
 
 use crate::page::Step;
 
+mod after_move;
 mod ways_forward;
+pub use after_move::*;
 use relocator::Operation;
 pub use ways_forward::*;
 

@@ -105,6 +105,13 @@ impl Status {
                 .iter()
                 .map(|p| stored_path::as_value(p))
                 .collect::<Vec<_>>(),
+            "merge_into": r.merge_into.iter().map(|p| stored_path::as_value(p)).collect::<Vec<_>>(),
+            "archived": r.archived.iter().map(|a| json!({
+                "path": stored_path::as_value(&a.path),
+                "device": a.device,
+                "drive": a.drive,
+            })).collect::<Vec<_>>(),
+            "after_move": r.after_move,
             "errors": survey.map(|s| s.errors.clone()).unwrap_or_default(),
             "interrupted": r.interrupted.as_ref().map(|j| json!({
                 "operation": j.operation,
@@ -145,6 +152,26 @@ impl Status {
         }
         for f in &r.found {
             println!("  Found: {} ({})", f.path.display(), f.what());
+        }
+        for copy in &r.merge_into {
+            println!(
+                "  New backups are here again, and the earlier ones are at {}: \
+                 backup-relocator-cli merge --source \"{}\" brings them there and links it again.",
+                copy.display(),
+                r.folder.display()
+            );
+        }
+        for a in &r.archived {
+            println!(
+                "  {} is archived on {}: backup-relocator-cli bring-back --source \"{}\" --from \"{}\" brings it back.",
+                a.device,
+                a.drive,
+                r.folder.display(),
+                a.path.display()
+            );
+        }
+        for line in words::after_move_lines(r.after_move.as_ref()) {
+            println!("  {line}");
         }
         let Some(survey) = &r.survey else {
             return;
