@@ -110,6 +110,24 @@ class Window:
         node.queryAction().doAction(0)
         log(f'pressed {role} "{name}"')
 
+    def button_starting(self, prefix, role="push button"):
+        """The enabled control of `role` whose name starts with `prefix`."""
+        def test():
+            for node in self.nodes():
+                if (node.getRoleName() == role and (node.name or "").startswith(prefix)
+                        and node.getState().contains(pyatspi.STATE_ENABLED)):
+                    return node
+            return None
+
+        return self.wait(f'{role} starting "{prefix}" enabled', test)
+
+    def press_starting(self, prefix, role="push button"):
+        node = self.button_starting(prefix, role)
+        name = node.name
+        node.queryAction().doAction(0)
+        log(f'pressed {role} "{name}"')
+        return name
+
     def page(self, title, timeout=60):
         expected = f"Backup Relocator — {title}"
         self.wait(f'the window named "{expected}"', lambda: self.frame_name() == expected, timeout)
@@ -291,13 +309,18 @@ def main():
     log("move, cancel, move on and move back completed by control names")
     by_hand()
     drive_gone_for_good()
+    between_visits()
 
 
-def small_sample(folder):
+def cli():
+    return os.path.join(os.path.dirname(BINARY), "backup-relocator-cli")
+
+
+def small_sample(folder, devices=1, seed=1):
     """A small sample backup at folder, made by the command-line tool."""
-    cli = os.path.join(os.path.dirname(BINARY), "backup-relocator-cli")
-    subprocess.run([cli, "sample", folder, "--devices", "1", "--files", "200",
-                    "--bytes", "2000000"], check=True, stdout=subprocess.DEVNULL)
+    subprocess.run([cli(), "sample", folder, "--devices", str(devices), "--files", "200",
+                    "--bytes", "2000000", "--seed", str(seed)],
+                   check=True, stdout=subprocess.DEVNULL)
 
 
 def run_app(source, steps):
@@ -397,6 +420,83 @@ def drive_gone_for_good():
     assert digest(source) == before, "every file as it was"
     assert not os.path.exists(os.path.join(home, ".backup-relocator.journal"))
     log("a drive gone for good let go by control names")
+
+
+def between_visits():
+    """Issue 21 by control names: one device's backup archived to a drive
+    and brought back; the guard turned on and off in Preferences; a folder
+    where our link was (an update replaced it) brought to the drive."""
+    log("-- one device at a time, the guard, a replaced link")
+    home = os.path.join(os.path.dirname(SOURCE), "visits")
+    source = os.path.join(home, "Backup")
+    small_sample(source, devices=2, seed=7)
+    before = digest(source)
+    login_item = os.path.join(os.environ["HOME"], ".config", "autostart",
+                              "backup-relocator-guard.desktop")
+
+    def steps(window):
+        window.page("Your backups")
+        window.label("One device at a time")
+        archive = window.press_starting("Archive ")
+        device = archive[len("Archive "):].rstrip("…")
+        window.press_starting(f"Archive to {FIRST_NAME} (")
+        window.page("Done", timeout=300)
+        window.label("The backup is archived on the drive")
+        window.press("Back to overview")
+        window.label_containing(f"{device}: archived on")
+        window.press(f"Bring back {device}")
+        window.page("Done", timeout=300)
+        window.label("The backup is back")
+        window.press("Back to overview")
+        window.page("Your backups")
+
+        window.press("Preferences", role="toggle button")
+        window.page("Preferences")
+        window.press("Watch over my moved backups between visits", role="check box")
+        window.label_containing("On: a small helper without a window")
+        assert os.path.isfile(login_item), "the guard's login item"
+        window.press("Watch over my moved backups between visits", role="check box")
+        window.label_containing("Off. When on, a small helper")
+        assert not os.path.exists(login_item), "no login item left once off"
+
+    run_app(source, steps)
+    assert digest(source) == before, "every file of the archived device came back as it was"
+    for drive in (FIRST, SECOND):
+        archive = os.path.join(drive, "Archived iPhone and iPad backups")
+        left = os.listdir(archive) if os.path.isdir(archive) else []
+        assert not left, f"{archive} still holds {left}"
+
+    log("-- a replaced link brought to the drive")
+    moved = os.path.join(os.path.dirname(SOURCE), "replaced")
+    source = os.path.join(moved, "Backup")
+    small_sample(source, devices=1, seed=8)
+    subprocess.run([cli(), "move", "--source", source, "--to", FIRST, "--yes",
+                    "--quiet-minutes", "0"], check=True, stdout=subprocess.DEVNULL)
+    copy = os.readlink(source)
+    on_drive = digest(copy)
+    newer = os.path.join(moved, "newer")
+    small_sample(newer, devices=1, seed=9)
+    os.remove(source)
+    os.makedirs(source)
+    (new_device,) = os.listdir(newer)
+    os.rename(os.path.join(newer, new_device), os.path.join(source, new_device))
+    new_backup = digest(os.path.join(source, new_device))
+
+    def merge(window):
+        window.page("Your backups")
+        window.label_containing("New backups are on this computer again")
+        window.press("Bring them to the drive")
+        window.page("Done", timeout=300)
+        window.label("The new backups are on the drive")
+
+    run_app(source, merge)
+    assert os.path.islink(source) and os.readlink(source) == copy, "linked again"
+    assert digest(os.path.join(copy, new_device)) == new_backup, "the new backup on the drive"
+    after = {k: v for k, v in digest(copy).items() if not k.startswith(new_device)}
+    assert after == on_drive, "the drive's own backups as they were"
+    subprocess.run([cli(), "revert", "--source", source, "--yes"], check=True,
+                   stdout=subprocess.DEVNULL)
+    log("archive, bring back, the guard's switch and a merge done by control names")
 
 
 if __name__ == "__main__":

@@ -356,7 +356,8 @@ pub fn archived_of(source: &Path, links: &dyn crate::link::FolderLink) -> Vec<Ar
         let parent = m.moved_from.parent();
         parent == Some(source) || (linked.is_some() && parent == linked.as_deref())
     };
-    crate::volume::drive_roots()
+    // Every mount, the system's own disk included: a person may archive there.
+    crate::volume::mounted_roots()
         .iter()
         .flat_map(|root| archived_in(root))
         .filter(|p| from_here(p))
