@@ -213,6 +213,9 @@ fn an_archive_killed_at_any_step_and_its_recovery_too_keeps_the_backup_whole() {
         "archive-published",
         "archive-set-aside",
         "deleting",
+        "deleting-after-file",
+        "deleting-before-marker",
+        "deleting-after-marker",
         "archive-cleaned",
     ];
     for (i, point) in points(&named).into_iter().enumerate() {
@@ -242,6 +245,9 @@ fn a_bring_back_killed_at_any_step_and_its_recovery_too_keeps_the_backup_whole()
         "copied",
         "bring-back-published",
         "deleting",
+        "deleting-after-file",
+        "deleting-before-marker",
+        "deleting-after-marker",
         "bring-back-cleaned",
     ];
     for (i, point) in points(&named).into_iter().enumerate() {

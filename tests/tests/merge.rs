@@ -249,6 +249,9 @@ fn kill_points() -> Vec<String> {
         "merge-set-aside",
         "merge-linked",
         "deleting",
+        "deleting-after-file",
+        "deleting-before-marker",
+        "deleting-after-marker",
         "merge-cleaned",
     ] {
         points.push(format!("{named}=return"));
@@ -300,4 +303,49 @@ fn a_merge_killed_at_any_step_and_its_recovery_killed_too_loses_nothing() {
     }
     assert!(killed >= 12, "only {killed} kills landed");
     eprintln!("merge: killed at {killed} points (and each recovery once), nothing lost");
+}
+
+#[test]
+fn a_copy_kept_on_purpose_by_a_move_back_is_never_offered_for_a_merge() {
+    if relocator_tests::skipped_here(true) {
+        return;
+    }
+    let dir = scratch();
+    let drive = Drive::mount("128m", "");
+    let source = dir.path().join("MobileSync").join("Backup");
+    small_backup(&source, 2130, 6);
+    let out = run(
+        CLI,
+        &source_to(
+            "move",
+            &source,
+            drive.path(),
+            &["--yes", "--quiet-minutes", "0"],
+        ),
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let revert: Vec<std::ffi::OsString> = vec![
+        "revert".into(),
+        "--source".into(),
+        source.clone().into(),
+        "--keep-target".into(),
+        "--yes".into(),
+    ];
+    let out = run(CLI, &revert);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(drive.path().join("Backup").is_dir(), "the copy was kept");
+    let status = run(
+        CLI,
+        &[
+            "status".into(),
+            "--json".into(),
+            "--source".into(),
+            source.clone().into_os_string(),
+        ],
+    );
+    let report = relocator_tests::json(&status);
+    let folder = &report["locations"][0];
+    assert_eq!(folder["merge_into"], serde_json::json!([]), "{report:#}");
+    let out = run(CLI, &merge_args(&source));
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
 }

@@ -162,7 +162,11 @@ fn the_guard_tells_once_of_a_missing_drive_and_of_a_replaced_link_which_merge_me
     };
     let login_item = home.join(".config/autostart/backup-relocator-guard.desktop");
     let entry = fs::read_to_string(&login_item).unwrap();
-    assert!(entry.contains("guard run --source"), "{entry}");
+    // The app beside the CLI when it is built (`--guard`), else the CLI.
+    assert!(
+        entry.contains(" --guard --source") || entry.contains(" guard run --source"),
+        "{entry}"
+    );
     wait_for("the guard to run", || {
         let status = cli(&home, &bus, &os(&text(&["guard", "status"])));
         let said = String::from_utf8_lossy(&status.stdout).into_owned();

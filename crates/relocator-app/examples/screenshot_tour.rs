@@ -279,6 +279,22 @@ fn ways_forward_and_failures() -> Vec<Stop> {
                     })
             },
             then: Some(Action::Show(Page::Overview)),
+            and_show: Some(link_replaced),
+        },
+        Stop {
+            name: "link-replaced",
+            ready: |s| {
+                s.page == Page::Overview && s.scan.reports.iter().any(|r| !r.merge_into.is_empty())
+            },
+            then: Some(Action::Show(Page::Manage)),
+            and_show: Some(after_a_move_on_a_mac),
+        },
+        Stop {
+            name: "moved-backups-on-a-mac",
+            ready: |s| {
+                s.page == Page::Manage && s.scan.reports.iter().any(|r| r.after_move.is_some())
+            },
+            then: Some(Action::Show(Page::Overview)),
             and_show: Some(drive_gone_for_good),
         },
         Stop {
@@ -378,6 +394,37 @@ fn moved_by_hand(s: &mut AppState) {
         });
         r.relink_candidates.clear();
         r.volume = None;
+    }
+}
+
+/// The report of a folder where our link was (an update replaced it), with
+/// an old phone's backup archived on the drive.
+fn link_replaced(s: &mut AppState) {
+    if let Some(r) = s.scan.reports.first_mut() {
+        r.state = Ok(relocator::locations::LocationState::Local);
+        r.merge_into = vec![PathBuf::from("/Volumes/Big Drive/Backup")];
+        r.archived = vec![relocator::relocate::Archived {
+            path: PathBuf::from(
+                "/Volumes/Big Drive/Archived iPhone and iPad backups/0123456789abcdef0123456789abcdef01234567",
+            ),
+            device: "Old iPhone".to_owned(),
+            drive: "Big Drive".to_owned(),
+        }];
+    }
+}
+
+/// Moved backups as a Mac shows them just after a move: local snapshots
+/// still hold the space, and Time Machine leaves the drive out.
+fn after_a_move_on_a_mac(s: &mut AppState) {
+    if let Some(r) = s.scan.reports.first_mut() {
+        r.state = Ok(relocator::locations::LocationState::Relocated {
+            target: PathBuf::from("/Volumes/Big Drive/Backup"),
+        });
+        r.merge_into.clear();
+        r.after_move = Some(relocator::accounting::AfterMove {
+            snapshots_hold_space: true,
+            second_copy: relocator::accounting::SecondCopy::TimeMachineLeavesItOut,
+        });
     }
 }
 

@@ -172,8 +172,7 @@ pub fn is_installed(places: &Places) -> bool {
 #[must_use]
 pub fn current(places: &Places) -> Option<String> {
     match places.platform {
-        Platform::Windows => Command::new("reg")
-            .args(["query", RUN_KEY, "/v", LOGIN_ITEM_NAME])
+        Platform::Windows => reg_command(&["query", RUN_KEY, "/v", LOGIN_ITEM_NAME])
             .stderr(Stdio::null())
             .output()
             .ok()
@@ -183,8 +182,28 @@ pub fn current(places: &Places) -> Option<String> {
     }
 }
 
+/// `reg.exe` with `args`, without a console window flashing up.
+fn reg_command(args: &[&str]) -> Command {
+    let mut command = Command::new("reg");
+    command.args(args).stdin(Stdio::null());
+    without_a_window(&mut command);
+    command
+}
+
+/// On Windows a console program started from a program without a console
+/// opens a window of its own unless told not to (`CREATE_NO_WINDOW`).
+pub fn without_a_window(command: &mut Command) {
+    #[cfg(windows)]
+    {
+        use std::os::windows::process::CommandExt as _;
+        const CREATE_NO_WINDOW: u32 = 0x0800_0000;
+        command.creation_flags(CREATE_NO_WINDOW);
+    }
+    let _ = command;
+}
+
 fn reg(args: &[&str]) -> io::Result<()> {
-    let out = Command::new("reg").args(args).output()?;
+    let out = reg_command(args).output()?;
     if out.status.success() {
         Ok(())
     } else {
@@ -230,13 +249,26 @@ pub fn start_now(places: &Places, start: &Start) -> io::Result<()> {
             ))
         };
     }
-    Command::new(&start.program)
+    let mut command = Command::new(&start.program);
+    command
         .args(&start.args)
         .stdin(Stdio::null())
         .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .map(drop)
+        .stderr(Stdio::null());
+    // On its own: closing the terminal it was turned on from does not end it.
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::CommandExt as _;
+        command.process_group(0);
+    }
+    #[cfg(windows)]
+    {
+        use std::os::windows::process::CommandExt as _;
+        const DETACHED_PROCESS: u32 = 0x0000_0008;
+        const CREATE_NEW_PROCESS_GROUP: u32 = 0x0000_0200;
+        command.creation_flags(DETACHED_PROCESS | CREATE_NEW_PROCESS_GROUP);
+    }
+    command.spawn().map(drop)
 }
 
 /// The user's id, for launchd's per-user domain.

@@ -90,11 +90,13 @@ $null = $texts.Item(1).AppendChild($xml.CreateTextNode($env:RELOCATOR_BODY))
 $app = '{1AC14E77-02E7-4E5D-B744-2EB1AE5198B7}\WindowsPowerShell\v1.0\powershell.exe'
 [Windows.UI.Notifications.ToastNotificationManager]::CreateToastNotifier($app).Show([Windows.UI.Notifications.ToastNotification]::new($xml))
 "#;
-    let status = std::process::Command::new("powershell")
+    let mut command = std::process::Command::new("powershell");
+    command
         .args(["-NoProfile", "-NonInteractive", "-Command", SCRIPT])
         .env("RELOCATOR_SUMMARY", &message.summary)
-        .env("RELOCATOR_BODY", &message.body)
-        .status()?;
+        .env("RELOCATOR_BODY", &message.body);
+    crate::login_item::without_a_window(&mut command);
+    let status = command.status()?;
     status
         .success()
         .then_some(())

@@ -44,8 +44,6 @@ pub enum Ended {
     TurnedOff,
     /// Another guard is running already.
     AlreadyRunning,
-    /// No moved backups to watch over.
-    NothingToWatch,
 }
 
 /// The id the decisions know our copy by: `watched::copy_on` recognises
@@ -54,9 +52,9 @@ const OURS: &str = "ours";
 
 /// Whether this look checks that the login item is still there: every
 /// look (a file's metadata), but on Windows, where a check starts
-/// `reg.exe`, every tenth.
+/// `reg.exe`, every third (a turning on again waits for it: see `control`).
 fn checks_login_item(look: u32) -> bool {
-    !cfg!(windows) || look.is_multiple_of(10)
+    !cfg!(windows) || look.is_multiple_of(3)
 }
 
 /// One watched folder and its decisions.
@@ -66,15 +64,33 @@ struct Watch {
     /// Where the drive is mounted when it is at home (the link's place).
     home: Option<PathBuf>,
     now: FolderNow,
+    /// The folder became a real folder again through a move back (its copy
+    /// gone from the drive or kept on purpose): no longer watched.
+    moved_back: bool,
+    /// When the devices' dates were last read from the drive.
+    dates_read: Option<std::time::Instant>,
 }
+
+/// How many looks pass between two searches for moved folders while none
+/// is watched (a moved folder may come later).
+const LOOKS_PER_SEARCH: u32 = 15;
+
+/// How long a device's dates read from the drive stay fresh before an
+/// overdue notice reads them again.
+const DATES_FRESH: Duration = Duration::from_hours(1);
 
 /// Runs the guard until it is turned off; prints each notice it shows.
 pub fn run(options: &Options) -> Result<Ended, String> {
     let places = &options.places;
     std::fs::create_dir_all(&places.config)
         .map_err(|e| format!("{}: {e}", places.config.display()))?;
-    let lock =
-        File::create(places.lock()).map_err(|e| format!("{}: {e}", places.lock().display()))?;
+    // Opened without truncating: another guard may hold it.
+    let lock = File::options()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(places.lock())
+        .map_err(|e| format!("{}: {e}", places.lock().display()))?;
     if lock.try_lock().is_err() {
         return Ok(Ended::AlreadyRunning);
     }
@@ -82,52 +98,22 @@ pub fn run(options: &Options) -> Result<Ended, String> {
     // this guard ends.
     let started_from = login_item::current(places);
     let links = platform_link();
-    let mut memory = Memory::load(&places.memory());
     let sources = options
         .source
         .clone()
         .map_or_else(usual_sources, |s| vec![s]);
     let mut sampler = Sampler::default();
     let mut before = sampler.sample();
-    let folders = watched::gather(&sources, &memory, links.as_ref(), &|copy| {
-        copy.is_dir()
-            .then(|| relocator::volume::volume_of(copy).ok())
-            .flatten()
-            .map(|v| v.display_name())
-    });
-    if folders.is_empty() {
-        return Ok(Ended::NothingToWatch);
-    }
-    memory.folders.clone_from(&folders);
-    let _ = memory.save(&places.memory());
     let mut settings = GuardSettings::load(&places.settings());
-    let mut watches: Vec<Watch> = folders
-        .into_iter()
-        .map(|f| Watch::new(f, &before, links.as_ref(), settings.stale_after()))
-        .collect();
-    for watch in &mut watches {
-        let mut first = vec![Seen::Clock {
-            now: SystemTime::now(),
-        }];
-        if watch.now == FolderNow::RealFolder {
-            first.push(Seen::LinkReplaced);
-        }
-        if watch.home.is_none() {
-            // Away at the start: perhaps mounted elsewhere already.
-            for (root, writable) in &before.mounts {
-                watch.translate(
-                    &Change::Mounted {
-                        root: root.clone(),
-                        writable: *writable,
-                    },
-                    &mut first,
-                );
-            }
-        }
-        watch.tell(first, &options.notifier);
-    }
+    let mut watches: Vec<Watch> = Vec::new();
     let mut looks = 0_u32;
     loop {
+        if watches.is_empty() && looks.is_multiple_of(LOOKS_PER_SEARCH) {
+            watches = start_watching(places, &sources, links.as_ref(), &before, settings);
+            for watch in &mut watches {
+                watch.first_look(&before, &options.notifier);
+            }
+        }
         std::thread::sleep(options.tick);
         looks = looks.wrapping_add(1);
         if checks_login_item(looks) {
@@ -143,21 +129,54 @@ pub fn run(options: &Options) -> Result<Ended, String> {
                 watch.guard.set_stale_after(settings.stale_after());
             }
         }
+        // A folder moved back (forgotten by the app or the CLI) is let go.
+        let memory = Memory::load(&places.memory());
+        watches.retain(|w| memory.folder(&w.folder.source).is_some());
         let after = sampler.sample();
         let changed = changes(&before, &after);
         for watch in &mut watches {
-            let mut seen = Vec::new();
-            for change in &changed {
-                watch.translate(change, &mut seen);
-            }
-            watch.look_at_folder(links.as_ref(), &mut seen);
-            seen.push(Seen::Clock {
-                now: SystemTime::now(),
-            });
-            watch.tell(seen, &options.notifier);
+            watch.look(&changed, links.as_ref(), &options.notifier);
+        }
+        let moved_back: Vec<PathBuf> = watches
+            .iter()
+            .filter(|w| w.moved_back)
+            .map(|w| w.folder.source.clone())
+            .collect();
+        if !moved_back.is_empty() {
+            watches.retain(|w| !w.moved_back);
+            let mut memory = Memory::load(&places.memory());
+            memory.folders.retain(|f| !moved_back.contains(&f.source));
+            let _ = memory.save(&places.memory());
         }
         before = after;
     }
+}
+
+/// The moved folders to watch now (remembered for the next start), each
+/// with its decisions.
+fn start_watching(
+    places: &Places,
+    sources: &[PathBuf],
+    links: &dyn FolderLink,
+    sample: &Sample,
+    settings: GuardSettings,
+) -> Vec<Watch> {
+    let mut memory = Memory::load(&places.memory());
+    let folders = watched::gather(sources, &memory, links, &|copy| {
+        copy.is_dir()
+            .then(|| relocator::volume::volume_of(copy).ok())
+            .flatten()
+            .map(|v| v.display_name())
+    });
+    if folders.is_empty() {
+        return Vec::new();
+    }
+    memory.folders.clone_from(&folders);
+    let _ = memory.save(&places.memory());
+    folders
+        .into_iter()
+        .map(|f| Watch::new(f, sample, links, settings.stale_after()))
+        .collect()
 }
 
 /// The usual backup folders on this system.
@@ -210,7 +229,56 @@ impl Watch {
             folder,
             home,
             now,
+            moved_back: false,
+            dates_read: present.then(std::time::Instant::now),
         }
+    }
+
+    /// What is worth saying as watching begins: a link replaced while no
+    /// guard ran, a drive mounted elsewhere already, a device late.
+    fn first_look(&mut self, sample: &Sample, notifier: &Notifier) {
+        let mut first = vec![Seen::Clock {
+            now: SystemTime::now(),
+        }];
+        if self.now == FolderNow::RealFolder {
+            first.push(Seen::LinkReplaced);
+        }
+        if self.home.is_none() {
+            for (root, writable) in &sample.mounts {
+                self.translate(
+                    &Change::Mounted {
+                        root: root.clone(),
+                        writable: *writable,
+                    },
+                    &mut first,
+                );
+            }
+        }
+        self.tell(first, notifier);
+    }
+
+    /// One look: the system's changes, the link, the clock.
+    fn look(&mut self, changed: &[Change], links: &dyn FolderLink, notifier: &Notifier) {
+        let mut seen = Vec::new();
+        for change in changed {
+            self.translate(change, &mut seen);
+        }
+        // While an operation holds the folder (a move back, a merge), its
+        // link comes and goes on purpose: looked at once it is done.
+        if !relocator::journal::Lock::held_elsewhere(&self.folder.source) {
+            self.look_at_folder(links, &mut seen);
+        }
+        let now = SystemTime::now();
+        // Before saying a device is late, its dates are read again from the
+        // drive (at most once an hour, and only when it is here).
+        if self.home.is_some()
+            && self.guard.would_tell_overdue(now)
+            && self.dates_read.is_none_or(|at| at.elapsed() > DATES_FRESH)
+        {
+            self.read_backups(&mut seen);
+        }
+        seen.push(Seen::Clock { now });
+        self.tell(seen, notifier);
     }
 
     /// The root the decisions know the drive at home by.
@@ -268,7 +336,8 @@ impl Watch {
 
     /// Each device's last backup, read from the copy (the drive is awake:
     /// it was just mounted, or a backup just ended).
-    fn read_backups(&self, seen: &mut Vec<Seen>) {
+    fn read_backups(&mut self, seen: &mut Vec<Seen>) {
+        self.dates_read = Some(std::time::Instant::now());
         for device in watched::devices_in(&self.folder.copy) {
             if let Some(at) = device.last_backup {
                 seen.push(Seen::BackedUp {
@@ -287,6 +356,11 @@ impl Watch {
             return;
         }
         match &now {
+            // With the drive here, a copy gone or kept on purpose means a
+            // move back, not an update (read once, as the link changed).
+            FolderNow::RealFolder if self.home.is_some() && !watched::copy_in_use(&self.folder) => {
+                self.moved_back = true;
+            }
             FolderNow::RealFolder => seen.push(Seen::LinkReplaced),
             FolderNow::Link(_) => seen.push(Seen::LinkRestored),
             FolderNow::Absent => {}

@@ -145,6 +145,14 @@ pub fn copy_on(root: &Path, folder: &Folder) -> Option<PathBuf> {
         })
 }
 
+/// Whether the copy of `folder` is still the one in use: there, ours, and
+/// not kept on purpose by a move back or a move on.
+#[must_use]
+pub fn copy_in_use(folder: &Folder) -> bool {
+    marker::read(&folder.copy).is_none_or(|m| m.state == marker::MarkerState::Complete && !m.kept)
+        && folder.copy.is_dir()
+}
+
 /// The devices whose backups are in `copy`, with their last backups.
 #[must_use]
 pub fn devices_in(copy: &Path) -> Vec<WatchedDevice> {

@@ -106,12 +106,15 @@ pub fn look(copy: &Path) -> AfterMove {
             second_copy: second_copy(platform, None, None),
         };
     }
+    // An answer only from a call that succeeded: a refusal (no Full Disk
+    // Access) is no answer, not "none".
     let tmutil = |args: &[&std::ffi::OsStr]| {
         std::process::Command::new("tmutil")
             .args(args)
             .stderr(std::process::Stdio::null())
             .output()
             .ok()
+            .filter(|o| o.status.success())
             .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
     };
     let snapshots =
@@ -119,13 +122,19 @@ pub fn look(copy: &Path) -> AfterMove {
     let time_machine = tmutil(&["destinationinfo".as_ref()]).map(|d| has_time_machine(&d));
     // The drive left out, or the folder itself: either leaves the copy out.
     let volume = crate::volume::volume_of(copy).ok().map(|v| v.mount_point);
-    let excluded = [Some(copy.to_owned()), volume]
+    let answers: Vec<Option<bool>> = [Some(copy.to_owned()), volume]
         .into_iter()
         .flatten()
-        .filter_map(|p| {
-            tmutil(&["isexcluded".as_ref(), p.as_os_str()]).and_then(|a| is_excluded(&a))
-        })
-        .reduce(|a, b| a || b);
+        .map(|p| tmutil(&["isexcluded".as_ref(), p.as_os_str()]).and_then(|a| is_excluded(&a)))
+        .collect();
+    // Included only when every answer says so; left out when one does.
+    let excluded = if answers.contains(&Some(true)) {
+        Some(true)
+    } else if answers.iter().all(|a| *a == Some(false)) {
+        Some(false)
+    } else {
+        None
+    };
     AfterMove {
         snapshots_hold_space: snapshots > 0,
         second_copy: second_copy(platform, time_machine, excluded),

@@ -184,6 +184,16 @@ impl Guard {
         self.stale_after = stale_after;
     }
 
+    /// Whether a clock read at `now` would tell that a device is late (one
+    /// not told yet): the watcher then reads the devices' dates again first.
+    #[must_use]
+    pub fn would_tell_overdue(&self, now: SystemTime) -> bool {
+        self.devices.iter().any(|(udid, (_, last))| {
+            last.is_some_and(|last| freshness::is_stale(last, now, self.stale_after))
+                && !self.told.contains(&Cause::Overdue(udid.clone()))
+        })
+    }
+
     /// What it watches over (its devices apart: they live in the guard).
     #[must_use]
     pub fn watched(&self) -> &Watched {

@@ -52,6 +52,11 @@ pub struct Marker {
     /// This folder's path inside that volume.
     #[serde(default, with = "crate::stored_path::option")]
     pub path_in_volume: Option<PathBuf>,
+    /// A copy kept on request by a move back or a move on (the backups
+    /// went elsewhere on purpose): still ours to adopt, but never a copy an
+    /// update cut off from its link (see `relocate::merge_candidates`).
+    #[serde(default)]
+    pub kept: bool,
 }
 
 impl Marker {
@@ -70,6 +75,7 @@ impl Marker {
                 .ok(),
             volume_id: None,
             path_in_volume: None,
+            kept: false,
         }
     }
 
@@ -85,6 +91,15 @@ impl Marker {
                 .map(|(_, inside)| inside),
             ..Self::new(operation_id, MarkerState::Complete, moved_from)
         }
+    }
+}
+
+/// Marks the copy in `folder` as kept on request (see [`Marker::kept`]),
+/// when it carries our marker.
+pub fn mark_kept(folder: &Path) -> Result<()> {
+    match read(folder) {
+        Some(m) if !m.kept => rewrite(folder, &Marker { kept: true, ..m }),
+        _ => Ok(()),
     }
 }
 

@@ -268,7 +268,49 @@ fn check_device_places(j: &Journal) -> Result<()> {
         let expected = aside.map_or_else(|| "none".to_owned(), |a| a.display().to_string());
         return Err(refuse(j, "set-aside backup", &found, expected));
     }
+    if j.operation == Operation::BringBack {
+        check_archived(j, archived)?;
+    }
     Ok(())
+}
+
+/// The archive a bring-back frees must be ours, taken out of this backup
+/// folder by the archive the journal recorded (or being deleted by this
+/// bring-back): if it is there, its marker says so.
+fn check_archived(j: &Journal, archived: &Path) -> Result<()> {
+    let Some(made_by) = &j.previous_id else {
+        return Err(Error::Journal {
+            path: j.path(),
+            message: "it does not say which archive made the backup it brings back".to_owned(),
+        });
+    };
+    if std::fs::symlink_metadata(archived).is_err() || marker::holds_nothing_of_value(archived) {
+        return Ok(()); // freed already, or a deletion cut off after its marker
+    }
+    let ours = marker::read(archived).is_some_and(|m| {
+        (m.operation_id == *made_by || m.operation_id == j.id)
+            && m.moved_from
+                .parent()
+                .is_some_and(|parent| in_backup_folder_itself(parent, &j.source))
+    });
+    if ours {
+        Ok(())
+    } else {
+        Err(refuse(
+            j,
+            "archived backup",
+            archived,
+            format!(
+                "a folder carrying Backup Relocator's marker for a device of {}",
+                j.source.display()
+            ),
+        ))
+    }
+}
+
+/// Whether `folder` is the backup folder `source` (or where its link points).
+fn in_backup_folder_itself(folder: &Path, source: &Path) -> bool {
+    in_backup_folder(&folder.join("x"), source)
 }
 
 /// Whether `device` is a folder right in the backup folder `source`, or in

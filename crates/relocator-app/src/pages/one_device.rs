@@ -74,13 +74,17 @@ fn choose_drive(state: &AppState, ui: &mut Ui, udid: &str, name: &str) -> Option
     } else if !state.drives.listed {
         ui.label(RichText::new("Looking for drives…").italics());
     }
+    // Keyed by drive: the list arrives (and changes) under a press.
     for drive in &state.drives.drives {
         let label = words::archive_to(&drive.display_name(), &format_bytes(drive.free_bytes));
-        if ui.button(label).clicked() {
+        let chosen = widgets::keyed_row(ui, ("archive to", &drive.mount_point), |ui| {
+            ui.button(label).clicked()
+        });
+        if chosen {
             action = Some(Action::Archive(udid.to_owned(), drive.mount_point.clone()));
         }
     }
-    if ui.button("Cancel").clicked() {
+    if widgets::keyed_row(ui, "cancel archive", |ui| ui.button("Cancel").clicked()) {
         action = Some(Action::AskArchive(None));
     }
     action

@@ -73,17 +73,30 @@ pub fn ui(state: &AppState, ui: &mut Ui) -> Option<Action> {
 }
 
 /// A folder where our link was: new backups here, the earlier ones in
-/// `copy` on a drive; one button brings them there.
-fn merge_offer(state: &AppState, ui: &mut Ui, copy: &std::path::Path) -> Option<Action> {
+/// `copies` on drives (one, nearly always); one button brings them to one.
+fn merge_offer(state: &AppState, ui: &mut Ui, copies: &[std::path::PathBuf]) -> Option<Action> {
+    let places: Vec<String> = copies.iter().map(|c| state.place_name(c)).collect();
     status_row(
         ui,
         Status::Warning,
-        &words::link_replaced(&state.place_name(copy)),
+        &words::link_replaced(&places.join(" and ")),
     );
-    let start = egui::Button::new(words::start_button(relocator::Operation::Merge));
-    ui.add_enabled(state.worker.is_none(), start)
-        .clicked()
-        .then(|| Action::Merge(copy.to_owned()))
+    let mut action = None;
+    for (copy, place) in copies.iter().zip(&places) {
+        let label = if copies.len() == 1 {
+            words::start_button(relocator::Operation::Merge).to_owned()
+        } else {
+            words::merge_to(place)
+        };
+        let pressed = widgets::keyed_row(ui, ("merge", copy), |ui| {
+            ui.add_enabled(state.worker.is_none(), egui::Button::new(label))
+                .clicked()
+        });
+        if pressed {
+            action = Some(Action::Merge(copy.clone()));
+        }
+    }
+    action
 }
 
 fn location(state: &AppState, ui: &mut Ui, r: &LocationReport) -> Option<Action> {
@@ -91,7 +104,7 @@ fn location(state: &AppState, ui: &mut Ui, r: &LocationReport) -> Option<Action>
     widgets::path_label(ui, &r.location.path);
     match &r.state {
         Ok(LocationState::Local) if !r.merge_into.is_empty() => {
-            action = merge_offer(state, ui, &r.merge_into[0]);
+            action = merge_offer(state, ui, &r.merge_into);
         }
         Ok(LocationState::Local) => match &r.contents {
             Some(Ok(c @ Contents::DeviceBackups { .. })) => {

@@ -74,6 +74,14 @@ impl AppState {
         self.page = match &result {
             JobResult::Recovered(r) => {
                 self.plan = None;
+                if let relocator::relocate::Recovered::Completed {
+                    operation: relocator::Operation::Revert,
+                    ..
+                } = r.outcome
+                    && let Some(source) = self.location().map(|l| l.path.clone())
+                {
+                    self.guard_forgets(&source);
+                }
                 self.notice = Some(Notice {
                     kind: if r.is_settled() {
                         NoticeKind::Info

@@ -67,6 +67,12 @@ pub fn bring_back_button(device: &str) -> String {
     format!("Bring back {device}")
 }
 
+/// The button that brings new backups to one of several copies, on `drive`.
+#[must_use]
+pub fn merge_to(drive: &str) -> String {
+    format!("Bring them to {drive}")
+}
+
 /// The Preferences' switch for the guard.
 pub const GUARD_SWITCH: &str = "Watch over my moved backups between visits";
 

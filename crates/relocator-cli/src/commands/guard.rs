@@ -45,15 +45,28 @@ pub fn moved_back(source: &Path) {
     }
 }
 
+/// What the login item starts: the app beside this program with `--guard`
+/// when it is installed (a program without a console: no window stays
+/// open on Windows), else this program with `guard run`.
 fn this_program(watch: &GuardWatch) -> Start {
-    let mut arguments = vec!["guard".to_owned(), "run".to_owned()];
-    if let Some(source) = &watch.source {
-        arguments.push("--source".to_owned());
-        arguments.push(source.to_string_lossy().into_owned());
-    }
-    Start {
-        program: std::env::current_exe().unwrap_or_else(|_| "backup-relocator-cli".into()),
-        args: arguments,
+    let source = watch
+        .source
+        .iter()
+        .flat_map(|s| ["--source".to_owned(), s.to_string_lossy().into_owned()]);
+    match app_beside_me(None) {
+        Some(app) => Start {
+            args: std::iter::once("--guard".to_owned())
+                .chain(source)
+                .collect(),
+            ..app
+        },
+        None => Start {
+            program: std::env::current_exe().unwrap_or_else(|_| "backup-relocator-cli".into()),
+            args: ["guard".to_owned(), "run".to_owned()]
+                .into_iter()
+                .chain(source)
+                .collect(),
+        },
     }
 }
 
@@ -133,10 +146,6 @@ fn run_here(places: Places, watch: &GuardWatch) -> ExitCode {
         }
         Ok(Ended::AlreadyRunning) => {
             println!("The guard is running already.");
-            ExitCode::SUCCESS
-        }
-        Ok(Ended::NothingToWatch) => {
-            println!("No moved backups to watch over.");
             ExitCode::SUCCESS
         }
         Err(e) => {

@@ -78,7 +78,17 @@ pub fn run(links: &dyn link::FolderLink, command: Command) -> relocator::Result<
         }
         Command::Recover { source, .. } => {
             return Ok(match relocate::recover(&ctx, &source) {
-                Ok(recovery) => recovered(&recovery, json),
+                Ok(recovery) => {
+                    // A move back finished by recovery is a move back.
+                    if let relocate::Recovered::Completed {
+                        operation: Operation::Revert,
+                        ..
+                    } = recovery.outcome
+                    {
+                        super::guard::moved_back(&source);
+                    }
+                    recovered(&recovery, json)
+                }
                 Err(e) => failure(&e, &source, json),
             });
         }
@@ -163,11 +173,26 @@ fn merge_into(
     common: &crate::args::RunArgs,
     json: bool,
 ) -> Result<std::path::PathBuf, ExitCode> {
-    let Some(copy) = to.or_else(|| relocate::merge_candidates(source).into_iter().next()) else {
-        let none = relocator::Problem::NoCopyFound {
-            source: source.to_owned(),
-        };
-        return Err(failure(&Error::Refused(vec![none]), source, json));
+    let copy = match to {
+        Some(to) => to,
+        None => match relocate::merge_candidates(source).as_slice() {
+            [one] => one.clone(),
+            [] => {
+                let none = relocator::Problem::NoCopyFound {
+                    source: source.to_owned(),
+                };
+                return Err(failure(&Error::Refused(vec![none]), source, json));
+            }
+            several => {
+                eprintln!(
+                    "Copies of these backups are in more than one place; choose one with --to:"
+                );
+                for c in several {
+                    eprintln!("  {}", c.display());
+                }
+                return Err(ExitCode::FAILURE);
+            }
+        },
     };
     let question = format!(
         "Bring the new backups in {} to {}, checking each device's copy, then put the link back? Nothing on the drive is overwritten.",

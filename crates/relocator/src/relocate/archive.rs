@@ -141,12 +141,16 @@ pub(super) fn finish_archive(ctx: &Context<'_>, j: &mut Journal) -> Result<()> {
     ];
     let live = recorded(j, "the device's backup", j.previous.as_ref())?;
     let aside = recorded(j, "the set-aside backup", j.aside.as_ref())?;
+    // The marker names the device's folder in the backup folder as people
+    // know it (not where a link led then), so the archive is found again
+    // after a move back or a move on.
+    let moved_from = j.source.join(live.file_name().unwrap_or_default());
     for step in steps::steps_from(ctx, j, &order) {
         match step {
             Step::Publishing => {
                 j.enter(Step::Publishing)?;
                 steps::publish(j)?;
-                marker::rewrite(&j.target, &Marker::complete(&j.id, &live, &j.target))?;
+                marker::rewrite(&j.target, &Marker::complete(&j.id, &moved_from, &j.target))?;
                 crash_point("archive-published");
             }
             Step::SettingAside => {
@@ -155,15 +159,23 @@ pub(super) fn finish_archive(ctx: &Context<'_>, j: &mut Journal) -> Result<()> {
                     durable::rename_no_replace(&live, &aside)?;
                 }
                 crash_point("archive-set-aside");
-            }
-            Step::Cleaning => {
-                j.enter(Step::Cleaning)?;
+                // Checked here, before anything is deleted: a recovery of a
+                // deletion cut short never compares a half-deleted folder.
                 if exists(&aside) {
                     let how = steps::comparison(j, &aside, &j.target);
                     if let Err(e) = verify::quick_compare(&aside, &j.target, &how, ctx.cancel) {
                         // A backup written into it after the copy: keep it.
                         return Err(undo_archive(ctx, j, e));
                     }
+                }
+            }
+            Step::Cleaning => {
+                j.enter(Step::Cleaning)?;
+                // Never delete the device's backup unless the archive is there.
+                if !is_real_dir(&j.target) {
+                    return Err(Error::io(&j.target, std::io::ErrorKind::NotFound.into()));
+                }
+                if exists(&aside) {
                     ctx.progress.report(Progress::Phase {
                         phase: Phase::CleaningUp,
                     });
@@ -197,18 +209,44 @@ fn undo_archive(ctx: &Context<'_>, j: &Journal, cause: Error) -> Error {
 }
 
 /// The undo's steps, each idempotent, after the journal says it has begun.
+/// Our archive goes only once the device's backup is whole in the folder:
+/// put back just now, never set aside, or the same as the archive.
 pub(super) fn roll_back_archive(ctx: &Context<'_>, j: &Journal) -> Result<()> {
     j.begin_undo()?;
     crash_point("undo-begun");
     let live = recorded(j, "the device's backup", j.previous.as_ref())?;
     let aside = recorded(j, "the set-aside backup", j.aside.as_ref())?;
+    let mut put_back = false;
     if exists(&aside) && !exists(&live) {
         durable::rename_no_replace(&aside, &live)?;
+        put_back = true;
     }
-    if is_real_dir(&live) {
+    if exists(&aside) {
+        // A new backup folder of this device was made meanwhile: both are
+        // kept, and so is the record, until a person moves the new one away.
+        return Err(Error::Mismatch {
+            path: aside,
+            what: format!(
+                "a new backup folder of this device was made at {} while this one was set aside; both are kept: move the new one away, then recover again",
+                live.display()
+            ),
+        });
+    }
+    let never_set_aside = matches!(j.step, Step::Copying | Step::Publishing);
+    let whole_here = is_real_dir(&live)
+        && (put_back
+            || never_set_aside
+            || verify::quick_compare(
+                &live,
+                &j.target,
+                &steps::comparison(j, &live, &j.target),
+                ctx.cancel,
+            )
+            .is_ok());
+    if whole_here {
         steps::delete_ours(ctx, j, &j.target, &j.id)?;
-        steps::delete_ours(ctx, j, &j.staging, &j.id)?;
     }
+    steps::delete_ours(ctx, j, &j.staging, &j.id)?;
     j.finish()
 }
 
@@ -279,8 +317,20 @@ pub(super) fn finish_bring_back(ctx: &Context<'_>, j: &mut Journal) -> Result<()
         match step {
             Step::Publishing => {
                 j.enter(Step::Publishing)?;
+                if exists(&j.staging) && exists(&j.target) {
+                    // A new backup of this device was made meanwhile: ours
+                    // goes, the archive stays, nothing is overwritten.
+                    steps::delete_ours(ctx, j, &j.staging, &j.id)?;
+                    j.finish()?;
+                    return Err(Error::Refused(vec![Problem::BackupAlreadyThere {
+                        path: j.target.clone(),
+                    }]));
+                }
                 if exists(&j.staging) {
                     steps::publish(j)?;
+                }
+                if !is_real_dir(&j.target) {
+                    return Err(Error::io(&j.target, std::io::ErrorKind::NotFound.into()));
                 }
                 crash_point("bring-back-published");
                 // Our marker has no place in a device's backup.
@@ -292,6 +342,10 @@ pub(super) fn finish_bring_back(ctx: &Context<'_>, j: &mut Journal) -> Result<()
             }
             Step::Cleaning => {
                 j.enter(Step::Cleaning)?;
+                // Never free the archive unless the backup is back.
+                if !is_real_dir(&j.target) {
+                    return Err(Error::io(&j.target, std::io::ErrorKind::NotFound.into()));
+                }
                 let owner = steps::previous_owner(j, &archived);
                 steps::free_space(ctx, j, &archived, &owner)?;
                 crash_point("bring-back-cleaned");
@@ -349,6 +403,8 @@ pub fn archived_of(source: &Path, links: &dyn crate::link::FolderLink) -> Vec<Ar
         .ok()
         .flatten()
         .map(|t| locations::resolve_link_target(source, &t));
+    // Our marker names the folder as people know it; older markers named
+    // where its link led then.
     let from_here = |p: &Path| {
         let Some(m) = marker::read(p) else {
             return false;

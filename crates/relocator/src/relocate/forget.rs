@@ -83,7 +83,8 @@ pub fn drive_needed(source: &Path) -> Option<DriveNeeded> {
 /// whether the backup folder has yet to be brought back to that place.
 fn whole_without_drive(j: &Journal) -> Option<(PathBuf, bool)> {
     match j.operation {
-        Operation::Move if j.aside.is_some() => {
+        // A merge sets the folder aside as a move sets the original aside.
+        Operation::Move | Operation::Merge if j.aside.is_some() => {
             let aside = j.aside.as_deref()?;
             // Not yet set aside: the original is whole where it was. (From
             // the link on, a real folder there is a new one, not the backups.)
@@ -99,6 +100,11 @@ fn whole_without_drive(j: &Journal) -> Option<(PathBuf, bool)> {
             } else {
                 None
             }
+        }
+        // The device's folder is set aside only after the archive is
+        // published: before, the backup folder is whole as it was.
+        Operation::Archive if matches!(j.step, Step::Copying | Step::Publishing) => {
+            Some((j.source.clone(), false))
         }
         Operation::Retarget if j.step != Step::Renaming => {
             let previous = j.previous.as_deref()?;

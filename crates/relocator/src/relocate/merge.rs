@@ -103,9 +103,11 @@ pub fn merge_candidates(source: &Path) -> Vec<PathBuf> {
     let Ok(source) = super::absolute(source) else {
         return Vec::new();
     };
+    // A copy kept on purpose by a move back or a move on is not one an
+    // update cut off from its link.
     let ours = |candidate: &Path| {
         marker::read(candidate)
-            .is_some_and(|m| m.state == MarkerState::Complete && m.moved_from == source)
+            .is_some_and(|m| m.state == MarkerState::Complete && m.moved_from == source && !m.kept)
     };
     let mut found = Vec::new();
     for root in crate::volume::drive_roots() {
@@ -206,6 +208,10 @@ pub(super) fn finish(ctx: &Context<'_>, j: &mut Journal) -> Result<Vec<String>> 
             }
             Step::Cleaning => {
                 j.enter(Step::Cleaning)?;
+                // Never delete the folder unless the copy is in place.
+                if !is_real_dir(&j.target) {
+                    return Err(Error::io(&j.target, std::io::ErrorKind::NotFound.into()));
+                }
                 let aside = aside_of(j)?;
                 steps::delete_set_aside(ctx, j, &aside)?;
                 steps::delete_ours(ctx, j, &j.staging, &j.id)?;
@@ -249,7 +255,7 @@ fn place(ctx: &Context<'_>, j: &Journal, name: &OsString) -> Result<Option<Strin
     if !exists(&live) {
         // New here, or a replacement whose older backup is already aside.
         durable::rename_no_replace(&staged, &live)?;
-        return Ok(None);
+        return Ok(exists(&older).then(|| older_kept(name, &older)));
     }
     if exists(&older) {
         return Err(Error::io(&older, std::io::ErrorKind::AlreadyExists.into()));
@@ -269,14 +275,10 @@ fn place(ctx: &Context<'_>, j: &Journal, name: &OsString) -> Result<Option<Strin
     match placing(true, same, date(&staged), date(&live)) {
         Placing::Add | Placing::Same => Ok(None),
         Placing::ReplaceOlder => {
-            let who = device();
             durable::rename_no_replace(&live, &older)?;
             crash_point("merge-replacing");
             durable::rename_no_replace(&staged, &live)?;
-            Ok(Some(format!(
-                "The older backup of {who} on the drive was kept at {}: delete it once you have checked the newer one.",
-                older.display()
-            )))
+            Ok(Some(older_kept(name, &older)))
         }
         Placing::SetAside => {
             let who = device();
@@ -287,6 +289,22 @@ fn place(ctx: &Context<'_>, j: &Journal, name: &OsString) -> Result<Option<Strin
             )))
         }
     }
+}
+
+/// The note for the drive's older backup of device `name`, kept at `older`.
+fn older_kept(name: &std::ffi::OsStr, older: &Path) -> String {
+    format!(
+        "The older backup of {} on the drive was kept at {}: delete it once you have checked the newer one.",
+        device_name(older).unwrap_or_else(|| name.to_string_lossy().into_owned()),
+        older.display()
+    )
+}
+
+/// A device backup's name, as its `Info.plist` says.
+fn device_name(folder: &Path) -> Option<String> {
+    inventory::describe(folder, false, &crate::Cancel::new())
+        .ok()
+        .map(|d| d.display_name())
 }
 
 /// Whether the staged entry is the same as the one on the drive: a folder

@@ -429,7 +429,11 @@ pub(super) fn missing_drive_folder(j: &Journal) -> Option<PathBuf> {
     match (j.operation, j.step) {
         // Rolling back a copy needs its drive, to delete the partial copy.
         (
-            Operation::Move | Operation::Retarget | Operation::Merge | Operation::Archive,
+            Operation::Move
+            | Operation::Retarget
+            | Operation::Merge
+            | Operation::Archive
+            | Operation::BringBack,
             Step::Copying,
         ) => {
             let drive = drive_of(&j.staging);
@@ -450,9 +454,12 @@ pub(super) fn missing_drive_folder(j: &Journal) -> Option<PathBuf> {
         (Operation::Merge, _) => (!exists(&j.target)).then(|| drive_of(&j.target)),
         // Published on the drive: finishing needs it.
         (Operation::Archive, _) => copies_gone.then(|| drive_of(&j.target)),
-        // Everything but the last deletion is on this computer; a drive
-        // away then is remembered, as in a move back.
-        (Operation::BringBack, _) => None,
+        // The copy is made in the backup folder (on a drive when it is
+        // linked): gone with it, it is waited for; the archive's own drive
+        // away at the end is remembered, as in a move back.
+        (Operation::BringBack, _) => {
+            (!exists(&j.staging) && !exists(&j.target)).then(|| drive_of(&j.target))
+        }
         (Operation::Relink | Operation::Adopt | Operation::TakeOver, _) => {
             (!exists(&j.target)).then(|| drive_of(&j.target))
         }

@@ -99,6 +99,7 @@ pub(super) fn finish(ctx: &Context<'_>, j: &mut Journal) -> Result<Vec<String>> 
                     let owner = steps::previous_owner(j, &previous);
                     notes.extend(steps::free_space(ctx, j, &previous, &owner)?.note(&previous));
                 } else if !renamed {
+                    crate::marker::mark_kept(&previous)?;
                     notes.push(format!("The old copy was kept at {}.", previous.display()));
                 }
                 crash_point("retarget-cleaned");

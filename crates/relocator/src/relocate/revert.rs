@@ -119,6 +119,7 @@ pub(super) fn finish(ctx: &Context<'_>, j: &mut Journal) -> Result<Vec<String>> 
                         )),
                     }
                 } else if j.keep_previous && !renamed {
+                    marker::mark_kept(&previous)?;
                     notes.push(format!(
                         "The copy on the drive was kept at {}.",
                         previous.display()
