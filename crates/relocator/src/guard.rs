@@ -617,4 +617,21 @@ mod tests {
         assert!(told.is_empty());
         assert_eq!(guard.see(Seen::Clock { now: at_day(1) }).len(), 2);
     }
+
+    #[test]
+    fn a_late_device_is_foreseen_until_it_is_told() {
+        let mut guard = Guard::new(
+            Watched {
+                devices: vec![device("u1", "Ana's iPhone", Some(at_day(1)))],
+                ..watched()
+            },
+            DriveNow::Here { writable: true },
+            Duration::from_hours(24 * 7),
+        );
+        assert!(!guard.would_tell_overdue(at_day(5)));
+        assert!(guard.would_tell_overdue(at_day(10)));
+        let told = guard.see(Seen::Clock { now: at_day(10) });
+        assert_eq!(told.len(), 1);
+        assert!(!guard.would_tell_overdue(at_day(11)), "told once already");
+    }
 }

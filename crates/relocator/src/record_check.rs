@@ -434,4 +434,49 @@ mod tests {
         recorded.previous_id = Some("bbbbbbbbbbbb".into());
         assert!(check_journal(&recorded, &j.source.clone()).is_err());
     }
+
+    #[test]
+    fn a_bring_back_frees_only_an_archive_of_this_folder_made_by_the_archive_recorded() {
+        let dir = tempfile::tempdir().unwrap();
+        let source = dir.path().join("MobileSync").join("Backup");
+        std::fs::create_dir_all(&source).unwrap();
+        let udid = "0123456789abcdef0123456789abcdef01234567";
+        let id = "0123456789ab";
+        let archived = dir.path().join("drive").join(ARCHIVE_FOLDER).join(udid);
+        std::fs::create_dir_all(&archived).unwrap();
+        std::fs::write(archived.join("Info.plist"), b"x").unwrap();
+        let target = source.join(udid);
+        let mut j = Journal::new(
+            Operation::BringBack,
+            id,
+            &source,
+            &target,
+            &local_staging(&target, id),
+        );
+        j.previous = Some(archived.clone());
+        // No archive recorded: refused.
+        assert!(check_journal(&j, &source).is_err());
+        j.previous_id = Some("aaaaaaaaaaaa".into());
+        // An archive of another folder's device: refused.
+        let elsewhere = dir.path().join("Other").join(udid);
+        let theirs = marker::Marker::new("aaaaaaaaaaaa", marker::MarkerState::Complete, &elsewhere);
+        marker::write(&archived, &theirs).unwrap();
+        assert!(matches!(
+            check_journal(&j, &source),
+            Err(Error::ForeignRecord { .. })
+        ));
+        // Made by another archive than the one recorded: refused.
+        let other = marker::Marker::new("bbbbbbbbbbbb", marker::MarkerState::Complete, &target);
+        marker::rewrite(&archived, &other).unwrap();
+        assert!(check_journal(&j, &source).is_err());
+        // Ours, from this folder, by the recorded archive: accepted.
+        let ours = marker::Marker::new("aaaaaaaaaaaa", marker::MarkerState::Complete, &target);
+        marker::rewrite(&archived, &ours).unwrap();
+        check_journal(&j, &source).unwrap();
+        // A device's place outside this backup folder: refused.
+        let mut outside = j.clone();
+        outside.target = dir.path().join("Documents").join(udid);
+        outside.staging = local_staging(&outside.target, id);
+        assert!(check_journal(&outside, &source).is_err());
+    }
 }
