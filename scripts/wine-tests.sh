@@ -48,7 +48,7 @@ tests_json="$out/tests.json"
 # JSON for the list of test binaries; the compiler's warnings and errors
 # rendered on the log as it words them.
 /usr/bin/cargo test -Zbuild-std --target "$target" --target-dir "$out/build" --locked \
-    -p relocator -p relocator-cli -p relocator-tests --no-run \
+    -p relocator -p relocator-guard -p relocator-cli -p relocator-tests --no-run \
     --message-format=json-render-diagnostics >"$tests_json"
 /usr/bin/cargo build -Zbuild-std --target "$target" --target-dir "$out/build" --locked \
     -p relocator-cli --bin backup-relocator-cli -p relocator-tests --bin cli-under-test

@@ -121,7 +121,7 @@ mod tests {
         let places = Places::of(Platform::Other, &dirs, None);
         let folder = |name: &str| Folder {
             source: home.path().join(name).join("Backup"),
-            copy: format!("/media/drive/{name}/Backup").into(),
+            copy: home.path().join("drive").join(name).join("Backup"),
             drive_name: "Big Drive".to_owned(),
         };
         let memory = Memory {

@@ -373,4 +373,27 @@ mod tests {
             );
         }
     }
+
+    /// Windows (and Wine): the Run value written, read back, removed.
+    #[cfg(windows)]
+    #[test]
+    fn a_run_value_is_made_in_the_registry_and_removed() {
+        let home = tempfile::tempdir().unwrap();
+        let dirs = relocator::locations::HomeDirs {
+            home: home.path().to_owned(),
+            app_data: None,
+        };
+        let places = Places::of(Platform::Windows, &dirs, None);
+        let _ = remove(&places);
+        assert!(!is_installed(&places));
+        let start = start(
+            r"C:\Program Files\Backup Relocator\backup-relocator.exe",
+            &["--guard"],
+        );
+        install(&places, &start).unwrap();
+        let read = current(&places).unwrap();
+        assert!(read.contains(&run_value(&start).unwrap()), "{read}");
+        assert!(remove(&places).unwrap());
+        assert!(!is_installed(&places));
+    }
 }

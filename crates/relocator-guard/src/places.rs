@@ -125,12 +125,10 @@ mod tests {
             linux.login_item,
             Path::new("/home/ana/.config/autostart/backup-relocator-guard.desktop")
         );
-        let xdg = Places::of(
-            Platform::Other,
-            &dirs("/home/ana", None),
-            Some(Path::new("/cfg")),
-        );
-        assert_eq!(xdg.memory(), Path::new("/cfg/backup-relocator/guard.json"));
+        // An absolute XDG_CONFIG_HOME (absolute on the system the test runs on).
+        let cfg = std::env::temp_dir().join("cfg");
+        let xdg = Places::of(Platform::Other, &dirs("/home/ana", None), Some(&cfg));
+        assert_eq!(xdg.memory(), cfg.join("backup-relocator").join("guard.json"));
         // A relative XDG_CONFIG_HOME is invalid by the specification: ignored.
         let relative = Places::of(
             Platform::Other,

@@ -209,11 +209,14 @@ mod tests {
         let path = dir.path().join("guard.json");
         std::fs::write(&path, b"{not json").unwrap();
         assert_eq!(Memory::load(&path), Memory::default());
-        std::fs::write(
-            &path,
-            br#"{"folders":[{"source":"relative","copy":"/d/Backup","drive_name":"D"},{"source":"/s","copy":"/d/Backup","drive_name":"D"}]}"#,
-        )
-        .unwrap();
+        // Absolute on the system the test runs on.
+        let copy = dir.path().join("d").join("Backup");
+        let source = dir.path().join("s");
+        let text = serde_json::json!({"folders": [
+            {"source": "relative", "copy": copy, "drive_name": "D"},
+            {"source": source, "copy": copy, "drive_name": "D"},
+        ]});
+        std::fs::write(&path, text.to_string()).unwrap();
         let memory = Memory::load(&path);
         assert_eq!(memory.folders.len(), 1);
         memory.save(&path).unwrap();
