@@ -126,9 +126,13 @@ mod tests {
             Path::new("/home/ana/.config/autostart/backup-relocator-guard.desktop")
         );
         // An absolute XDG_CONFIG_HOME (absolute on the system the test runs on).
-        let cfg = std::env::temp_dir().join("cfg");
+        let temporary = tempfile::tempdir().unwrap();
+        let cfg = temporary.path().join("cfg");
         let xdg = Places::of(Platform::Other, &dirs("/home/ana", None), Some(&cfg));
-        assert_eq!(xdg.memory(), cfg.join("backup-relocator").join("guard.json"));
+        assert_eq!(
+            xdg.memory(),
+            cfg.join("backup-relocator").join("guard.json")
+        );
         // A relative XDG_CONFIG_HOME is invalid by the specification: ignored.
         let relative = Places::of(
             Platform::Other,
