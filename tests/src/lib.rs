@@ -155,6 +155,23 @@ pub fn small_backup(dir: &Path, seed: u64, files: usize) -> SampleSummary {
     sample::generate(dir, &spec).unwrap()
 }
 
+/// What an update does to a moved backup folder: its link replaced by a
+/// real folder, where a new device's backup (made from `seed`, first in
+/// `scratch`) lands. Returns that device's folder name.
+pub fn link_replaced_by_a_new_backup(
+    source: &Path,
+    scratch: &Path,
+    seed: u64,
+) -> std::ffi::OsString {
+    let elsewhere = scratch.join(format!("newer-{seed}"));
+    let made = small_backup(&elsewhere, seed, 8);
+    let device = made.device_folders[0].file_name().unwrap().to_owned();
+    links().remove(source).unwrap();
+    fs::create_dir(source).unwrap();
+    fs::rename(elsewhere.join(&device), source.join(&device)).unwrap();
+    device
+}
+
 /// A backup of about `bytes` in about `files` files, over four devices.
 pub fn sized_backup(dir: &Path, seed: u64, files: usize, bytes: u64) -> SampleSummary {
     let devices = vec![

@@ -267,3 +267,28 @@ fn a_bring_back_killed_at_any_step_and_its_recovery_too_keeps_the_backup_whole()
     assert!(killed >= 9, "only {killed} kills landed");
     eprintln!("bring back: killed at {killed} points (and each recovery once), backup whole");
 }
+
+#[test]
+fn an_archive_whose_drive_leaves_before_the_device_is_deleted_puts_the_device_back() {
+    if relocator_tests::skipped_here(true) {
+        return;
+    }
+    let s = Setup::new(2601);
+    let crashed = run_with_failpoint(CLI, &s.archive_args(), "archive-set-aside=return");
+    assert!(was_killed(&crashed.status), "{}", stderr(&crashed));
+    assert!(!s.source.join(&s.device).exists(), "set aside when killed");
+    s.drive.unplug();
+    let recover = [
+        OsString::from("recover"),
+        "--source".into(),
+        s.source.clone().into(),
+    ];
+    let out = run(CLI, &recover);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        digest(&s.source),
+        s.before,
+        "the device's backup back in its place"
+    );
+    assert!(!relocator::journal::path_for(&s.source).exists());
+}

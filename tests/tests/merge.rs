@@ -26,7 +26,7 @@ type Digest = BTreeMap<PathBuf, Entry>;
 /// older backup of another, and a third the same as the drive's.
 struct Replaced {
     _dir: tempfile::TempDir,
-    _drive: Drive,
+    drive: Drive,
     source: PathBuf,
     copy: PathBuf,
     /// What the drive held before, by device.
@@ -100,12 +100,9 @@ fn replaced(seed: u64) -> Replaced {
         .map(|d| (name_of(d), digest(&copy.join(name_of(d)))))
         .collect();
     // The update: the link goes, a folder takes its place, backups land there.
-    fs::remove_file(&source).unwrap();
-    fs::create_dir(&source).unwrap();
-    let elsewhere = dir.path().join("another");
-    let new_device = small_backup(&elsewhere, seed + 1, 8).device_folders[0].clone();
-    let new = name_of(&new_device);
-    fs::rename(&new_device, source.join(&new)).unwrap();
+    let new = relocator_tests::link_replaced_by_a_new_backup(&source, dir.path(), seed + 1)
+        .to_string_lossy()
+        .into_owned();
     let [newer, older, same] = [0, 1, 2].map(|i| name_of(&moved_devices[i]));
     for name in [&newer, &older, &same] {
         copy_tree(&copy.join(name), &source.join(name));
@@ -121,7 +118,7 @@ fn replaced(seed: u64) -> Replaced {
         .collect();
     Replaced {
         _dir: dir,
-        _drive: drive,
+        drive,
         source,
         copy,
         drive_before,
@@ -348,4 +345,37 @@ fn a_copy_kept_on_purpose_by_a_move_back_is_never_offered_for_a_merge() {
     assert_eq!(folder["merge_into"], serde_json::json!([]), "{report:#}");
     let out = run(CLI, &merge_args(&source));
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+}
+
+#[test]
+fn a_merge_whose_drive_is_gone_for_good_after_setting_the_folder_aside_goes_on_without_it() {
+    if relocator_tests::skipped_here(true) {
+        return;
+    }
+    let r = replaced(2140);
+    let crashed = run_with_failpoint(CLI, &merge_args(&r.source), "merge-set-aside=return");
+    assert!(was_killed(&crashed.status), "{}", stderr(&crashed));
+    r.drive.unplug();
+    let forget: Vec<std::ffi::OsString> = vec![
+        "forget-drive".into(),
+        "--source".into(),
+        r.source.clone().into(),
+        "--yes".into(),
+    ];
+    let out = run(CLI, &forget);
+    assert!(out.status.success(), "{}", stderr(&out));
+    // The folder is back in its place, a real folder, every byte as it was.
+    assert!(fs::symlink_metadata(&r.source).unwrap().is_dir());
+    for (device, before) in &r.here {
+        assert_eq!(&digest(&r.source.join(device)), before, "{device}");
+    }
+    let status = run(
+        CLI,
+        &[
+            "status".into(),
+            "--source".into(),
+            r.source.clone().into_os_string(),
+        ],
+    );
+    assert!(status.status.success(), "{}", stderr(&status));
 }

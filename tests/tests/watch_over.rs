@@ -194,12 +194,7 @@ fn the_guard_tells_once_of_a_missing_drive_and_of_a_replaced_link_which_merge_me
     // Back, then an update replaces the link with a folder of new backups.
     assert!(drive.replug(), "the drive could not be mounted again");
     std::thread::sleep(Duration::from_secs(3));
-    let newer = dir.path().join("newer");
-    let made = small_backup(&newer, 2102, 9);
-    let new_device = made.device_folders[0].file_name().unwrap().to_owned();
-    fs::remove_file(&source).unwrap();
-    fs::create_dir(&source).unwrap();
-    fs::rename(newer.join(&new_device), source.join(&new_device)).unwrap();
+    let new_device = relocator_tests::link_replaced_by_a_new_backup(&source, dir.path(), 2102);
     let new_backup = digest(&source.join(&new_device));
     let shown = bus.settled_at(2);
     assert_eq!(shown.len(), 2, "{shown:#?}");

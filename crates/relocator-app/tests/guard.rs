@@ -76,12 +76,7 @@ fn a_folder_where_our_link_was_is_brought_to_the_drive_by_one_button() {
     let copy = drive.path().join("Backup");
     let on_drive = digest(&copy);
     // An update: a folder where the link was, and a new device's backup in it.
-    let newer = root.path().join("newer");
-    let made = small_backup(&newer, 93, 5);
-    let device = made.device_folders[0].file_name().unwrap().to_owned();
-    fs::remove_file(&source).unwrap();
-    fs::create_dir(&source).unwrap();
-    fs::rename(newer.join(&device), source.join(&device)).unwrap();
+    let device = relocator_tests::link_replaced_by_a_new_backup(&source, root.path(), 93);
     let new_backup = digest(&source.join(&device));
 
     let mut h = harness(&source, &Fakes::default());

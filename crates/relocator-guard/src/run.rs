@@ -69,6 +69,8 @@ struct Watch {
     moved_back: bool,
     /// When the devices' dates were last read from the drive.
     dates_read: Option<std::time::Instant>,
+    /// The link now points elsewhere (moved on): to be watched anew.
+    relinked: bool,
 }
 
 /// How many looks pass between two searches for moved folders while none
@@ -107,12 +109,17 @@ pub fn run(options: &Options) -> Result<Ended, String> {
     let mut settings = GuardSettings::load(&places.settings());
     let mut watches: Vec<Watch> = Vec::new();
     let mut looks = 0_u32;
+    let mut search_now = true;
     loop {
-        if watches.is_empty() && looks.is_multiple_of(LOOKS_PER_SEARCH) {
-            watches = start_watching(places, &sources, links.as_ref(), &before, settings);
-            for watch in &mut watches {
-                watch.first_look(&before, &options.notifier);
-            }
+        // A folder moved (or moved on) since the last search is watched too.
+        if search_now || looks.is_multiple_of(LOOKS_PER_SEARCH) {
+            let found = Found {
+                sources: &sources,
+                links: links.as_ref(),
+                sample: &before,
+                settings,
+            };
+            search(places, &found, &mut watches, &options.notifier);
         }
         std::thread::sleep(options.tick);
         looks = looks.wrapping_add(1);
@@ -129,14 +136,17 @@ pub fn run(options: &Options) -> Result<Ended, String> {
                 watch.guard.set_stale_after(settings.stale_after());
             }
         }
-        // A folder moved back (forgotten by the app or the CLI) is let go.
-        let memory = Memory::load(&places.memory());
-        watches.retain(|w| memory.folder(&w.folder.source).is_some());
+        // A folder moved back (forgotten by the app or the CLI) is let go;
+        // a memory that cannot be read lets go of nothing.
+        if let Some(memory) = Memory::read(&places.memory()) {
+            watches.retain(|w| memory.folder(&w.folder.source).is_some());
+        }
         let after = sampler.sample();
         let changed = changes(&before, &after);
         for watch in &mut watches {
             watch.look(&changed, links.as_ref(), &options.notifier);
         }
+        search_now = watches.iter().any(|w| w.relinked);
         let moved_back: Vec<PathBuf> = watches
             .iter()
             .filter(|w| w.moved_back)
@@ -144,39 +154,73 @@ pub fn run(options: &Options) -> Result<Ended, String> {
             .collect();
         if !moved_back.is_empty() {
             watches.retain(|w| !w.moved_back);
-            let mut memory = Memory::load(&places.memory());
-            memory.folders.retain(|f| !moved_back.contains(&f.source));
-            let _ = memory.save(&places.memory());
+            if let Some(mut memory) = Memory::read(&places.memory()) {
+                memory.folders.retain(|f| !moved_back.contains(&f.source));
+                if let Err(e) = memory.save(&places.memory()) {
+                    eprintln!("the guard's memory could not be saved: {e}");
+                }
+            }
         }
         before = after;
     }
 }
 
-/// The moved folders to watch now (remembered for the next start), each
-/// with its decisions.
-fn start_watching(
-    places: &Places,
-    sources: &[PathBuf],
-    links: &dyn FolderLink,
-    sample: &Sample,
+/// What a search for moved folders works from.
+struct Found<'a> {
+    sources: &'a [PathBuf],
+    links: &'a dyn FolderLink,
+    sample: &'a Sample,
     settings: GuardSettings,
-) -> Vec<Watch> {
+}
+
+/// Watches each moved folder not watched yet, and one whose link now
+/// points elsewhere (moved on) anew; remembers them for the next start. A
+/// drive is read only for a folder new to the watch (its name).
+fn search(places: &Places, found: &Found<'_>, watches: &mut Vec<Watch>, notifier: &Notifier) {
     let mut memory = Memory::load(&places.memory());
-    let folders = watched::gather(sources, &memory, links, &|copy| {
-        copy.is_dir()
-            .then(|| relocator::volume::volume_of(copy).ok())
-            .flatten()
-            .map(|v| v.display_name())
+    let known: Vec<(PathBuf, String)> = watches
+        .iter()
+        .map(|w| (w.folder.copy.clone(), w.folder.drive_name.clone()))
+        .collect();
+    let folders = watched::gather(found.sources, &memory, found.links, &|copy| {
+        known
+            .iter()
+            .find(|(k, _)| k == copy)
+            .map(|(_, name)| name.clone())
+            .or_else(|| {
+                copy.is_dir()
+                    .then(|| relocator::volume::volume_of(copy).ok())
+                    .flatten()
+                    .map(|v| v.display_name())
+            })
     });
-    if folders.is_empty() {
-        return Vec::new();
+    let mut changed = false;
+    for folder in folders {
+        let at = watches
+            .iter()
+            .position(|w| w.folder.source == folder.source);
+        if at.is_some_and(|i| watches[i].folder.copy == folder.copy) {
+            continue;
+        }
+        let mut watch = Watch::new(
+            folder,
+            found.sample,
+            found.links,
+            found.settings.stale_after(),
+        );
+        watch.first_look(found.sample, notifier);
+        match at {
+            Some(i) => watches[i] = watch,
+            None => watches.push(watch),
+        }
+        changed = true;
     }
-    memory.folders.clone_from(&folders);
-    let _ = memory.save(&places.memory());
-    folders
-        .into_iter()
-        .map(|f| Watch::new(f, sample, links, settings.stale_after()))
-        .collect()
+    if changed {
+        memory.folders = watches.iter().map(|w| w.folder.clone()).collect();
+        if let Err(e) = memory.save(&places.memory()) {
+            eprintln!("the guard's memory could not be saved: {e}");
+        }
+    }
 }
 
 /// The usual backup folders on this system.
@@ -231,6 +275,7 @@ impl Watch {
             now,
             moved_back: false,
             dates_read: present.then(std::time::Instant::now),
+            relinked: false,
         }
     }
 
@@ -362,6 +407,7 @@ impl Watch {
                 self.moved_back = true;
             }
             FolderNow::RealFolder => seen.push(Seen::LinkReplaced),
+            FolderNow::Link(target) if *target != self.folder.copy => self.relinked = true,
             FolderNow::Link(_) => seen.push(Seen::LinkRestored),
             FolderNow::Absent => {}
         }

@@ -34,14 +34,18 @@ impl Memory {
     /// The memory in `path`; empty when there is none or it cannot be read.
     #[must_use]
     pub fn load(path: &Path) -> Self {
-        let Ok(bytes) = std::fs::read(path) else {
-            return Self::default();
-        };
-        let mut memory: Self = serde_json::from_slice(&bytes).unwrap_or_default();
+        Self::read(path).unwrap_or_default()
+    }
+
+    /// The memory in `path`, when there is one that can be read.
+    #[must_use]
+    pub fn read(path: &Path) -> Option<Self> {
+        let bytes = std::fs::read(path).ok()?;
+        let mut memory: Self = serde_json::from_slice(&bytes).ok()?;
         memory
             .folders
             .retain(|f| f.source.is_absolute() && f.copy.is_absolute());
-        memory
+        Some(memory)
     }
 
     /// Writes the memory to `path` whole.

@@ -94,12 +94,17 @@ impl Marker {
     }
 }
 
-/// Marks the copy in `folder` as kept on request (see [`Marker::kept`]),
-/// when it carries our marker.
-pub fn mark_kept(folder: &Path) -> Result<()> {
+/// Marks the copy in `folder` as kept on purpose (see [`Marker::kept`]),
+/// when it carries our marker. Best effort: a drive that cannot be written
+/// (mounted read-only) keeps the copy all the same; a sentence says what
+/// could not be marked.
+#[must_use]
+pub fn mark_kept(folder: &Path) -> Option<String> {
     match read(folder) {
-        Some(m) if !m.kept => rewrite(folder, &Marker { kept: true, ..m }),
-        _ => Ok(()),
+        Some(m) if !m.kept => rewrite(folder, &Marker { kept: true, ..m }).err().map(|e| {
+            format!("The kept copy could not be marked as kept ({e}); the overview may offer to bring new backups to it.")
+        }),
+        _ => None,
     }
 }
 

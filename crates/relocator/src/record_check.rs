@@ -138,21 +138,7 @@ fn check_copy_places(j: &Journal) -> Result<()> {
                     j.target.display().to_string(),
                 ));
             }
-            let ours = std::fs::symlink_metadata(&j.target).is_err()
-                || marker::read(&j.target).is_some_and(|m| same_place(&m.moved_from, &j.source));
-            if ours {
-                Ok(())
-            } else {
-                Err(refuse(
-                    j,
-                    "copy",
-                    &j.target,
-                    format!(
-                        "a folder carrying Backup Relocator's marker for {}",
-                        j.source.display()
-                    ),
-                ))
-            }
+            copy_of_this_folder(j)
         }
         Operation::Revert => {
             if j.target != j.source {
@@ -178,16 +164,15 @@ fn check_copy_places(j: &Journal) -> Result<()> {
     }
 }
 
-/// A merge brings new backups into our copy of this folder (its marker
-/// names it), made beside it.
-fn check_merge_places(j: &Journal) -> Result<()> {
-    // Into our copy of this folder (its marker names it), made beside it.
-    let destination = j.target.parent().unwrap_or(&j.target);
-    let staging = drive_staging(destination, &j.id, true);
+/// The copy the journal names is this folder's (its marker names it), or
+/// gone.
+fn copy_of_this_folder(j: &Journal) -> Result<()> {
     let ours = std::fs::symlink_metadata(&j.target).is_err()
         || marker::read(&j.target).is_some_and(|m| same_place(&m.moved_from, &j.source));
-    if !ours {
-        return Err(refuse(
+    if ours {
+        Ok(())
+    } else {
+        Err(refuse(
             j,
             "copy",
             &j.target,
@@ -195,8 +180,16 @@ fn check_merge_places(j: &Journal) -> Result<()> {
                 "a folder carrying Backup Relocator's marker for {}",
                 j.source.display()
             ),
-        ));
+        ))
     }
+}
+
+/// A merge brings new backups into our copy of this folder (its marker
+/// names it), made beside it.
+fn check_merge_places(j: &Journal) -> Result<()> {
+    let destination = j.target.parent().unwrap_or(&j.target);
+    let staging = drive_staging(destination, &j.id, true);
+    copy_of_this_folder(j)?;
     if j.staging == staging {
         Ok(())
     } else {

@@ -27,7 +27,7 @@ use crate::removal;
 use crate::verify;
 
 use super::steps::{self, exists, is_real_dir};
-use super::{Context, Options, Outcome, interrupted};
+use super::{Context, Options, Outcome};
 
 /// Where the backups of the folder `source` are now: the folder itself, or
 /// where its link points.
@@ -193,19 +193,9 @@ pub(super) fn finish_archive(ctx: &Context<'_>, j: &mut Journal) -> Result<()> {
 
 /// Puts the device's backup back in the folder and removes our copy.
 fn undo_archive(ctx: &Context<'_>, j: &Journal, cause: Error) -> Error {
-    ctx.progress.report(Progress::Phase {
-        phase: Phase::RollingBack,
-    });
     let live = j.previous.clone().unwrap_or_default();
-    match roll_back_archive(ctx, j) {
-        Ok(()) => interrupted(cause, &live),
-        Err(undo_error) => {
-            ctx.progress.report(Progress::Warning {
-                message: format!("could not undo completely: {undo_error}"),
-            });
-            interrupted(cause, j.aside.as_deref().unwrap_or(&live))
-        }
-    }
+    let aside = j.aside.clone().unwrap_or_else(|| live.clone());
+    steps::undone(ctx, cause, || roll_back_archive(ctx, j), (&live, &aside))
 }
 
 /// The undo's steps, each idempotent, after the journal says it has begun.
@@ -220,6 +210,10 @@ pub(super) fn roll_back_archive(ctx: &Context<'_>, j: &Journal) -> Result<()> {
     if exists(&aside) && !exists(&live) {
         durable::rename_no_replace(&aside, &live)?;
         put_back = true;
+        // Said before the archive goes: a rerun knows the folder is whole.
+        let mut put = j.clone();
+        put.step = Step::Publishing;
+        put.save()?;
     }
     if exists(&aside) {
         // A new backup folder of this device was made meanwhile: both are
@@ -233,9 +227,13 @@ pub(super) fn roll_back_archive(ctx: &Context<'_>, j: &Journal) -> Result<()> {
         });
     }
     let never_set_aside = matches!(j.step, Step::Copying | Step::Publishing);
+    // This undo had begun deleting it: it is no longer whole to compare.
+    let being_deleted = marker::read(&j.target)
+        .is_some_and(|m| m.state == marker::MarkerState::Deleting && m.operation_id == j.id);
     let whole_here = is_real_dir(&live)
         && (put_back
             || never_set_aside
+            || being_deleted
             || verify::quick_compare(
                 &live,
                 &j.target,
@@ -247,6 +245,19 @@ pub(super) fn roll_back_archive(ctx: &Context<'_>, j: &Journal) -> Result<()> {
         steps::delete_ours(ctx, j, &j.target, &j.id)?;
     }
     steps::delete_ours(ctx, j, &j.staging, &j.id)?;
+    j.finish()
+}
+
+/// An archive whose drive left after the device's folder was set aside and
+/// before it was deleted: the folder goes back in its place, nothing is
+/// deleted, and the record ends (the archive on that drive stays ours).
+pub(super) fn put_back_without_its_drive(j: &Journal) -> Result<()> {
+    j.begin_undo()?;
+    let live = recorded(j, "the device's backup", j.previous.as_ref())?;
+    let aside = recorded(j, "the set-aside backup", j.aside.as_ref())?;
+    if exists(&aside) && !exists(&live) {
+        durable::rename_no_replace(&aside, &live)?;
+    }
     j.finish()
 }
 
@@ -265,8 +276,10 @@ pub fn bring_back(
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
+    // Ours, complete, and taken out of this backup folder (the record
+    // check asks the same of a bring-back's record).
     let made_by = marker::read(&archived)
-        .filter(|m| m.state == marker::MarkerState::Complete)
+        .filter(|m| m.state == marker::MarkerState::Complete && taken_from(m, &source, ctx.links))
         .map(|m| m.operation_id);
     let in_an_archive = archived
         .parent()
@@ -382,6 +395,19 @@ pub fn archived_in(destination: &Path) -> Vec<PathBuf> {
     found
 }
 
+/// Whether the archive marked `m` was taken out of the backup folder
+/// `source`: our marker names the device's folder as people know it (older
+/// markers named where the folder's link led then).
+fn taken_from(m: &Marker, source: &Path, links: &dyn crate::link::FolderLink) -> bool {
+    let parent = m.moved_from.parent();
+    parent == Some(source)
+        || links
+            .read(source)
+            .ok()
+            .flatten()
+            .is_some_and(|t| parent == Some(locations::resolve_link_target(source, &t).as_path()))
+}
+
 /// An archived device backup of a backup folder, on a connected drive.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Archived {
@@ -398,20 +424,7 @@ pub struct Archived {
 /// out of the folder its link points to).
 #[must_use]
 pub fn archived_of(source: &Path, links: &dyn crate::link::FolderLink) -> Vec<Archived> {
-    let linked = links
-        .read(source)
-        .ok()
-        .flatten()
-        .map(|t| locations::resolve_link_target(source, &t));
-    // Our marker names the folder as people know it; older markers named
-    // where its link led then.
-    let from_here = |p: &Path| {
-        let Some(m) = marker::read(p) else {
-            return false;
-        };
-        let parent = m.moved_from.parent();
-        parent == Some(source) || (linked.is_some() && parent == linked.as_deref())
-    };
+    let from_here = |p: &Path| marker::read(p).is_some_and(|m| taken_from(&m, source, links));
     // Every mount, the system's own disk included: a person may archive there.
     crate::volume::mounted_roots()
         .iter()

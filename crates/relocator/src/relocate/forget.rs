@@ -130,8 +130,10 @@ pub fn forget_drive(ctx: &Context<'_>, source: &Path) -> Result<Forgotten> {
             journal: journal_path,
         });
     };
+    // (An archive's set-aside folder is a device's, inside the backup folder.)
     if let Some(aside) = j.aside.as_deref().filter(|a| exists(a))
         && is_real_dir(&j.source)
+        && matches!(j.operation, Operation::Move | Operation::Merge)
     {
         return Err(Error::BackupsInTwoPlaces {
             backup_folder: j.source.clone(),
@@ -157,7 +159,8 @@ pub fn forget_drive(ctx: &Context<'_>, source: &Path) -> Result<Forgotten> {
         j.begin_undo()?;
         crate::faults::crash_point("forget-undo-begun");
         match j.operation {
-            Operation::Move => {
+            // The folder set aside comes back in place of the link.
+            Operation::Move | Operation::Merge => {
                 steps::remove_link_if_any(ctx.links, &j.source)?;
                 if let Some(aside) = j.aside.as_deref().filter(|a| exists(a)) {
                     durable::rename_no_replace(aside, &j.source)?;

@@ -25,11 +25,11 @@ use crate::marker::{self, MarkerState};
 use crate::names;
 use crate::operation::Operation;
 use crate::problem::Problem;
-use crate::progress::{Phase, Progress};
+use crate::progress::Progress;
 use crate::verify;
 
 use super::steps::{self, exists, is_real_dir};
-use super::{Context, Options, Outcome, interrupted};
+use super::{Context, Options, Outcome};
 
 /// What becomes of one device's backup brought from this computer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -352,23 +352,12 @@ fn nothing_written_late(ctx: &Context<'_>, j: &Journal) -> Result<()> {
 /// back) and removes the copy in the making; what was placed on the drive
 /// stays there (verified copies, beside the drive's own).
 fn undo(ctx: &Context<'_>, j: &Journal, cause: Error) -> Error {
-    ctx.progress.report(Progress::Phase {
-        phase: Phase::RollingBack,
-    });
-    match roll_back(ctx, j) {
-        Ok(()) => interrupted(cause, &j.source),
-        Err(undo_error) => {
-            ctx.progress.report(Progress::Warning {
-                message: format!("could not undo completely: {undo_error}"),
-            });
-            let safe = j
-                .aside
-                .as_deref()
-                .filter(|a| exists(a))
-                .unwrap_or(&j.source);
-            interrupted(cause, safe)
-        }
-    }
+    let safe = j
+        .aside
+        .clone()
+        .filter(|a| exists(a))
+        .unwrap_or_else(|| j.source.clone());
+    steps::undone(ctx, cause, || roll_back(ctx, j), (&j.source, &safe))
 }
 
 /// The undo's steps, each idempotent, after the journal says an undo has begun.

@@ -144,26 +144,18 @@ fn set_aside(j: &Journal) -> Result<()> {
 /// Puts the original back where it was and removes our copy: used when the
 /// link cannot be made or the original changed late.
 pub(super) fn undo(ctx: &Context<'_>, j: &Journal, cause: Error) -> Error {
-    ctx.progress.report(Progress::Phase {
-        phase: Phase::RollingBack,
-    });
     if let Some(in_the_way) = new_folder_in_the_way(ctx, j) {
+        ctx.progress.report(Progress::Phase {
+            phase: Phase::RollingBack,
+        });
         return in_the_way;
     }
-    match roll_back(ctx, j) {
-        Ok(()) => interrupted(cause, &j.source),
-        Err(undo_error) => {
-            ctx.progress.report(Progress::Warning {
-                message: format!("could not undo completely: {undo_error}"),
-            });
-            let safe = j
-                .aside
-                .as_deref()
-                .filter(|a| exists(a))
-                .unwrap_or(&j.target);
-            interrupted(cause, safe)
-        }
-    }
+    let safe = j
+        .aside
+        .clone()
+        .filter(|a| exists(a))
+        .unwrap_or_else(|| j.target.clone());
+    steps::undone(ctx, cause, || roll_back(ctx, j), (&j.source, &safe))
 }
 
 /// A new real folder at the source while our copy of the backups is

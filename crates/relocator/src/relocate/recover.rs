@@ -190,6 +190,19 @@ pub fn recover(ctx: &Context<'_>, source: &Path) -> Result<Recovery> {
 fn recover_journal(ctx: &Context<'_>, source: &Path, j: &mut Journal) -> Result<Recovery> {
     crate::record_check::check_journal(j, source)?;
     let operation = j.operation;
+    if operation == Operation::Archive
+        && j.step == Step::SettingAside
+        && !j.rolling_back
+        && missing_drive_folder(j).is_some()
+    {
+        // The archive's drive left before the device's folder was deleted:
+        // that folder goes back in its place (nothing is deleted).
+        archive::put_back_without_its_drive(j)?;
+        return Ok(Recovery::of(Recovered::RolledBack {
+            operation,
+            backups_at: j.previous.clone().unwrap_or_default(),
+        }));
+    }
     if let Some(missing) = missing_drive_folder(j) {
         let Some(safe) = safe_place(j) else {
             return Err(nowhere(j));
@@ -350,8 +363,19 @@ fn recover_archive(ctx: &Context<'_>, j: &mut Journal) -> Result<Recovery> {
     }
     if operation == Operation::Archive {
         archive::finish_archive(ctx, j)?;
-    } else {
-        archive::finish_bring_back(ctx, j)?;
+    } else if let Err(e) = archive::finish_bring_back(ctx, j) {
+        // A new backup of the device appeared: the copy went, the archive
+        // stays, and that is a consistent end, said as such.
+        return match e {
+            Error::Refused(problems) => Ok(Recovery {
+                notes: problems.iter().map(crate::Problem::message).collect(),
+                ..Recovery::of(Recovered::RolledBack {
+                    operation,
+                    backups_at: was_at,
+                })
+            }),
+            other => Err(other),
+        };
     }
     Ok(Recovery::completed(operation, j.target.clone(), Vec::new()))
 }
@@ -452,13 +476,19 @@ pub(super) fn missing_drive_folder(j: &Journal) -> Option<PathBuf> {
         (Operation::Move | Operation::Retarget, _) => copies_gone.then(|| drive_of(&j.target)),
         // Placing, linking and cleaning all need the copy on the drive.
         (Operation::Merge, _) => (!exists(&j.target)).then(|| drive_of(&j.target)),
-        // Published on the drive: finishing needs it.
-        (Operation::Archive, _) => copies_gone.then(|| drive_of(&j.target)),
+        // An undo needs only this computer ("not there" counts as deleted).
+        (Operation::Archive, _) if j.rolling_back => None,
+        // Published on the drive: finishing needs it, when it is away.
+        (Operation::Archive, _) => {
+            let drive = drive_of(&j.target);
+            (copies_gone && !drive.is_dir()).then_some(drive)
+        }
         // The copy is made in the backup folder (on a drive when it is
         // linked): gone with it, it is waited for; the archive's own drive
         // away at the end is remembered, as in a move back.
         (Operation::BringBack, _) => {
-            (!exists(&j.staging) && !exists(&j.target)).then(|| drive_of(&j.target))
+            let drive = drive_of(&j.target);
+            (!exists(&j.staging) && !exists(&j.target) && !drive.is_dir()).then_some(drive)
         }
         (Operation::Relink | Operation::Adopt | Operation::TakeOver, _) => {
             (!exists(&j.target)).then(|| drive_of(&j.target))

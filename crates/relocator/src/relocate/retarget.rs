@@ -12,11 +12,10 @@ use crate::faults::crash_point;
 use crate::journal::{Journal, Step};
 use crate::marker::{self, Marker};
 use crate::operation::Operation;
-use crate::progress::{Phase, Progress};
 use crate::verify;
 
 use super::steps::{self, exists, is_real_dir};
-use super::{Context, Options, Outcome, interrupted};
+use super::{Context, Options, Outcome};
 
 /// Moves relocated backups from their drive into `destination` (as
 /// `destination/Backup`) and re-points the link at `source`.
@@ -99,7 +98,7 @@ pub(super) fn finish(ctx: &Context<'_>, j: &mut Journal) -> Result<Vec<String>> 
                     let owner = steps::previous_owner(j, &previous);
                     notes.extend(steps::free_space(ctx, j, &previous, &owner)?.note(&previous));
                 } else if !renamed {
-                    crate::marker::mark_kept(&previous)?;
+                    notes.extend(crate::marker::mark_kept(&previous));
                     notes.push(format!("The old copy was kept at {}.", previous.display()));
                 }
                 crash_point("retarget-cleaned");
@@ -113,15 +112,12 @@ pub(super) fn finish(ctx: &Context<'_>, j: &mut Journal) -> Result<Vec<String>> 
 
 /// Points the link back at the old copy and removes the new one.
 fn undo(ctx: &Context<'_>, j: &Journal, previous: &Path, cause: crate::Error) -> crate::Error {
-    ctx.progress.report(Progress::Phase {
-        phase: Phase::RollingBack,
-    });
-    if let Err(e) = roll_back(ctx, j, previous) {
-        ctx.progress.report(Progress::Warning {
-            message: format!("could not undo completely: {e}"),
-        });
-    }
-    interrupted(cause, previous)
+    steps::undone(
+        ctx,
+        cause,
+        || roll_back(ctx, j, previous),
+        (previous, previous),
+    )
 }
 
 /// The undo's steps, each idempotent, after the journal says an undo has

@@ -14,7 +14,7 @@ use crate::faults::crash_point;
 use crate::journal::{Journal, Step};
 use crate::marker::{self, MarkerState};
 use crate::operation::Operation;
-use crate::progress::{Cancel, Phase, Progress};
+use crate::progress::Cancel;
 use crate::verify;
 
 use super::steps::{self, exists, is_real_dir};
@@ -113,13 +113,16 @@ pub(super) fn finish(ctx: &Context<'_>, j: &mut Journal) -> Result<Vec<String>> 
                                 steps::free_space(ctx, j, &previous, &owner)?.note(&previous),
                             );
                         }
-                        Err(e) => notes.push(format!(
-                            "The copy on the drive was kept at {} because it changed during the move ({e}).",
-                            previous.display()
-                        )),
+                        Err(e) => {
+                            notes.extend(marker::mark_kept(&previous));
+                            notes.push(format!(
+                                "The copy on the drive was kept at {} because it changed during the move ({e}).",
+                                previous.display()
+                            ));
+                        }
                     }
                 } else if j.keep_previous && !renamed {
-                    marker::mark_kept(&previous)?;
+                    notes.extend(marker::mark_kept(&previous));
                     notes.push(format!(
                         "The copy on the drive was kept at {}.",
                         previous.display()
@@ -137,15 +140,12 @@ pub(super) fn finish(ctx: &Context<'_>, j: &mut Journal) -> Result<Vec<String>> 
 /// Puts the link back to the drive's copy and removes the local copy: used
 /// when the switch cannot be made.
 fn undo(ctx: &Context<'_>, j: &Journal, previous: &Path, cause: Error) -> Error {
-    ctx.progress.report(Progress::Phase {
-        phase: Phase::RollingBack,
-    });
-    if let Err(e) = roll_back(ctx, j, previous) {
-        ctx.progress.report(Progress::Warning {
-            message: format!("could not undo completely: {e}"),
-        });
-    }
-    super::interrupted(cause, previous)
+    steps::undone(
+        ctx,
+        cause,
+        || roll_back(ctx, j, previous),
+        (previous, previous),
+    )
 }
 
 /// The undo's steps, each idempotent, after the journal says an undo has

@@ -518,3 +518,26 @@ pub(super) fn remove_link_if_any(links: &dyn FolderLink, link: &Path) -> Result<
     }
     Ok(())
 }
+
+/// Runs the undo `roll_back` of an operation that failed with `cause`,
+/// announced as rolling back; the error to return names `safe_at` once the
+/// undo finished, else — with a warning of what did not — `safe_if_not`.
+pub(super) fn undone(
+    ctx: &Context<'_>,
+    cause: Error,
+    roll_back: impl FnOnce() -> Result<()>,
+    (safe_at, safe_if_not): (&Path, &Path),
+) -> Error {
+    ctx.progress.report(Progress::Phase {
+        phase: Phase::RollingBack,
+    });
+    match roll_back() {
+        Ok(()) => super::interrupted(cause, safe_at),
+        Err(undo_error) => {
+            ctx.progress.report(Progress::Warning {
+                message: format!("could not undo completely: {undo_error}"),
+            });
+            super::interrupted(cause, safe_if_not)
+        }
+    }
+}
