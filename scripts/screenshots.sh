@@ -12,7 +12,14 @@ chmod 700 "$XDG_RUNTIME_DIR"
 for theme in light dark; do
     for size in 560x460 1280x900; do
         out="docs/screenshots/$theme/$size"
-        rm -rf "$out"
-        xvfb-run -a -s "-screen 0 1400x1000x24 -nolisten tcp" "$tour" "$out" "$size" "$theme"
+        # A copy between RAM disks can end between two frames, before the
+        # progress page is caught: the tour is run again, up to three times.
+        for try in 1 2 3; do
+            rm -rf "$out"
+            if xvfb-run -a -s "-screen 0 1400x1000x24 -nolisten tcp" "$tour" "$out" "$size" "$theme"; then
+                break
+            fi
+            [ "$try" -lt 3 ] || exit 1
+        done
     done
 done

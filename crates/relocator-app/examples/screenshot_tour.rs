@@ -53,7 +53,13 @@ impl eframe::App for Tour {
         self.state.ui(ui);
         ui.ctx().request_repaint_after(Duration::from_millis(50));
         if self.started.elapsed() > Duration::from_mins(5) {
-            eprintln!("tour timed out at stop {}", self.stops[self.at].name);
+            eprintln!(
+                "tour timed out at stop {} (page {:?}, phase {:?}, result {:?})",
+                self.stops[self.at].name,
+                self.state.page,
+                self.state.progress.phase(),
+                self.state.result
+            );
             std::process::exit(1);
         }
         if let Some(done) = &self.pending {
@@ -121,7 +127,8 @@ fn save(path: &Path, image: &egui::ColorImage) {
 fn copying(s: &AppState) -> bool {
     s.page == Page::Working
         && s.progress.phase() == Phase::Copying
-        && s.progress.phase_done().0 > 30_000_000
+        // A few megabytes in: a copy between RAM disks can take a second.
+        && s.progress.phase_done().0 > 4_000_000
         && s.progress.speed(Instant::now()).is_some()
 }
 
