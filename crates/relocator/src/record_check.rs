@@ -149,18 +149,22 @@ fn check_copy_places(j: &Journal) -> Result<()> {
                     j.source.display().to_string(),
                 ));
             }
-            let staging = local_staging(&j.source, &j.id);
-            if j.staging == staging {
-                Ok(())
-            } else {
-                Err(refuse(
-                    j,
-                    "partial copy",
-                    &j.staging,
-                    staging.display().to_string(),
-                ))
-            }
+            staging_is(j, &local_staging(&j.source, &j.id))
         }
+    }
+}
+
+/// The copy in the making is where the operation makes it.
+fn staging_is(j: &Journal, expected: &Path) -> Result<()> {
+    if j.staging == expected {
+        Ok(())
+    } else {
+        Err(refuse(
+            j,
+            "partial copy",
+            &j.staging,
+            expected.display().to_string(),
+        ))
     }
 }
 
@@ -188,18 +192,8 @@ fn copy_of_this_folder(j: &Journal) -> Result<()> {
 /// names it), made beside it.
 fn check_merge_places(j: &Journal) -> Result<()> {
     let destination = j.target.parent().unwrap_or(&j.target);
-    let staging = drive_staging(destination, &j.id, true);
     copy_of_this_folder(j)?;
-    if j.staging == staging {
-        Ok(())
-    } else {
-        Err(refuse(
-            j,
-            "partial copy",
-            &j.staging,
-            staging.display().to_string(),
-        ))
-    }
+    staging_is(j, &drive_staging(destination, &j.id, true))
 }
 
 /// An archive or a bring-back moves one device's folder between the
@@ -246,15 +240,7 @@ fn check_device_places(j: &Journal) -> Result<()> {
             format!("a folder in {ARCHIVE_FOLDER}"),
         ));
     }
-    let staging = local_staging(&j.target, &j.id);
-    if j.staging != staging {
-        return Err(refuse(
-            j,
-            "partial copy",
-            &j.staging,
-            staging.display().to_string(),
-        ));
-    }
+    staging_is(j, &local_staging(&j.target, &j.id))?;
     let aside = (j.operation == Operation::Archive).then(|| set_aside(in_folder, &j.id));
     if j.aside != aside {
         let found = j.aside.clone().unwrap_or_default();
