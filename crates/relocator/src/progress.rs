@@ -3,8 +3,7 @@
 
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 /// A named phase of an operation, for "Copying…", "Verifying…" and the like.
@@ -125,39 +124,44 @@ impl Cancel {
 }
 
 /// Lets through at most one event per interval; the rest are dropped.
+/// Asked once per file by every copy and reader thread, so it takes no lock:
+/// one atomic holds when the last event went out.
 #[derive(Debug)]
 pub struct Throttle {
     interval: Duration,
-    last: Mutex<Option<Instant>>,
+    start: Instant,
+    /// Nanoseconds from `start` to the last event let through; `NONE` before the first.
+    last: AtomicU64,
 }
 
 impl Throttle {
     /// The interval used for progress events: 25 a second at most.
     pub const PROGRESS: Duration = Duration::from_millis(40);
+    /// No event let through yet.
+    const NONE: u64 = u64::MAX;
 
     /// A throttle letting one event through per `interval`.
     #[must_use]
     pub fn new(interval: Duration) -> Self {
         Self {
             interval,
-            last: Mutex::new(None),
+            start: Instant::now(),
+            last: AtomicU64::new(Self::NONE),
         }
     }
 
     /// Whether an event may go out now (and, if so, starts a new interval).
     pub fn ready(&self) -> bool {
-        let now = Instant::now();
-        let mut last = self
-            .last
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        match *last {
-            Some(t) if now.duration_since(t) < self.interval => false,
-            _ => {
-                *last = Some(now);
-                true
-            }
+        let now = u64::try_from(self.start.elapsed().as_nanos()).unwrap_or(u64::MAX - 1);
+        let interval = u64::try_from(self.interval.as_nanos()).unwrap_or(u64::MAX);
+        let last = self.last.load(Ordering::Relaxed);
+        if last != Self::NONE && now.saturating_sub(last) < interval {
+            return false;
         }
+        // Of two threads at the same moment, one wins the interval.
+        self.last
+            .compare_exchange(last, now, Ordering::Relaxed, Ordering::Relaxed)
+            .is_ok()
     }
 }
 

@@ -1,19 +1,19 @@
 //! Full verification of a copy's content from the drive itself. The copy
-//! threads hand each finished file to a reader thread; the reader takes a
-//! batch, makes it durable (Linux: one `syncfs` for the batch), drops it
-//! from the page cache and reads it back through a new handle that asks
-//! the drive, not memory (Linux: `posix_fadvise(DONTNEED)`; macOS:
+//! threads hand each finished file to a gathering thread, which makes each
+//! batch durable (Linux: one `syncfs` for the batch) and hands it to a few
+//! reader threads; each reads its files back through a new handle that
+//! asks the drive, not memory (Linux: `posix_fadvise(DONTNEED)`; macOS:
 //! `F_NOCACHE`; Windows: `FILE_FLAG_NO_BUFFERING` with aligned reads),
 //! comparing each chunk byte for byte with the original. The drive reads
-//! while the copy goes on writing; memory holds one batch of paths.
+//! while the copy goes on writing; memory holds two batches of paths.
 
 use std::fs::File;
 use std::io::{self, Read as _};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::mpsc::{Receiver, RecvTimeoutError};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, SyncSender};
 use std::sync::{Mutex, PoisonError};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use crate::error::{Error, IoContext as _, Result};
 use crate::faults::damage_point;
@@ -29,6 +29,12 @@ pub(crate) struct Written {
     pub len: u64,
 }
 
+/// Threads reading back at once: the drive answers several small reads in
+/// the time of one.
+const READERS: usize = 4;
+/// Whether this system reads a file from the drive itself through its own
+/// handle (`open_from_drive`), so no flush of the whole drive is needed.
+const DIRECT_READS: bool = cfg!(any(target_vendor = "apple", windows));
 /// Files read back at once after one flush (drives without direct reads).
 const BATCH_FILES: usize = 4096;
 /// Bytes read back at once after one flush.
@@ -80,18 +86,47 @@ impl<'a> ReadBack<'a> {
             .take()
     }
 
-    /// The reader thread's loop, until the queue closes, or an error or the
-    /// copy's failure stops it (the queue is dropped then, so no writer
-    /// waits on it). Each file is read straight from the drive where the
-    /// drive allows it; the rest are read in batches after one flush.
+    /// The read-back, until the queue closes, or an error or the copy's
+    /// failure stops it (the queue is dropped then, so no writer waits on
+    /// it). This thread gathers finished files into batches and makes each
+    /// batch readable from the drive (one flush, where reads cannot bypass
+    /// the cache); `READERS` threads read the batches back meanwhile, so
+    /// the drive answers several reads at once while the copy goes on.
     pub(crate) fn run(&self, queue: &Receiver<Written>, sink: &dyn ProgressSink) {
         let throttle = Throttle::new(Throttle::PROGRESS);
-        let mut buffers = Buffers::default();
-        let mut cached: Vec<Written> = Vec::new();
-        let mut cached_bytes = 0u64;
-        let mut oldest = std::time::Instant::now();
+        let (work, to_read) = std::sync::mpsc::sync_channel::<Written>(BATCH_FILES);
+        let to_read = Mutex::new(to_read);
+        std::thread::scope(|scope| {
+            let mut readers = Vec::with_capacity(READERS);
+            for n in 0..READERS {
+                let started = std::thread::Builder::new()
+                    .name(format!("read-back-{n}"))
+                    .spawn_scoped(scope, || self.read_each(&to_read, sink, &throttle));
+                match started {
+                    Ok(handle) => readers.push(handle),
+                    // Too few threads to read with: stop the copy, unverified
+                    // it must not go on.
+                    Err(e) => self.fail(Error::io(self.root, e)),
+                }
+            }
+            self.gather(queue, &work);
+            drop(work);
+            for handle in readers {
+                handle
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            }
+        });
+    }
+
+    /// Takes finished files from the copy and hands them to the readers in
+    /// batches, each made readable from the drive first.
+    fn gather(&self, queue: &Receiver<Written>, work: &SyncSender<Written>) {
+        let mut batch: Vec<Written> = Vec::new();
+        let mut batch_bytes = 0u64;
+        let mut oldest = Instant::now();
         while !self.stop.load(Ordering::Relaxed) {
-            let next = if cached.is_empty() {
+            let next = if batch.is_empty() {
                 queue.recv().map_err(|_| RecvTimeoutError::Disconnected)
             } else {
                 // Read back what waits as soon as the writers pause.
@@ -99,39 +134,21 @@ impl<'a> ReadBack<'a> {
             };
             let closed = matches!(next, Err(RecvTimeoutError::Disconnected));
             let paused = matches!(next, Err(RecvTimeoutError::Timeout));
-            let checked = (|| -> Result<()> {
-                if let Ok(item) = next {
-                    if let Some(file) = open_from_drive(&item.copy).at(&item.copy)? {
-                        self.check(&item, file, true, &mut buffers, sink, &throttle)?;
-                    } else {
-                        if cached.is_empty() {
-                            oldest = std::time::Instant::now();
-                        }
-                        cached_bytes += item.len;
-                        cached.push(item);
-                    }
+            if let Ok(item) = next {
+                if batch.is_empty() {
+                    oldest = Instant::now();
                 }
-                let full = cached.len() >= BATCH_FILES
-                    || cached_bytes >= BATCH_BYTES
-                    || oldest.elapsed() >= BATCH_AGE;
-                if !cached.is_empty() && (full || closed || paused) {
-                    // The drive must answer with what it holds, not with
-                    // what is still on its way: one flush for the batch.
-                    crate::durable::flush_drive(self.root)?;
-                    for item in cached.drain(..) {
-                        let file = open_after_flush(&item.copy).at(&item.copy)?;
-                        self.check(&item, file, false, &mut buffers, sink, &throttle)?;
-                    }
-                    cached_bytes = 0;
+                batch_bytes += item.len;
+                batch.push(item);
+            }
+            let full = batch.len() >= BATCH_FILES
+                || batch_bytes >= BATCH_BYTES
+                || oldest.elapsed() >= BATCH_AGE;
+            if !batch.is_empty() && (full || closed || paused) {
+                batch_bytes = 0;
+                if let Err(e) = self.hand_over(&mut batch, work) {
+                    self.fail(e);
                 }
-                Ok(())
-            })();
-            if let Err(e) = checked {
-                self.stop.store(true, Ordering::Relaxed);
-                self.error
-                    .lock()
-                    .unwrap_or_else(PoisonError::into_inner)
-                    .get_or_insert(e);
             }
             if closed {
                 return;
@@ -139,11 +156,66 @@ impl<'a> ReadBack<'a> {
         }
     }
 
+    /// Makes `batch` readable from the drive and hands it to the readers.
+    fn hand_over(&self, batch: &mut Vec<Written>, work: &SyncSender<Written>) -> Result<()> {
+        if !DIRECT_READS {
+            // The drive must answer with what it holds, not with what is
+            // still on its way: one flush for the batch.
+            crate::durable::flush_drive(self.root)?;
+        }
+        for item in batch.drain(..) {
+            // Closed only once the readers are gone: nothing left to read for.
+            if work.send(item).is_err() {
+                break;
+            }
+        }
+        Ok(())
+    }
+
+    /// One reader: reads back each file handed over, until the batches end;
+    /// after an error it only empties the queue, so the gatherer never waits.
+    fn read_each(
+        &self,
+        work: &Mutex<Receiver<Written>>,
+        sink: &dyn ProgressSink,
+        throttle: &Throttle,
+    ) {
+        let mut buffers = Buffers::default();
+        loop {
+            let next = work.lock().unwrap_or_else(PoisonError::into_inner).recv();
+            let Ok(item) = next else {
+                return;
+            };
+            if self.stop.load(Ordering::Relaxed) {
+                continue;
+            }
+            let checked = match open_from_drive(&item.copy).at(&item.copy) {
+                Ok(Some(file)) => self.check(&item, file, true, &mut buffers, sink, throttle),
+                Ok(None) => open_after_flush(&item.copy)
+                    .at(&item.copy)
+                    .and_then(|file| self.check(&item, file, false, &mut buffers, sink, throttle)),
+                Err(e) => Err(e),
+            };
+            if let Err(e) = checked {
+                self.fail(e);
+            }
+        }
+    }
+
+    /// Stops the read-back on its first error, which the copy then returns.
+    fn fail(&self, e: Error) {
+        self.stop.store(true, Ordering::Relaxed);
+        self.error
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get_or_insert(e);
+    }
+
     /// Compares one file read back through `file` with its original.
     fn check(
         &self,
         item: &Written,
-        file: File,
+        mut file: File,
         unbuffered: bool,
         buffers: &mut Buffers,
         sink: &dyn ProgressSink,
@@ -154,11 +226,16 @@ impl<'a> ReadBack<'a> {
         let len = compare(
             &item.original,
             &item.copy,
-            file,
+            &mut file,
             unbuffered,
             buffers,
             self.cancel,
         )?;
+        // What was read back is on the drive and not needed again: out of
+        // memory, which the originals still being copied are better kept in
+        // (only hygiene: a failure changes nothing checked).
+        #[cfg(target_os = "linux")]
+        let _ = rustix::fs::fadvise(&file, 0, None, rustix::fs::Advice::DontNeed);
         let bytes = self.bytes.fetch_add(len, Ordering::Relaxed) + len;
         let files = self.files.fetch_add(1, Ordering::Relaxed) + 1;
         if self.report.load(Ordering::Relaxed) && throttle.ready() {
@@ -196,7 +273,7 @@ impl Buffers {
 fn compare(
     original: &Path,
     copy: &Path,
-    mut theirs: File,
+    theirs: &mut File,
     unbuffered: bool,
     buffers: &mut Buffers,
     cancel: &Cancel,
@@ -205,7 +282,7 @@ fn compare(
     let (from_drive, from_original) = buffers.aligned();
     let mut total = 0u64;
     loop {
-        let n = read_full(&mut theirs, from_drive, unbuffered).at(copy)?;
+        let n = read_full(theirs, from_drive, unbuffered).at(copy)?;
         let m = read_full(&mut ours, &mut from_original[..n.max(1)], false).at(original)?;
         if n != m || from_drive[..n] != from_original[..m] {
             return Err(Error::Mismatch {
@@ -296,6 +373,10 @@ fn open_from_drive(path: &Path) -> io::Result<Option<File>> {
 fn open_after_flush(path: &Path) -> io::Result<File> {
     let file = File::open(path)?;
     #[cfg(target_os = "linux")]
-    rustix::fs::fadvise(&file, 0, None, rustix::fs::Advice::DontNeed)?;
+    {
+        rustix::fs::fadvise(&file, 0, None, rustix::fs::Advice::DontNeed)?;
+        // Read ahead further: the file is read once, from start to end.
+        rustix::fs::fadvise(&file, 0, None, rustix::fs::Advice::Sequential)?;
+    }
     Ok(file)
 }
