@@ -18,8 +18,9 @@ const EXAMPLES: usize = 3;
 pub struct CaseTwins {
     /// The folder whose names are being compared.
     folder: Option<PathBuf>,
-    /// Its names so far, by their lower-case form.
-    names: HashMap<String, OsString>,
+    /// Its names so far, by their lower-case form; `None` for a name that
+    /// is its own lower-case form (most are: no second allocation for them).
+    names: HashMap<String, Option<OsString>>,
     /// How many names had a twin.
     pub count: u64,
     /// The first pairs found.
@@ -34,17 +35,17 @@ impl CaseTwins {
             self.names.clear();
         }
         let key = name.to_string_lossy().to_lowercase();
-        match self.names.get(&key) {
-            Some(twin) if twin != name => {
+        if let Some(twin) = self.names.get(&key) {
+            let twin = twin.as_deref().unwrap_or_else(|| OsStr::new(&key));
+            if twin != name {
                 self.count += 1;
                 if self.examples.len() < EXAMPLES {
                     self.examples.push((folder.join(twin), folder.join(name)));
                 }
             }
-            Some(_) => {}
-            None => {
-                self.names.insert(key, name.to_owned());
-            }
+        } else {
+            let original = (OsStr::new(&key) != name).then(|| name.to_owned());
+            self.names.insert(key, original);
         }
     }
 

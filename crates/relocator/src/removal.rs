@@ -139,7 +139,8 @@ pub fn remove_tree(root: &Path, progress: &dyn ProgressSink) -> Result<Freed> {
 /// folder, kept open while the thread works through it.
 fn remove_entry(part: &mut Part, entry: &Entry<'_>) -> Result<()> {
     #[cfg(unix)]
-    if let Some(folder) = entry.path.parent() {
+    {
+        let folder = entry.folder;
         let reopen = part.open_folder.as_ref().is_none_or(|(p, _)| p != folder);
         if reopen {
             part.open_folder = rustix::fs::open(

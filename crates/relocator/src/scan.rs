@@ -59,7 +59,7 @@ pub struct FolderTotals {
 }
 
 /// Sizes the tree at `root` (the root itself must be readable), on
-/// `walk::default_threads` threads.
+/// `walk::listing_threads` threads.
 pub fn scan(root: &Path, progress: &dyn ProgressSink, cancel: &Cancel) -> Result<ScanTotals> {
     std::fs::symlink_metadata(root).map_err(|e| Error::io(root, e))?;
     let sizing = Sizing {
@@ -69,7 +69,7 @@ pub fn scan(root: &Path, progress: &dyn ProgressSink, cancel: &Cancel) -> Result
         files: AtomicU64::new(0),
         seen: Mutex::new(HashSet::new()),
     };
-    let parts = walk::walk(root, walk::default_threads(), cancel, &sizing)?;
+    let parts = walk::walk(root, walk::listing_threads(), cancel, &sizing)?;
     let mut totals = ScanTotals {
         folders: 1,
         ..ScanTotals::default()
@@ -125,9 +125,7 @@ impl Visitor for Sizing<'_> {
     }
 
     fn visit(&self, totals: &mut ScanTotals, entry: &Entry<'_>) -> Result<bool> {
-        if let Some(folder) = entry.path.parent() {
-            totals.case_twins.note(folder, entry.file_name());
-        }
+        totals.case_twins.note(entry.folder, entry.file_name());
         let ft = entry.file_type;
         if ft.is_dir() {
             totals.folders += 1;
@@ -158,7 +156,7 @@ impl Visitor for Sizing<'_> {
             _ => None,
         };
         if let Some(top) = top {
-            let at_top = (entry.depth == 2).then(|| entry.path.file_name()).flatten();
+            let at_top = (entry.depth == 2).then(|| entry.file_name());
             let activity = match totals.activity.get_mut(top) {
                 Some(a) => a,
                 None => totals.activity.entry(top.to_owned()).or_default(),

@@ -75,7 +75,7 @@ pub fn verify_tree(
         throttle: Throttle::new(Throttle::PROGRESS),
         files: AtomicU64::new(0),
     };
-    let threads = walk::default_threads();
+    let threads = walk::listing_threads();
     let mut report = VerifyReport::default();
     // On a drive where macOS keeps attributes in `._` companions, those are
     // the system's (it adds them as it pleases): neither side counts them.
