@@ -374,8 +374,9 @@ fn copy_file(
     let input = File::open(from).at(from)?;
     let mut open = OpenOptions::new();
     open.write(true).create_new(true);
+    // Whether the file is made with its final permissions already.
     #[cfg(unix)]
-    {
+    let made_final = {
         use std::os::unix::fs::{OpenOptionsExt as _, PermissionsExt as _};
         // Never more readable than the original, from the first moment (the
         // owner may write until the end, to set the attributes); the
@@ -388,7 +389,10 @@ fn copy_file(
             (meta.permissions().mode() & 0o777) | 0o200
         };
         open.mode(mode);
-    }
+        created_mode(mode) == Some(meta.permissions().mode() & 0o7777)
+    };
+    #[cfg(not(unix))]
+    let made_final = false;
     let mut output = open.open(to).at(to)?;
     // macOS: an uncached read (`F_NOCACHE`) still takes pages that are in
     // the cache, so the copy keeps none: with full verification the written
@@ -422,7 +426,7 @@ fn copy_file(
     if defer {
         part.deferred_permissions
             .push((to.to_owned(), meta.permissions()));
-    } else if drives.permissions() {
+    } else if drives.permissions() && !made_final {
         output.set_permissions(meta.permissions()).at(to)?;
     }
     durable::sync_copied_file(&output).at(to)?;
@@ -467,8 +471,16 @@ fn copy_content(
             part.buffer.resize(BUFFER, 0);
         }
         let mut since_check = 0u64;
-        loop {
-            let n = match input.read(&mut part.buffer) {
+        // Read up to the size the walk saw, no further: a file that grew
+        // since has a new size and time, which the check after the copy
+        // refuses; one that shrank ends early, and is refused alike.
+        let mut left = meta.len();
+        while left > 0 {
+            let room = part
+                .buffer
+                .len()
+                .min(usize::try_from(left).unwrap_or(usize::MAX));
+            let n = match input.read(&mut part.buffer[..room]) {
                 Ok(0) => break,
                 Ok(n) => n,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
@@ -477,6 +489,7 @@ fn copy_content(
             output
                 .write_all(&part.buffer[..n])
                 .map_err(|e| blame(e, from, to, output))?;
+            left -= n as u64;
             since_check += n as u64;
             copier.counter.add_bytes(n as u64, from);
             if since_check >= CHUNK {
@@ -486,6 +499,29 @@ fn copy_content(
         }
     }
     Ok(())
+}
+
+/// The permission bits a file created with `mode` has, where this
+/// process's umask is known without changing it (Linux:
+/// `/proc/self/status`, read once); `None` elsewhere, and then the copy
+/// sets the permissions itself.
+#[cfg(unix)]
+fn created_mode(mode: u32) -> Option<u32> {
+    #[cfg(target_os = "linux")]
+    {
+        static UMASK: std::sync::OnceLock<Option<u32>> = std::sync::OnceLock::new();
+        let umask = (*UMASK.get_or_init(|| {
+            let status = fs::read_to_string("/proc/self/status").ok()?;
+            let value = status.lines().find_map(|l| l.strip_prefix("Umask:"))?;
+            u32::from_str_radix(value.trim(), 8).ok()
+        }))?;
+        Some(mode & !umask)
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        let _ = mode;
+        None
+    }
 }
 
 /// Whether the file's owner may read it (Windows: always).
@@ -567,6 +603,26 @@ mod tests {
         assert!(!through_kernel(SMALL_FILE, true));
         // macOS and Windows: std's io::copy would use an 8 KiB buffer.
         assert!(!through_kernel(10 * 1024 * 1024 * 1024, false));
+    }
+
+    /// The copy leaves out setting permissions a file was made with already:
+    /// the bits foreseen are those the file gets, whatever the umask.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_file_made_with_a_mode_has_the_bits_foreseen() {
+        use std::os::unix::fs::{OpenOptionsExt as _, PermissionsExt as _};
+        let dir = tempfile::tempdir().unwrap();
+        for mode in [0o644, 0o600, 0o755, 0o777, 0o640, 0o222] {
+            let path = dir.path().join(format!("{mode:o}"));
+            OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .mode(mode)
+                .open(&path)
+                .unwrap();
+            let made = fs::metadata(&path).unwrap().permissions().mode() & 0o7777;
+            assert_eq!(created_mode(mode), Some(made), "{mode:o}");
+        }
     }
 
     #[test]

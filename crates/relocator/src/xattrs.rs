@@ -78,10 +78,12 @@ fn meaningful(name: &OsStr, value: &[u8]) -> bool {
     !(name == "com.apple.FinderInfo" && value.iter().all(|&b| b == 0))
 }
 
-/// Whether this process may write `security.*` attributes.
+/// Whether this process may write `security.*` attributes (asked once:
+/// a copy asks for every file).
 #[cfg(unix)]
 fn running_as_root() -> bool {
-    rustix::process::geteuid().is_root()
+    static ROOT: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *ROOT.get_or_init(|| rustix::process::geteuid().is_root())
 }
 
 /// The carried-over attributes of `path` (not following a link), sorted.
