@@ -6,9 +6,9 @@
 //! [`CopyDrives`]). Small files pass through a buffer in user space (two
 //! system calls); big ones through the kernel's copy on Linux, through a
 //! 1 MiB buffer elsewhere (std's `io::copy` uses an 8 KiB one there). With
-//! content verification a reader thread reads every finished file back
-//! from the drive and compares it with the original while the copy goes on
-//! (the `read_back` module). Progress moves inside large files, cancel is
+//! content verification reader threads read every finished file back from
+//! the drive and compare it with the original while the copy goes on (the
+//! `read_back` module). Progress moves inside large files, cancel is
 //! checked often, and everything is flushed to the disk at the end.
 
 use std::collections::HashMap;
@@ -137,7 +137,7 @@ struct Copier<'a> {
     cancel: &'a Cancel,
     /// First copy of each hard-linked file, by (device, inode) of the original.
     first_names: Mutex<HashMap<(u64, u64), PathBuf>>,
-    /// Finished files for the reader, with full verification.
+    /// Finished files for the read-back, with full verification.
     read_back: Option<(SyncSender<Written>, &'a ReadBack<'a>)>,
 }
 
@@ -200,8 +200,8 @@ impl Visitor for Copier<'_> {
         part.report.bytes += meta.len();
         self.counter.add_file(entry.path);
         if let Some((queue, _)) = &self.read_back {
-            // A closed queue means the reader stopped on an error, which the
-            // next entry returns.
+            // A closed queue means the read-back stopped on an error, which
+            // the next entry returns.
             let _ = queue.send(Written {
                 original: entry.path.to_owned(),
                 copy: to,
@@ -374,9 +374,8 @@ fn copy_file(
     let input = File::open(from).at(from)?;
     let mut open = OpenOptions::new();
     open.write(true).create_new(true);
-    // Whether the file is made with its final permissions already.
     #[cfg(unix)]
-    let made_final = {
+    {
         use std::os::unix::fs::{OpenOptionsExt as _, PermissionsExt as _};
         // Never more readable than the original, from the first moment (the
         // owner may write until the end, to set the attributes); the
@@ -389,10 +388,7 @@ fn copy_file(
             (meta.permissions().mode() & 0o777) | 0o200
         };
         open.mode(mode);
-        created_mode(mode) == Some(meta.permissions().mode() & 0o7777)
-    };
-    #[cfg(not(unix))]
-    let made_final = false;
+    }
     let mut output = open.open(to).at(to)?;
     // macOS: an uncached read (`F_NOCACHE`) still takes pages that are in
     // the cache, so the copy keeps none: with full verification the written
@@ -426,7 +422,7 @@ fn copy_file(
     if defer {
         part.deferred_permissions
             .push((to.to_owned(), meta.permissions()));
-    } else if drives.permissions() && !made_final {
+    } else if drives.permissions() {
         output.set_permissions(meta.permissions()).at(to)?;
     }
     durable::sync_copied_file(&output).at(to)?;
@@ -471,16 +467,11 @@ fn copy_content(
             part.buffer.resize(BUFFER, 0);
         }
         let mut since_check = 0u64;
-        // Read up to the size the walk saw, no further: a file that grew
-        // since has a new size and time, which the check after the copy
-        // refuses; one that shrank ends early, and is refused alike.
-        let mut left = meta.len();
-        while left > 0 {
-            let room = part
-                .buffer
-                .len()
-                .min(usize::try_from(left).unwrap_or(usize::MAX));
-            let n = match input.read(&mut part.buffer[..room]) {
+        // To the end of the file, not only to the size its listing gave: a
+        // drive whose sizes lag behind the content (a share's cached
+        // attributes) must not cut a copy short unseen.
+        loop {
+            let n = match input.read(&mut part.buffer) {
                 Ok(0) => break,
                 Ok(n) => n,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
@@ -489,7 +480,6 @@ fn copy_content(
             output
                 .write_all(&part.buffer[..n])
                 .map_err(|e| blame(e, from, to, output))?;
-            left -= n as u64;
             since_check += n as u64;
             copier.counter.add_bytes(n as u64, from);
             if since_check >= CHUNK {
@@ -499,29 +489,6 @@ fn copy_content(
         }
     }
     Ok(())
-}
-
-/// The permission bits a file created with `mode` has, where this
-/// process's umask is known without changing it (Linux:
-/// `/proc/self/status`, read once); `None` elsewhere, and then the copy
-/// sets the permissions itself.
-#[cfg(unix)]
-fn created_mode(mode: u32) -> Option<u32> {
-    #[cfg(target_os = "linux")]
-    {
-        static UMASK: std::sync::OnceLock<Option<u32>> = std::sync::OnceLock::new();
-        let umask = (*UMASK.get_or_init(|| {
-            let status = fs::read_to_string("/proc/self/status").ok()?;
-            let value = status.lines().find_map(|l| l.strip_prefix("Umask:"))?;
-            u32::from_str_radix(value.trim(), 8).ok()
-        }))?;
-        Some(mode & !umask)
-    }
-    #[cfg(not(target_os = "linux"))]
-    {
-        let _ = mode;
-        None
-    }
 }
 
 /// Whether the file's owner may read it (Windows: always).
@@ -603,26 +570,6 @@ mod tests {
         assert!(!through_kernel(SMALL_FILE, true));
         // macOS and Windows: std's io::copy would use an 8 KiB buffer.
         assert!(!through_kernel(10 * 1024 * 1024 * 1024, false));
-    }
-
-    /// The copy leaves out setting permissions a file was made with already:
-    /// the bits foreseen are those the file gets, whatever the umask.
-    #[cfg(target_os = "linux")]
-    #[test]
-    fn a_file_made_with_a_mode_has_the_bits_foreseen() {
-        use std::os::unix::fs::{OpenOptionsExt as _, PermissionsExt as _};
-        let dir = tempfile::tempdir().unwrap();
-        for mode in [0o644, 0o600, 0o755, 0o777, 0o640, 0o222] {
-            let path = dir.path().join(format!("{mode:o}"));
-            OpenOptions::new()
-                .write(true)
-                .create_new(true)
-                .mode(mode)
-                .open(&path)
-                .unwrap();
-            let made = fs::metadata(&path).unwrap().permissions().mode() & 0o7777;
-            assert_eq!(created_mode(mode), Some(made), "{mode:o}");
-        }
     }
 
     #[test]

@@ -5,7 +5,8 @@
 //! asks the drive, not memory (Linux: `posix_fadvise(DONTNEED)`; macOS:
 //! `F_NOCACHE`; Windows: `FILE_FLAG_NO_BUFFERING` with aligned reads),
 //! comparing each chunk byte for byte with the original. The drive reads
-//! while the copy goes on writing; memory holds two batches of paths.
+//! while the copy goes on writing; memory holds a few thousand paths (the
+//! copy's queue, the batch being gathered, the readers' queue).
 
 use std::fs::File;
 use std::io::{self, Read as _};
@@ -35,7 +36,8 @@ const READERS: usize = 4;
 /// Whether this system reads a file from the drive itself through its own
 /// handle (`open_from_drive`), so no flush of the whole drive is needed.
 const DIRECT_READS: bool = cfg!(any(target_vendor = "apple", windows));
-/// Files read back at once after one flush (drives without direct reads).
+/// Files handed to the readers after one flush, at most (Linux; where reads
+/// bypass the cache each file goes to the readers at once).
 const BATCH_FILES: usize = 4096;
 /// Bytes read back at once after one flush.
 const BATCH_BYTES: u64 = 256 * 1024 * 1024;
@@ -141,7 +143,8 @@ impl<'a> ReadBack<'a> {
                 batch_bytes += item.len;
                 batch.push(item);
             }
-            let full = batch.len() >= BATCH_FILES
+            let full = DIRECT_READS
+                || batch.len() >= BATCH_FILES
                 || batch_bytes >= BATCH_BYTES
                 || oldest.elapsed() >= BATCH_AGE;
             if !batch.is_empty() && (full || closed || paused) {
@@ -164,7 +167,8 @@ impl<'a> ReadBack<'a> {
             crate::durable::flush_drive(self.root)?;
         }
         for item in batch.drain(..) {
-            // Closed only once the readers are gone: nothing left to read for.
+            // The readers take every file until the queue closes, even after
+            // an error (or a panic) stopped the read-back: never blocks for good.
             if work.send(item).is_err() {
                 break;
             }
@@ -172,8 +176,10 @@ impl<'a> ReadBack<'a> {
         Ok(())
     }
 
-    /// One reader: reads back each file handed over, until the batches end;
-    /// after an error it only empties the queue, so the gatherer never waits.
+    /// One reader: reads back each file handed over, until the batches end.
+    /// After an error, or a panic, it only empties the queue, so the
+    /// gatherer (and through it the copy) never waits for it; a panic then
+    /// reaches the copy when the reader is joined.
     fn read_each(
         &self,
         work: &Mutex<Receiver<Written>>,
@@ -181,34 +187,48 @@ impl<'a> ReadBack<'a> {
         throttle: &Throttle,
     ) {
         let mut buffers = Buffers::default();
+        let mut panicked = None;
         loop {
             let next = work.lock().unwrap_or_else(PoisonError::into_inner).recv();
             let Ok(item) = next else {
-                return;
+                break;
             };
-            if self.stop.load(Ordering::Relaxed) {
+            if self.stop.load(Ordering::Acquire) {
                 continue;
             }
-            let checked = match open_from_drive(&item.copy).at(&item.copy) {
-                Ok(Some(file)) => self.check(&item, file, true, &mut buffers, sink, throttle),
-                Ok(None) => open_after_flush(&item.copy)
-                    .at(&item.copy)
-                    .and_then(|file| self.check(&item, file, false, &mut buffers, sink, throttle)),
-                Err(e) => Err(e),
-            };
-            if let Err(e) = checked {
-                self.fail(e);
+            let checked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                if let Some(file) = open_from_drive(&item.copy).at(&item.copy)? {
+                    self.check(&item, file, true, &mut buffers, sink, throttle)
+                } else {
+                    let file = open_after_flush(&item.copy).at(&item.copy)?;
+                    self.check(&item, file, false, &mut buffers, sink, throttle)
+                }
+            }));
+            match checked {
+                Ok(Ok(())) => {}
+                // Stopped by another error, or by the copy's: that one is told.
+                Ok(Err(_)) if self.stop.load(Ordering::Acquire) => {}
+                Ok(Err(e)) => self.fail(e),
+                Err(panic) => {
+                    let what = io::Error::other("a read-back thread stopped unexpectedly");
+                    self.fail(Error::io(&item.copy, what));
+                    panicked.get_or_insert(panic);
+                }
             }
+        }
+        if let Some(panic) = panicked {
+            std::panic::resume_unwind(panic);
         }
     }
 
-    /// Stops the read-back on its first error, which the copy then returns.
+    /// Stops the read-back on its first error, which the copy then returns
+    /// (recorded before the stop shows, so a stopped reader knows it is told).
     fn fail(&self, e: Error) {
-        self.stop.store(true, Ordering::Relaxed);
         self.error
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .get_or_insert(e);
+        self.stop.store(true, Ordering::Release);
     }
 
     /// Compares one file read back through `file` with its original.
@@ -229,7 +249,7 @@ impl<'a> ReadBack<'a> {
             &mut file,
             unbuffered,
             buffers,
-            self.cancel,
+            (self.cancel, &self.stop),
         )?;
         // What was read back is on the drive and not needed again: out of
         // memory, which the originals still being copied are better kept in
@@ -276,7 +296,7 @@ fn compare(
     theirs: &mut File,
     unbuffered: bool,
     buffers: &mut Buffers,
-    cancel: &Cancel,
+    (cancel, stop): (&Cancel, &AtomicBool),
 ) -> Result<u64> {
     let mut ours = File::open(original).at(original)?;
     let (from_drive, from_original) = buffers.aligned();
@@ -303,6 +323,10 @@ fn compare(
             return Ok(total);
         }
         cancel.check()?;
+        if stop.load(Ordering::Acquire) {
+            // Another file failed: this one's comparison no longer matters.
+            return Err(Error::Cancelled);
+        }
     }
 }
 
@@ -334,7 +358,9 @@ fn read_full(file: &mut File, buf: &mut [u8], unbuffered: bool) -> io::Result<us
 /// on Linux, where one `syncfs` for a batch then `posix_fadvise(DONTNEED)`
 /// measured faster than `O_DIRECT` (which writes each file out on its own:
 /// 4.0 s against 2.8 s for 1 GB in 20,000 files, see docs/BENCHMARKS.md),
-/// and on Windows shares that refuse unbuffered reads.
+/// and on Windows shares that refuse unbuffered reads, which are then read
+/// through the system's cache after the copy flushed the file: such a read
+/// may be answered from this computer's memory (a limit, not a guarantee).
 #[cfg_attr(
     not(target_vendor = "apple"),
     expect(
@@ -354,7 +380,7 @@ fn open_from_drive(path: &Path) -> io::Result<Option<File>> {
         use std::os::windows::fs::OpenOptionsExt as _;
         /// `FILE_FLAG_NO_BUFFERING`: reads go to the drive, not the cache.
         const FILE_FLAG_NO_BUFFERING: u32 = 0x2000_0000;
-        // Some network redirectors refuse it: read after a flush then.
+        // Some network redirectors refuse it: read through the cache then.
         Ok(std::fs::OpenOptions::new()
             .read(true)
             .custom_flags(FILE_FLAG_NO_BUFFERING)
