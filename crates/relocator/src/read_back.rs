@@ -40,11 +40,14 @@ const DIRECT_READS: bool = cfg!(any(target_vendor = "apple", windows));
 /// bypass the cache each file goes to the readers at once).
 const BATCH_FILES: usize = 4096;
 /// Bytes read back at once after one flush.
-const BATCH_BYTES: u64 = 256 * 1024 * 1024;
+const BATCH_BYTES: u64 = 64 * 1024 * 1024;
 /// A batch is flushed and read back once its oldest file has waited this
 /// long: the drive reads while the copy goes on writing, and each flush
-/// puts on the disk early what the copy's last flush would wait for.
-const BATCH_AGE: Duration = Duration::from_secs(1);
+/// puts on the disk early what the copy's last flush would wait for. What
+/// is left when the copy ends is at most one such batch (1 GiB / 20,000
+/// files: `copy --verify full` 1.83 s median with 250 ms and 64 MiB, 2.05 s
+/// with 1 s and 256 MiB; the 6 GiB set the same either way).
+const BATCH_AGE: Duration = Duration::from_millis(250);
 /// Bytes compared at a time.
 const CHUNK: usize = 1024 * 1024;
 /// Windows' unbuffered reads need buffers, sizes and offsets aligned to the
