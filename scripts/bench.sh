@@ -2,7 +2,7 @@
 # The speed benchmark (scripts/bench.py): our scan, copy, verification,
 # freeing of space and move against du, diskus, cp, rsync, xcp, fcp and
 # rm -rf, and the disk's own floor (fio), on loop-mounted ext4 file systems.
-#   scripts/bench.sh            full run (about 20 minutes), writes docs/BENCHMARKS.md
+#   scripts/bench.sh            full run (about 26 minutes on 2 cores), writes docs/BENCHMARKS.md
 #   scripts/bench.sh --quick    one tiny set, one round (CI), writes target/bench/BENCHMARKS-quick.md
 # Needs root (it mounts file systems). Installs what it uses: hyperfine, rsync
 # and GNU time from apt; xcp, fcp and diskus with cargo into target/tools.
