@@ -65,6 +65,10 @@ cp "$out/bcryptprimitives.dll" "$(dirname "$cli_exe")/"
 if [ ! -d "$WINEPREFIX/dosdevices" ]; then
     echo "== creating the Wine prefix" >&2
     "$wine" wineboot --init >/dev/null 2>&1 || true
+    # wineboot returns before its services have settled; a fresh prefix then
+    # answered the first whole operations without volume identities (a cold
+    # CI run here failed two relink checks that way). Wait for them to end.
+    /usr/lib/wine/wineserver -w || true
 fi
 
 # Drive letters on different Linux file systems: E: a fresh RAM disk (a
