@@ -131,7 +131,7 @@ pub fn forget_drive(ctx: &Context<'_>, source: &Path) -> Result<Forgotten> {
         });
     };
     // (An archive's set-aside folder is a device's, inside the backup folder.)
-    if let Some(aside) = j.aside.as_deref().filter(|a| exists(a))
+    if let Some(aside) = steps::aside_still_there(&j)
         && is_real_dir(&j.source)
         && matches!(j.operation, Operation::Move | Operation::Merge)
     {
@@ -162,7 +162,7 @@ pub fn forget_drive(ctx: &Context<'_>, source: &Path) -> Result<Forgotten> {
             // The folder set aside comes back in place of the link.
             Operation::Move | Operation::Merge => {
                 steps::remove_link_if_any(ctx.links, &j.source)?;
-                if let Some(aside) = j.aside.as_deref().filter(|a| exists(a)) {
+                if let Some(aside) = steps::aside_still_there(&j) {
                     durable::rename_no_replace(aside, &j.source)?;
                 }
             }

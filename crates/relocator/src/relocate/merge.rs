@@ -352,11 +352,7 @@ fn nothing_written_late(ctx: &Context<'_>, j: &Journal) -> Result<()> {
 /// back) and removes the copy in the making; what was placed on the drive
 /// stays there (verified copies, beside the drive's own).
 fn undo(ctx: &Context<'_>, j: &Journal, cause: Error) -> Error {
-    let safe = j
-        .aside
-        .clone()
-        .filter(|a| exists(a))
-        .unwrap_or_else(|| j.source.clone());
+    let safe = steps::aside_still_there(j).unwrap_or(&j.source).to_owned();
     steps::undone(ctx, cause, || roll_back(ctx, j), (&j.source, &safe))
 }
 

@@ -150,11 +150,7 @@ pub(super) fn undo(ctx: &Context<'_>, j: &Journal, cause: Error) -> Error {
         });
         return in_the_way;
     }
-    let safe = j
-        .aside
-        .clone()
-        .filter(|a| exists(a))
-        .unwrap_or_else(|| j.target.clone());
+    let safe = steps::aside_still_there(j).unwrap_or(&j.target).to_owned();
     steps::undone(ctx, cause, || roll_back(ctx, j), (&j.source, &safe))
 }
 

@@ -27,6 +27,11 @@ pub(super) fn exists(path: &Path) -> bool {
     fs::symlink_metadata(path).is_ok()
 }
 
+/// The folder the journal set aside, if it is still there (even as a link).
+pub(super) fn aside_still_there(j: &Journal) -> Option<&Path> {
+    j.aside.as_deref().filter(|a| exists(a))
+}
+
 /// Whether `path` is a real folder (not a link).
 pub(super) fn is_real_dir(path: &Path) -> bool {
     fs::symlink_metadata(path).is_ok_and(|m| m.is_dir())
