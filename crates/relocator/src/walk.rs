@@ -43,6 +43,8 @@ pub struct Entry<'a> {
     pub path: &'a Path,
     /// The folder it is in (a prefix of `path`).
     pub folder: &'a Path,
+    /// Its name in that folder.
+    name: &'a std::ffi::OsStr,
     /// The walk's root.
     root: &'a Path,
     /// 1 for the root's children, 2 for theirs, and so on.
@@ -76,13 +78,10 @@ impl Entry<'_> {
         })
     }
 
-    /// Its name in its folder (from its path: no copy of it per entry).
+    /// Its name in its folder.
     #[must_use]
     pub fn file_name(&self) -> &std::ffi::OsStr {
-        below(self.path, self.folder).map_or_else(
-            || self.path.file_name().unwrap_or_default(),
-            Path::as_os_str,
-        )
+        self.name
     }
 }
 
@@ -327,6 +326,8 @@ fn read_folder<V: Visitor>(
         Ok(e) => e,
         Err(e) => return visitor.unreadable(state, Error::io(folder, e)),
     };
+    // Each entry's path, made in one buffer (no allocation per entry).
+    let mut path = folder.to_path_buf();
     for dir_entry in entries {
         shared.cancel.check()?;
         if shared.stopping.load(Ordering::Relaxed) {
@@ -339,37 +340,56 @@ fn read_folder<V: Visitor>(
                 continue;
             }
         };
-        if depth == 0 && crate::names::is_our_file_at_the_top(&dir_entry.file_name()) {
+        let name = dir_entry.file_name();
+        if depth == 0 && crate::names::is_our_file_at_the_top(&name) {
             continue;
         }
-        let path = dir_entry.path();
-        let file_type = match dir_entry.file_type() {
-            Ok(t) => t,
-            Err(e) => {
-                visitor.unreadable(state, Error::io(&path, e))?;
-                continue;
-            }
-        };
-        if shared.companions == Companions::Skipped
-            && file_type.is_file()
-            && crate::apple_double::file_is_companion(&path, &dir_entry.file_name())
-        {
-            continue;
-        }
-        let entry = Entry {
-            path: &path,
-            folder,
-            root: shared.root,
-            depth: depth + 1,
-            file_type,
-            #[cfg(not(windows))]
-            listing: &dir_entry,
-        };
-        if visitor.visit(state, &entry)? && file_type.is_dir() {
-            found.push((path, depth + 1));
+        let spelled = path.as_mut_os_string();
+        spelled.clear();
+        spelled.push(folder.as_os_str());
+        path.push(&name);
+        if visit_one(shared, (folder, depth), &path, &name, &dir_entry, state)? {
+            found.push((path.clone(), depth + 1));
         }
     }
     Ok(())
+}
+
+/// Hands the entry `dir_entry` of `folder` (at `depth`), named `name`, at
+/// `path`, to the visitor; whether it is a folder to enter.
+fn visit_one<V: Visitor>(
+    shared: &Shared<'_, V>,
+    (folder, depth): (&Path, usize),
+    path: &Path,
+    name: &std::ffi::OsStr,
+    dir_entry: &fs::DirEntry,
+    state: &mut V::State,
+) -> Result<bool> {
+    let visitor = shared.visitor;
+    let file_type = match dir_entry.file_type() {
+        Ok(t) => t,
+        Err(e) => {
+            visitor.unreadable(state, Error::io(path, e))?;
+            return Ok(false);
+        }
+    };
+    if shared.companions == Companions::Skipped
+        && file_type.is_file()
+        && crate::apple_double::file_is_companion(path, name)
+    {
+        return Ok(false);
+    }
+    let entry = Entry {
+        path,
+        folder,
+        name,
+        root: shared.root,
+        depth: depth + 1,
+        file_type,
+        #[cfg(not(windows))]
+        listing: dir_entry,
+    };
+    Ok(visitor.visit(state, &entry)? && file_type.is_dir())
 }
 
 #[cfg(test)]
