@@ -16,6 +16,12 @@ use crate::walk::{self, Entry, Visitor};
 
 /// Special entries named as examples, at most.
 const SPECIAL_EXAMPLES: usize = 5;
+/// Files a walk thread counts before it adds them to the shared counts
+/// and looks at the clock for progress (each look is a cache line shared
+/// by every thread, and a clock read): few enough that a slow drive (a
+/// share answering each file in 0.1 s) still shows progress every few
+/// seconds.
+const FILES_PER_REPORT: u64 = 32;
 
 /// What a scan found.
 #[derive(Debug, Default)]
@@ -74,7 +80,7 @@ pub fn scan(root: &Path, progress: &dyn ProgressSink, cancel: &Cancel) -> Result
         folders: 1,
         ..ScanTotals::default()
     };
-    for part in parts {
+    for Tally { totals: part, .. } in parts {
         totals.bytes += part.bytes;
         totals.files += part.files;
         totals.folders += part.folders;
@@ -117,14 +123,23 @@ struct Sizing<'a> {
     seen: Mutex<HashSet<(u64, u64)>>,
 }
 
-impl Visitor for Sizing<'_> {
-    type State = ScanTotals;
+/// One walk thread's totals, and what it has not yet added to the shared counts.
+#[derive(Default)]
+struct Tally {
+    totals: ScanTotals,
+    unreported_bytes: u64,
+    unreported_files: u64,
+}
 
-    fn state(&self) -> ScanTotals {
-        ScanTotals::default()
+impl Visitor for Sizing<'_> {
+    type State = Tally;
+
+    fn state(&self) -> Tally {
+        Tally::default()
     }
 
-    fn visit(&self, totals: &mut ScanTotals, entry: &Entry<'_>) -> Result<bool> {
+    fn visit(&self, tally: &mut Tally, entry: &Entry<'_>) -> Result<bool> {
+        let totals = &mut tally.totals;
         totals.case_twins.note(entry.folder, entry.file_name());
         let ft = entry.file_type;
         if ft.is_dir() {
@@ -188,16 +203,22 @@ impl Visitor for Sizing<'_> {
         if totals.largest_file.as_ref().is_none_or(|(_, l)| len > *l) {
             totals.largest_file = Some((entry.path.to_owned(), len));
         }
-        let bytes = self.bytes.fetch_add(len, Ordering::Relaxed) + len;
-        let files = self.files.fetch_add(1, Ordering::Relaxed) + 1;
-        if self.throttle.ready() {
-            self.progress.report(Progress::Scanned { bytes, files });
+        tally.unreported_bytes += len;
+        tally.unreported_files += 1;
+        if tally.unreported_files >= FILES_PER_REPORT {
+            let (len, count) = (tally.unreported_bytes, tally.unreported_files);
+            (tally.unreported_bytes, tally.unreported_files) = (0, 0);
+            let bytes = self.bytes.fetch_add(len, Ordering::Relaxed) + len;
+            let files = self.files.fetch_add(count, Ordering::Relaxed) + count;
+            if self.throttle.ready() {
+                self.progress.report(Progress::Scanned { bytes, files });
+            }
         }
         Ok(false)
     }
 
-    fn unreadable(&self, totals: &mut ScanTotals, error: Error) -> Result<()> {
-        totals.errors.push(error);
+    fn unreadable(&self, tally: &mut Tally, error: Error) -> Result<()> {
+        tally.totals.errors.push(error);
         Ok(())
     }
 }
