@@ -2,9 +2,10 @@
 //! threads hand each finished file to a gathering thread, which makes each
 //! batch durable (Linux: one `syncfs` for the batch) and hands it to a few
 //! reader threads; each reads its files back through a new handle that
-//! asks the drive, not memory (Linux: `O_DIRECT` for big files on local
-//! block file systems, `posix_fadvise(DONTNEED)` first otherwise; macOS:
-//! `F_NOCACHE`; Windows: `FILE_FLAG_NO_BUFFERING`; aligned reads),
+//! asks the drive, not memory (Linux: the file's cached pages dropped with
+//! `posix_fadvise(DONTNEED)`, then `O_DIRECT` for big files on local block
+//! file systems, a cached read otherwise; macOS: `F_NOCACHE`; Windows:
+//! `FILE_FLAG_NO_BUFFERING`; aligned reads),
 //! comparing each chunk byte for byte with the original. The drive reads
 //! while the copy goes on writing; memory holds a few thousand paths (the
 //! copy's queue, the batch being gathered, the readers' queue).
@@ -52,7 +53,7 @@ const BATCH_AGE: Duration = Duration::from_millis(250);
 /// Files at least this big are read back with `O_DIRECT` where the drive
 /// allows it (Linux): each byte then goes from the drive to the reader's
 /// buffer, not through the page cache first (6 GiB / 60,000 files: the whole
-/// move 11.7–12.1 s against 13.2–15.1 s). Smaller files gain nothing
+/// move 11.7–13.1 s against 13.2–15.1 s). Smaller files gain nothing
 /// (1 GiB / 20,000 files: the same with 256 KiB; worse, 2.4 s against
 /// 1.85 s, with every file read that way).
 const DIRECT_FROM: u64 = 256 * 1024;
@@ -528,24 +529,40 @@ mod tests {
         let direct = reads_whole_directly(dir.path());
         #[cfg(target_os = "linux")]
         {
-            let kind = rustix::fs::statfs(dir.path()).unwrap().f_type;
+            // The file system's name as coreutils' `stat` gives it.
+            let out = std::process::Command::new("stat")
+                .args(["-f", "-c", "%T"])
+                .arg(dir.path())
+                .output()
+                .unwrap();
+            let name = String::from_utf8_lossy(&out.stdout).trim().to_owned();
             assert_eq!(
                 direct,
-                [0xEF53, 0x5846_5342, 0x9123_683E].contains(&i128::from(kind)),
-                "file system {kind:#x}"
+                ["ext2/ext3", "xfs", "btrfs"].contains(&name.as_str()),
+                "file system {name}"
             );
+            if !direct {
+                eprintln!("direct reads not exercised: the temporary folder is on {name}");
+            }
             // Where the drive is read directly, the copy's pages left in the
             // cache (written, flushed) are dropped first: a file system that
-            // quietly serves a direct read from the cache still asks the drive.
+            // quietly serves a direct read from the cache (Btrfs compressing,
+            // ext4 with `data=journal`) still asks the drive, for all but
+            // what the probe and its read-ahead bring back.
             let cached = dir.path().join("cached");
-            fs::write(&cached, pattern(DIRECT_FROM)).unwrap();
+            fs::write(&cached, pattern(16 * CHUNK as u64)).unwrap();
             rustix::fs::syncfs(File::open(dir.path()).unwrap()).unwrap();
-            if direct && let Some(before) = bytes_in_cache(&cached) {
-                assert!(before > 0, "written pages stay cached until dropped");
-                let mut buffers = Buffers::default();
-                let opened = open_from_drive(&cached, true, &mut buffers).unwrap();
-                assert!(opened.is_some());
-                assert_eq!(bytes_in_cache(&cached), Some(0));
+            match bytes_in_cache(&cached) {
+                Some(before) if direct => {
+                    assert!(before > 0, "written pages stay cached until dropped");
+                    let mut buffers = Buffers::default();
+                    let opened = open_from_drive(&cached, true, &mut buffers).unwrap();
+                    assert!(opened.is_some());
+                    let after = bytes_in_cache(&cached).unwrap();
+                    assert!(after < before / 4, "{after} of {before} bytes still cached");
+                }
+                Some(_) => {}
+                None => eprintln!("the cache's content not checked: no `fincore` here"),
             }
         }
         let sizes = [
